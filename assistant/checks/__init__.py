@@ -1,0 +1,7 @@
+"""Checks: field options and rule kinds, each a small class registered by name."""
+
+from assistant.checks import fields as _fields  # noqa: F401  (registers the field checks)
+from assistant.checks import rules as _rules  # noqa: F401  (registers the rule kinds)
+from assistant.checks.base import FIELD_CHECKS, RULES, Context, Opt, check_option
+
+__all__ = ["FIELD_CHECKS", "RULES", "Context", "Opt", "check_option"]

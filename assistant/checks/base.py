@@ -1,0 +1,213 @@
+"""What every check shares: option specs (for schema linting), registries, and the context a check
+runs in (one parsed table plus helpers that turn positions into Findings).
+
+A check never loops over rows in Python: it computes a boolean mask or an index array with pandas or
+numpy, and only the flagged rows become Finding records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Iterable
+
+import numpy as np
+import pandas as pd
+
+from assistant.fieldtypes import TYPES, Parsed
+from assistant.findings import Finding
+from assistant.i18n import tr
+from assistant.schema.model import Field, Register
+from assistant.table import Table
+from assistant.text import display
+
+OPS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+@dataclass(frozen=True)
+class Opt:
+    """The shape of one option value, for linting a schema."""
+
+    kind: str  # field | fields | text | int | number | bool | op | when | value | regex | list | reference | choice
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+def check_option(opt: Opt, value: Any, fields: dict[str, Field]) -> str | None:
+    """None when `value` fits `opt`; otherwise what is wrong, in the user's language."""
+    from assistant.suggest import did_you_mean
+
+    def unknown_field(name: Any) -> str | None:
+        if not isinstance(name, str):
+            return tr("schema.expected_field_name")
+        if name not in fields:
+            return tr("schema.unknown_field", name=name) + did_you_mean(name, fields)
+        return None
+
+    k = opt.kind
+    if k == "field":
+        return unknown_field(value)
+    if k == "fields":
+        if not isinstance(value, list) or not value:
+            return tr("schema.expected_field_list")
+        return next((p for p in map(unknown_field, value) if p), None)
+    if k == "text":
+        return None if isinstance(value, str) else tr("schema.expected", what=tr("type.text"))
+    if k == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else tr("schema.expected", what=tr("type.nonneg_integer"))
+    if k == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else tr("schema.expected", what=tr("type.number"))
+    if k == "bool":
+        return None if isinstance(value, bool) else tr("schema.expected", what=tr("type.true/false"))
+    if k == "op":
+        return None if value in OPS else tr("schema.bad_op", ops=" ".join(OPS))
+    if k == "choice":
+        return None if value in opt.choices else tr("config.one_of", choices=" | ".join(opt.choices)) + did_you_mean(value, opt.choices)
+    if k == "regex":
+        if not isinstance(value, str):
+            return tr("schema.expected", what=tr("type.text"))
+        try:
+            re.compile(value)
+        except re.error as exc:
+            return tr("schema.bad_regex", detail=exc)
+        return None
+    if k == "list":
+        return None if isinstance(value, list) and value else tr("schema.expected", what=tr("type.list"))
+    if k == "when":
+        if not isinstance(value, dict) or not value:
+            return tr("schema.expected_when")
+        return next((p for p in map(unknown_field, value) if p), None)
+    if k == "value":
+        return None if isinstance(value, (str, int, float, dt.date)) else tr("schema.expected", what=tr("type.value"))
+    raise AssertionError(f"unknown option kind {k}")
+
+
+@dataclass
+class Context:
+    """One table, parsed, with what checks need to report."""
+
+    table: Table
+    today: dt.date
+    lookup: Callable[[str, str], set[str] | None] = lambda register, field: None
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for f in self.register.fields:
+            if f.name in self.table.frame:
+                self.parsed[f.name] = TYPES[f.type].parse(self.table.frame[f.name])
+        key = self.register.key
+        if key and key in self.parsed:
+            self.keys = self.table.frame[key].map(lambda v: None if v is None or v == "" else display(v)).to_numpy()
+        else:
+            self.keys = np.full(len(self.table), None, dtype=object)
+
+    @property
+    def register(self) -> Register:
+        return self.table.register
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.parsed for n in names)
+
+    def values(self, name: str) -> pd.Series:
+        return self.parsed[name].values
+
+    def findings(self, positions: Iterable[int] | np.ndarray | pd.Index, column: str | None, code: str,
+                 messages: list[str], severity: str = "error", values: list | None = None) -> list[Finding]:
+        """One Finding per position (the frame has a RangeIndex, so index labels are positions)."""
+        t = self.table
+        positions = np.asarray(positions, dtype=int)
+        raw = t.frame[column].to_numpy()[positions] if column in t.frame else [None] * len(positions)
+        values = raw if values is None else values
+        return [
+            Finding(workbook=t.workbook, register=self.register.id, sheet=t.sheet, row=int(t.rows[p]),
+                    column=column, cell=t.cell(column, p) if column in t.columns else None,
+                    key=self.keys[p], code=code, severity=severity, value=_jsonable(v), message=m)
+            for p, v, m in zip(positions, values, messages)
+        ]
+
+    def sheet_finding(self, code: str, message: str, severity: str = "error", column: str | None = None,
+                      key: str | None = None, value: object = None) -> Finding:
+        t = self.table
+        return Finding(workbook=t.workbook, register=self.register.id, sheet=t.sheet, row=None,
+                       column=column, cell=None, key=key, code=code, severity=severity,
+                       value=_jsonable(value), message=message)
+
+
+def _jsonable(value: object) -> object:
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, float):
+        return None if value != value else (int(value) if value.is_integer() else value)
+    return display(value)
+
+
+def positions(mask: pd.Series | np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.asarray(mask, dtype=bool))
+
+
+# --- registries ------------------------------------------------------------------------------------
+
+class FieldCheck:
+    """A check driven by one field option (enum, pattern, …)."""
+
+    option: ClassVar[str]
+    spec: ClassVar[Opt]
+    kinds: ClassVar[tuple[str, ...] | None] = None  # field type kinds it applies to; None: all
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        raise NotImplementedError
+
+
+class RuleCheck:
+    """A table-level rule kind (compare, sequence, …)."""
+
+    kind: ClassVar[str]
+    options: ClassVar[dict[str, Opt]]
+
+    def lint(self, options: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        """Problems beyond the option shapes, as (option, message)."""
+        return []
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        raise NotImplementedError
+
+
+FIELD_CHECKS: dict[str, FieldCheck] = {}
+RULES: dict[str, RuleCheck] = {}
+
+
+def field_check(cls: type[FieldCheck]) -> type[FieldCheck]:
+    FIELD_CHECKS[cls.option] = cls()
+    return cls
+
+
+def rule(cls: type[RuleCheck]) -> type[RuleCheck]:
+    RULES[cls.kind] = cls()
+    return cls
+
+
+def when_mask(ctx: Context, when: dict[str, Any]) -> pd.Series:
+    """Rows where every field of `when` holds the given value (or one of the given values)."""
+    mask = pd.Series(True, index=ctx.table.frame.index)
+    for name, wanted in when.items():
+        if not ctx.has(name):
+            return pd.Series(False, index=mask.index)
+        values = ctx.values(name)
+        choices = wanted if isinstance(wanted, list) else [wanted]
+        kind = TYPES[ctx.register.field(name).type].kind
+        if kind == "date":
+            choices = [pd.Timestamp(c) for c in choices]
+        elif kind == "text":
+            choices = [str(c).strip() for c in choices]
+        mask &= values.isin(choices)
+    return mask
+
+
+def constant(ctx: Context, value: Any, kind: str) -> Any:
+    """A constant from a rule in the form the field's values take ('today' is the run's date)."""
+    if kind == "date":
+        return pd.Timestamp(ctx.today if value == "today" else value)
+    return value

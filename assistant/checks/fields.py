@@ -1,0 +1,185 @@
+"""Field-level checks, one class per field option of the schema language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assistant.checks.base import Context, FieldCheck, Opt, field_check, positions
+from assistant.fieldtypes import TYPES
+from assistant.findings import Finding
+from assistant.i18n import quote, tr
+from assistant.schema.model import Field
+from assistant.text import display
+
+
+def _valid(ctx: Context, f: Field) -> tuple[pd.Series, pd.Series]:
+    p = ctx.parsed[f.name]
+    return p.values, p.valid
+
+
+@field_check
+class Unique(FieldCheck):
+    option = "unique"
+    spec = Opt("bool")
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        if not value:
+            return []
+        values, valid = _valid(ctx, f)
+        v = values[valid]
+        dup = v.duplicated(keep=False)
+        if not dup.any():
+            return []
+        rows = pd.Series(ctx.table.rows[positions(valid)], index=v.index)[dup]
+        groups = rows.groupby(v[dup])
+        first, second = groups.transform("min"), groups.transform(lambda r: r.nsmallest(2).iloc[-1])
+        # Each repeat points at the first row holding the value; the first row points at the second.
+        other = first.where(first != rows, second)
+        pos = positions(valid)[dup.to_numpy()]
+        msgs = [tr("check.duplicate_value", column=f.name, value=quote(display(x)), row=int(r))
+                for x, r in zip(v[dup], other)]
+        return ctx.findings(pos, f.name, "duplicate_value", msgs)
+
+
+@field_check
+class Enum(FieldCheck):
+    option = "enum"
+    spec = Opt("list")
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        values, valid = _valid(ctx, f)
+        kind = TYPES[f.type].kind
+        allowed = [str(x).strip() for x in value] if kind == "text" else value
+        bad = valid & ~values.isin(allowed)
+        pos = positions(bad)
+        choices = "、".join(str(x) for x in value)
+        msgs = [tr("check.not_in_enum", column=f.name, value=quote(display(x)), choices=choices) for x in values[bad]]
+        return ctx.findings(pos, f.name, "not_in_enum", msgs)
+
+
+@field_check
+class Pattern(FieldCheck):
+    option = "pattern"
+    spec = Opt("regex")
+    kinds = ("text",)
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        values, valid = _valid(ctx, f)
+        text = values[valid].astype(str)
+        bad_sub = ~text.str.fullmatch(value).fillna(False).astype(bool)
+        bad_idx = text.index[bad_sub.to_numpy()]
+        pos = positions(values.index.isin(bad_idx))
+        example = f.description or value
+        msgs = [tr("check.pattern_mismatch", column=f.name, value=quote(x), example=example) for x in values[bad_idx]]
+        return ctx.findings(pos, f.name, "pattern_mismatch", msgs)
+
+
+class _Bound(FieldCheck):
+    spec = Opt("value")
+    kinds = ("number", "date")
+    code: str
+    message: str
+
+    def bad(self, values: pd.Series, bound: Any) -> pd.Series:
+        raise NotImplementedError
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        values, valid = _valid(ctx, f)
+        kind = TYPES[f.type].kind
+        bound = pd.Timestamp(ctx.today if value == "today" else value) if kind == "date" else value
+        bad = valid & self.bad(values, bound)
+        shown = display(bound.date() if isinstance(bound, pd.Timestamp) else bound)
+        msgs = [tr(self.message, column=f.name, value=quote(display(x)), bound=shown) for x in ctx.table.frame[f.name][bad]]
+        return ctx.findings(positions(bad), f.name, self.code, msgs)
+
+
+@field_check
+class Minimum(_Bound):
+    option = "minimum"
+    code = "below_minimum"
+    message = "check.below_minimum"
+
+    def bad(self, values: pd.Series, bound: Any) -> pd.Series:
+        return values < bound
+
+
+@field_check
+class Maximum(_Bound):
+    option = "maximum"
+    code = "above_maximum"
+    message = "check.above_maximum"
+
+    def bad(self, values: pd.Series, bound: Any) -> pd.Series:
+        return values > bound
+
+
+class _Length(FieldCheck):
+    spec = Opt("int")
+    code: str
+    message: str
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        values, valid = _valid(ctx, f)
+        lengths = values.astype(str).str.len()
+        bad = valid & (lengths < value if self.option == "min_length" else lengths > value)
+        msgs = [tr(self.message, column=f.name, value=quote(x), bound=value, length=n)
+                for x, n in zip(values[bad], lengths[bad])]
+        return ctx.findings(positions(bad), f.name, self.code, msgs)
+
+
+@field_check
+class MinLength(_Length):
+    option = "min_length"
+    code = "too_short"
+    message = "check.too_short"
+
+
+@field_check
+class MaxLength(_Length):
+    option = "max_length"
+    code = "too_long"
+    message = "check.too_long"
+
+
+@field_check
+class References(FieldCheck):
+    """The value must appear in a field of another register (e.g. 责任人 in the roster's 姓名)."""
+
+    option = "references"
+    spec = Opt("reference")
+
+    def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
+        known = ctx.lookup(value["register"], value["field"])
+        if known is None:  # the other register was not read; the office reports that once
+            return []
+        values, valid = _valid(ctx, f)
+        bad = valid & ~values.astype(str).str.strip().isin(known)
+        msgs = [tr("check.unknown_reference", column=f.name, value=quote(display(x)),
+                   register=value.get("title", value["register"]), field=value["field"]) for x in values[bad]]
+        return ctx.findings(positions(bad), f.name, "unknown_reference", msgs)
+
+
+def type_findings(ctx: Context, f: Field) -> list[Finding]:
+    """Cells that are not empty but cannot be read as the field's type."""
+    p = ctx.parsed[f.name]
+    if p.errors.empty:
+        return []
+    pos = positions(ctx.table.frame.index.isin(p.errors.index))
+    raw = ctx.table.frame[f.name].to_numpy()[pos]
+    codes = p.errors.reindex(ctx.table.frame.index[pos]).to_numpy()
+    out: list[Finding] = []
+    for code in np.unique(codes):
+        sel = codes == code
+        msgs = [tr(f"check.{code}", column=f.name, value=quote(display(x)), example=TYPES[f.type].example)
+                for x in raw[sel]]
+        out += ctx.findings(pos[sel], f.name, code, msgs)
+    return out
+
+
+def required_findings(ctx: Context, f: Field) -> list[Finding]:
+    empty = ctx.parsed[f.name].empty
+    msgs = [tr("check.missing_value", column=f.name)] * int(empty.sum())
+    return ctx.findings(positions(empty), f.name, "missing_value", msgs)

@@ -1,0 +1,296 @@
+"""Table-level rule kinds (the `rules:` section of a schema), one registered class each."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assistant.checks.base import Context, Opt, RuleCheck, constant, positions, rule, when_mask
+from assistant.fieldtypes import TYPES
+from assistant.findings import Finding
+from assistant.i18n import quote, tr
+from assistant.schema.model import Field
+from assistant.text import display
+
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
+
+
+def _kind(ctx: Context, name: str) -> str:
+    return TYPES[ctx.register.field(name).type].kind
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return display(value.date() if value == value.normalize() else value.to_pydatetime())
+    return display(value)
+
+
+@rule
+class Compare(RuleCheck):
+    """left op right, where right is another field or a constant (`value`, 'today' for dates)."""
+
+    kind = "compare"
+    options = {"left": Opt("field", required=True), "op": Opt("op", required=True),
+               "right": Opt("field"), "value": Opt("value")}
+
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        if ("right" in o) == ("value" in o):
+            return [("right", tr("schema.right_or_value"))]
+        kinds = {TYPES[fields[n].type].kind for n in (o.get("left"), o.get("right")) if n in fields}
+        if len(kinds) > 1:
+            return [("right", tr("schema.compare_kinds"))]
+        return []
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        left = o["left"]
+        if not ctx.has(left) or ("right" in o and not ctx.has(o["right"])):
+            return []
+        kind = _kind(ctx, left)
+        lv = ctx.values(left)
+        ok = ctx.parsed[left].valid
+        if "right" in o:
+            rv = ctx.values(o["right"])
+            ok = ok & ctx.parsed[o["right"]].valid
+            rname = o["right"]
+        else:
+            rv = constant(ctx, o["value"], kind)
+            rname = tr("word.today") if o["value"] == "today" else _show(rv)
+        bad = ok & ~_OPS[o["op"]](lv, rv)
+        rvals = rv[bad] if isinstance(rv, pd.Series) else [rv] * int(bad.sum())
+        opword = tr(f"op.{'date' if kind == 'date' else 'number'}.{o['op']}")
+        msgs = [tr("check.compare_failed", left=left, lv=_show(a), op=opword, right=rname,
+                   rv=_show(b) if "right" in o else "") .replace("（）", "").replace(" ()", "")
+                for a, b in zip(lv[bad], rvals)]
+        return ctx.findings(positions(bad), left, "compare_failed", msgs, severity)
+
+
+class _Conditional(RuleCheck):
+    options = {"field": Opt("field", required=True), "when": Opt("when", required=True)}
+
+    @staticmethod
+    def describe(when: dict[str, Any]) -> str:
+        sep = tr("word.and")
+        return sep.join(f"{k}{tr('word.is')}{'/'.join(map(str, v)) if isinstance(v, list) else v}"
+                        for k, v in when.items())
+
+
+@rule
+class RequiredIf(_Conditional):
+    kind = "required_if"
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        if not ctx.has(o["field"]):
+            return []
+        bad = when_mask(ctx, o["when"]) & ctx.parsed[o["field"]].empty
+        msg = tr("check.required_if", field=o["field"], when=self.describe(o["when"]))
+        return ctx.findings(positions(bad), o["field"], "required_if", [msg] * int(bad.sum()), severity)
+
+
+@rule
+class EmptyUnless(_Conditional):
+    kind = "empty_unless"
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        if not ctx.has(o["field"]):
+            return []
+        bad = ~when_mask(ctx, o["when"]) & ~ctx.parsed[o["field"]].empty
+        msg = tr("check.empty_unless", field=o["field"], when=self.describe(o["when"]))
+        return ctx.findings(positions(bad), o["field"], "empty_unless", [msg] * int(bad.sum()), severity)
+
+
+@rule
+class UniqueTogether(RuleCheck):
+    kind = "unique_together"
+    options = {"fields": Opt("fields", required=True)}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        names = o["fields"]
+        if not ctx.has(*names):
+            return []
+        frame = pd.DataFrame({n: ctx.values(n) for n in names})
+        ok = np.logical_and.reduce([ctx.parsed[n].valid.to_numpy() for n in names])
+        dup = pd.Series(False, index=frame.index)
+        dup[ok] = frame[ok].duplicated(keep=False)
+        rows = pd.Series(ctx.table.rows, index=frame.index)
+        first = rows[dup].groupby([frame.loc[dup, n] for n in names]).transform("min")
+        combo = "+".join(names)
+        msgs = [tr("check.duplicate_combination", fields=combo,
+                   value=quote(" / ".join(_show(x) for x in frame.loc[i])), row=int(r))
+                for i, r in first.items()]
+        return ctx.findings(first.index, names[0], "duplicate_combination", msgs, severity)
+
+
+@rule
+class Sequence(RuleCheck):
+    """Numbering without gaps or repeats: DB-2026-001, -002, … counted per prefix (and group)."""
+
+    kind = "sequence"
+    options = {"field": Opt("field", required=True), "group_by": Opt("fields"), "start": Opt("int")}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        name = o["field"]
+        groups = o.get("group_by", [])
+        if not ctx.has(name, *groups):
+            return []
+        text = ctx.values(name)[ctx.parsed[name].valid].astype(str).str.strip()
+        parts = text.str.extract(r"^(?P<pre>.*?)(?P<num>\d+)(?P<suf>\D*)$").dropna(subset=["num"])
+        if parts.empty:
+            return []
+        parts["n"] = parts["num"].astype(np.int64)
+        parts["width"] = parts["num"].str.len()
+        parts["g"] = parts["pre"] + "\x00" + parts["suf"]
+        for g in groups:
+            parts["g"] += "\x00" + ctx.values(g).reindex(parts.index).astype(str)
+        parts["row"] = ctx.table.rows[positions(ctx.table.frame.index.isin(parts.index))]
+        parts = parts.sort_values(["g", "n", "row"])
+        prev = parts.groupby("g")["n"].shift()
+        out: list[Finding] = []
+        repeat = (parts["n"] == prev).to_numpy()
+        if repeat.any():
+            first_row = parts.groupby(["g", "n"])["row"].transform("min")
+            sel = parts[repeat]
+            msgs = [tr("check.sequence_repeat", field=name, value=quote(text[i]), row=int(first_row[i])) for i in sel.index]
+            out += ctx.findings(sel.index, name, "sequence_repeat", msgs, severity)
+        expected_first = o.get("start")
+        prev_for_gap = prev.copy()
+        if expected_first is not None:
+            prev_for_gap = prev_for_gap.fillna(expected_first - 1)
+        gap = ((parts["n"] - prev_for_gap) > 1).to_numpy()
+        if gap.any():
+            sel = parts[gap]
+            msgs = []
+            for i, r in sel.iterrows():  # only the rows after a gap: few
+                lo, hi = int(prev_for_gap[i]) + 1, int(r["n"]) - 1
+                shown = [f"{r['pre']}{k:0{r['width']}d}{r['suf']}" for k in range(lo, min(hi, lo + 2) + 1)]
+                more = tr("word.etc", n=hi - lo + 1) if hi - lo + 1 > len(shown) else ""
+                msgs.append(tr("check.sequence_gap", field=name, value=quote(text[i]), missing="、".join(shown) + more))
+            out += ctx.findings(sel.index, name, "sequence_gap", msgs, severity)
+        return out
+
+
+@rule
+class NoOverlap(RuleCheck):
+    """Time intervals per key must not overlap (one vehicle, one meeting room)."""
+
+    kind = "no_overlap"
+    options = {"key": Opt("field", required=True), "start": Opt("field", required=True),
+               "end": Opt("field", required=True)}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        k, s, e = o["key"], o["start"], o["end"]
+        if not ctx.has(k, s, e):
+            return []
+        ok = ctx.parsed[k].valid & ctx.parsed[s].valid & ctx.parsed[e].valid
+        f = pd.DataFrame({"k": ctx.values(k), "s": ctx.values(s), "e": ctx.values(e),
+                          "row": ctx.table.rows})[ok].sort_values(["k", "s", "row"])
+        latest_end = f.groupby("k")["e"].cummax()
+        prev_end = latest_end.groupby(f["k"]).shift()
+        prev_row = f["row"].groupby(f["k"]).shift()
+        bad = f[(f["s"] < prev_end).to_numpy()]
+        bad_rows = prev_row[bad.index]
+        msgs = [tr("check.overlap", key=k, value=quote(_show(r["k"])), start=_show(r["s"]), end=_show(r["e"]),
+                   row=int(bad_rows[i])) for i, r in bad.iterrows()]
+        return ctx.findings(bad.index, s, "overlap", msgs, severity)
+
+
+@rule
+class Coverage(RuleCheck):
+    """Every date in a range has at least one row (a duty roster leaves no day uncovered)."""
+
+    kind = "coverage"
+    options = {"field": Opt("field", required=True), "from": Opt("value"), "to": Opt("value")}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        name = o["field"]
+        if not ctx.has(name):
+            return []
+        dates = ctx.values(name).dropna().dt.normalize()
+        if dates.empty and not ("from" in o and "to" in o):
+            return []
+        lo = constant(ctx, o["from"], "date") if "from" in o else dates.min()
+        hi = constant(ctx, o["to"], "date") if "to" in o else dates.max()
+        missing = pd.date_range(lo, hi, freq="D").difference(pd.DatetimeIndex(dates.unique()))
+        return [ctx.sheet_finding("coverage_gap", tr("check.coverage_gap", field=name, date=_show(d)),
+                                  severity, column=name, value=_show(d)) for d in missing]
+
+
+@rule
+class Monotonic(RuleCheck):
+    """A reading that only grows (odometer), per group, in the order of another field."""
+
+    kind = "monotonic"
+    options = {"field": Opt("field", required=True), "order_by": Opt("field"), "group_by": Opt("fields"),
+               "strict": Opt("bool")}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        name, order, groups = o["field"], o.get("order_by"), o.get("group_by", [])
+        if not ctx.has(name, *groups, *([order] if order else [])):
+            return []
+        ok = ctx.parsed[name].valid
+        f = pd.DataFrame({"v": ctx.values(name), "row": ctx.table.rows})
+        f["g"] = ""
+        for g in groups:
+            f["g"] += ctx.values(g).astype(str) + "\x00"
+        sort = ["g"]
+        if order:
+            f["o"] = ctx.values(order)
+            ok = ok & ctx.parsed[order].valid
+            sort.append("o")
+        f = f[ok].sort_values(sort + ["row"])
+        prev = f.groupby("g")["v"].cummax().groupby(f["g"]).shift()
+        prev_row = f["row"].groupby(f["g"]).shift()
+        worse = (f["v"] <= prev) if o.get("strict") else (f["v"] < prev)
+        bad = f[worse.to_numpy()]
+        msgs = [tr("check.not_monotonic", field=name, value=quote(_show(r["v"])), prev=_show(prev[i]),
+                   row=int(prev_row[i])) for i, r in bad.iterrows()]
+        return ctx.findings(bad.index, name, "not_monotonic", msgs, severity)
+
+
+_PERIODS = {"week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+@rule
+class Quota(RuleCheck):
+    """At least `min` rows per unit per period (each village files two reports a month)."""
+
+    kind = "quota"
+    options = {"group_by": Opt("field", required=True), "date": Opt("field", required=True),
+               "period": Opt("choice", required=True, choices=tuple(_PERIODS)), "min": Opt("int", required=True),
+               "units": Opt("list")}
+
+    def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
+        unit, date = o["group_by"], o["date"]
+        if not ctx.has(unit, date):
+            return []
+        freq = _PERIODS[o["period"]]
+        ok = ctx.parsed[unit].valid & ctx.parsed[date].valid
+        units = ctx.values(unit)[ok].astype(str).str.strip()
+        periods = ctx.values(date)[ok].dt.to_period(freq)
+        current = pd.Timestamp(ctx.today).to_period(freq)
+        done = periods < current  # the running period is not over yet
+        counts = pd.crosstab(units[done], periods[done])
+        all_units = [str(u).strip() for u in o.get("units", [])] or sorted(units.unique())
+        if counts.empty and not o.get("units"):
+            return []
+        first = periods.min() if len(periods) else current - 1
+        span = pd.period_range(min(first, current - 1), current - 1, freq=freq)
+        counts = counts.reindex(index=all_units, columns=span, fill_value=0)
+        short = counts.stack()
+        short = short[short < o["min"]]
+        return [ctx.sheet_finding("quota_shortfall",
+                                  tr("check.quota_shortfall", unit=u, period=_period_label(p), n=int(n), min=o["min"]),
+                                  severity, column=unit, key=u, value=int(n))
+                for (u, p), n in short.items()]
+
+
+def _period_label(p: pd.Period) -> str:
+    if p.freqstr.startswith("W"):
+        return tr("period.week", start=display(p.start_time.date()))
+    if p.freqstr.startswith("Q"):
+        return tr("period.quarter", y=p.year, q=p.quarter)
+    if p.freqstr.startswith("Y"):
+        return tr("period.year", y=p.year)
+    return tr("period.month", y=p.year, m=p.month)

@@ -1,0 +1,185 @@
+"""The thin command line: parse options, call one library function, turn errors into exit codes.
+
+Exit codes (DESIGN §6): 0 all good, 1 the data has errors, 2 usage / config / schema / source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import click
+
+from assistant import __version__
+from assistant.config import resolve_config_path
+from assistant.errors import AssistantError, SchemaError
+from assistant.i18n import set_lang, tr
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(tr("cli.bad_today", value=value)) from None
+
+
+def common(fn: Callable) -> Callable:
+    """--config, --today and --lang, accepted after every command's name."""
+
+    @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+                  help="assistant.toml (default: ./assistant.toml or $ASSISTANT_CONFIG)")
+    @click.option("--today", callback=_parse_today, default=None, metavar="YYYY-MM-DD",
+                  help="The date deadlines are counted from (default: today in the office time zone)")
+    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of messages")
+    @functools.wraps(fn)
+    def wrapper(config: str | None, today: dt.date | None, lang: str | None, **kw):
+        if lang:
+            set_lang(lang)
+        try:
+            code = fn(Options(config, today, lang), **kw)
+        except AssistantError as exc:
+            _fail(exc)
+            code = exc.exit_code
+        except (KeyboardInterrupt, BrokenPipeError):
+            code = 130
+        except Exception:  # a bug of ours: one clear line, the traceback only on request
+            click.echo(tr("cli.internal_error"), err=True)
+            if os.environ.get("ASSISTANT_DEBUG"):
+                traceback.print_exc()
+            code = 2
+        sys.exit(code or 0)
+
+    return wrapper
+
+
+class Options:
+    def __init__(self, config: str | None, today: dt.date | None, lang: str | None):
+        self.config_path = resolve_config_path(config)
+        self._today = today
+        self.lang = lang
+
+    def office(self):
+        from assistant.office import load_office
+
+        office = load_office(self.config_path)
+        if not self.lang:
+            set_lang(office.config.lang)
+            self.lang = office.config.lang
+        return office
+
+    def today(self, tz: str = DEFAULT_TZ) -> dt.date:
+        return self._today or dt.datetime.now(ZoneInfo(tz)).date()
+
+
+def _fail(exc: AssistantError) -> None:
+    prefix = tr("cli.error")
+    if isinstance(exc, SchemaError):
+        click.echo(tr("cli.schema_errors", n=len(exc.problems)), err=True)
+        for p in exc.problems:
+            click.echo(f"  {p}", err=True)
+    else:
+        click.echo(f"{prefix}{exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"{tr('cli.hint')}{exc.hint}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assistant")
+def main() -> None:
+    """office-assistant: checks, flags and reports on a township office's shared spreadsheets."""
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist")
+@common
+def init(opts: Options, folder: Path, force: bool) -> int:
+    """Create a working folder: config, schemas, a sample workbook, outbox."""
+    from assistant.scaffold import init_folder
+
+    init_folder(folder, force=force, today=opts.today())
+    click.echo(tr("init.done", folder=folder, config=folder / "assistant.toml"))
+    return 0
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("office-demo"))
+@common
+def demo(opts: Options, folder: Path) -> int:
+    """Run the whole cycle on a demo office folder (created if missing)."""
+    from assistant.demo import run_demo
+
+    run_demo(folder, today=opts._today, out=sys.stdout)
+    return 0
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--register", "register", default=None, help="Only this register (its id, e.g. tasks)")
+@common
+def check(opts: Options, fmt: str, register: str | None) -> int:
+    """Validate every register against its schema."""
+    from assistant.runner import run_check
+
+    office = opts.office()
+    result = run_check(office, opts.today(office.config.timezone), opts.lang or "zh", register)
+    if fmt == "json":
+        from assistant.report import check_json
+
+        for notice in result.notices:
+            click.echo(f"{tr('report.notice')}{notice}", err=True)
+        click.echo(check_json(result.findings))
+    else:
+        from assistant.report import check_text
+
+        sheets = {(wb.name, r.id): r.sheet for wb in office.config.workbooks for r in office.registers.values()}
+        check_text(result.findings, result.rows, sheets, result.notices, sys.stdout)
+    return result.exit_code
+
+
+@main.group()
+def schema() -> None:
+    """Register schemas: lint, export."""
+
+
+@schema.command("lint")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@common
+def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
+    """Check schema files (default: the office's schema folder)."""
+    from assistant.schema.loader import lint_files, schema_files
+
+    if files:
+        paths = list(files)
+    else:
+        from assistant.config import load_config
+
+        paths = schema_files(load_config(opts.config_path).schemas_dir)
+    registers, problems = lint_files(paths)
+    if problems:
+        raise SchemaError(problems)
+    click.echo(tr("lint.ok", n=len(paths), registers=", ".join(registers)))
+    return 0
+
+
+@schema.command("export")
+@click.argument("register")
+@common
+def schema_export(opts: Options, register: str) -> int:
+    """Print a register's schema as Frictionless Table Schema JSON."""
+    from assistant.schema.export import table_schema
+
+    office = opts.office()
+    click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
+    return 0

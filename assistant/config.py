@@ -1,0 +1,296 @@
+"""assistant.toml: the office's configuration (DESIGN §4).
+
+Every key is checked: an unknown key or a wrong type is a ConfigError that names the file, the key
+and what was expected. Paths are relative to the config file. Secrets are `{ env = "NAME" }` and are
+only resolved when used, so they never sit in objects that get printed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from assistant.errors import ConfigError
+from assistant.i18n import tr
+from assistant.suggest import did_you_mean
+
+CONFIG_ENV = "ASSISTANT_CONFIG"
+DEFAULT_CONFIG = "assistant.toml"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A reference to a secret; `repr` never shows the value."""
+
+    env: str
+
+    def resolve(self) -> str | None:
+        return os.environ.get(self.env)
+
+    def __repr__(self) -> str:
+        return f"Secret(env={self.env!r})"
+
+
+@dataclass(frozen=True)
+class WorkbookConfig:
+    name: str
+    source: str  # a path (resolved against the config folder) or "gsheets:<key>"
+    registers: tuple[str, ...] | None = None
+    credentials: Secret | Path | None = None
+    api_url: str | None = None
+
+    @property
+    def is_gsheets(self) -> bool:
+        return self.source.startswith("gsheets:") or self.source.startswith("https://docs.google.com/")
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    transport: str = "file"
+    sender: str = ""
+    allowed_domains: tuple[str, ...] = ()
+    host: str | None = None
+    port: int | None = None
+    security: str = "ssl"
+    user: str | None = None
+    password: Secret | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    scope: str | dict[str, str] = "all"
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    name: str
+    cron: str | None = None
+    workdays_only: bool = False
+    enabled: bool = True
+    catch_up: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    office_name: str
+    timezone: str
+    schemas_dir: Path
+    workbooks: tuple[WorkbookConfig, ...]
+    mail: MailConfig
+    recipients: tuple[Recipient, ...]
+    jobs: dict[str, JobConfig]
+    lang: str = "zh"
+    workdays: str = "official"
+    admin_email: str | None = None
+    extra_days: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def state_dir(self) -> Path:
+        return self.folder / ".assistant"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.folder / "outbox"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def resolve_config_path(given: str | os.PathLike | None) -> Path:
+    """--config, else $ASSISTANT_CONFIG, else ./assistant.toml."""
+    raw = given or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
+    return Path(raw).expanduser().absolute()
+
+
+def load_config(path: Path) -> Config:
+    if not path.exists():
+        raise ConfigError(tr("config.not_found", path=path), hint=tr("config.not_found_hint"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(tr("config.not_utf8", path=path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(tr("config.syntax", path=path, detail=exc)) from None
+    return _Reader(path).config(data)
+
+
+# --- reading and checking -----------------------------------------------------------------------
+
+_TYPE_NAMES = {str: "text", int: "integer", bool: "true/false", float: "number", list: "list", dict: "table"}
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(tr("config.problem", path=self.path.name, key=key, message=message))
+
+    def table(self, data: Any, key: str, allowed: list[str]) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(key, tr("config.expected", expected=tr("type.table")))
+        for k in data:
+            if k not in allowed:
+                hint = did_you_mean(k, allowed)
+                raise self.fail(f"{key}.{k}" if key else k, tr("config.unknown_key", allowed=", ".join(allowed)) + hint)
+        return data
+
+    def get(self, data: dict, key: str, where: str, kind: type | tuple, default: Any = None,
+            required: bool = False, check: Callable[[Any], str | None] | None = None) -> Any:
+        full = f"{where}.{key}" if where else key
+        if key not in data:
+            if required:
+                raise self.fail(full, tr("config.required"))
+            return default
+        value = data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; a port of `true` is still wrong.
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            expected = " / ".join(tr(f"type.{_TYPE_NAMES[k]}") for k in kinds)
+            raise self.fail(full, tr("config.expected_got", expected=expected, got=repr(value)))
+        if check and (problem := check(value)):
+            raise self.fail(full, problem)
+        return value
+
+    def strings(self, data: dict, key: str, where: str) -> tuple[str, ...] | None:
+        value = self.get(data, key, where, list)
+        if value is None:
+            return None
+        if not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{where}.{key}", tr("config.expected", expected=tr("type.list_of_text")))
+        return tuple(value)
+
+    def secret(self, data: dict, key: str, where: str) -> Secret | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dict) and set(value) == {"env"} and isinstance(value["env"], str):
+            return Secret(env=value["env"])
+        raise self.fail(f"{where}.{key}", tr("config.secret_form"))
+
+    def config(self, data: dict) -> Config:
+        top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar"])
+        office = self.table(top.get("office", {}), "office",
+                            ["name", "timezone", "schemas", "lang", "workdays", "admin_email"])
+        name = self.get(office, "name", "office", str, required=True)
+        timezone = self.get(office, "timezone", "office", str, "Asia/Shanghai", check=_check_tz)
+        schemas = self.get(office, "schemas", "office", str, "sheets_schema")
+        lang = self.get(office, "lang", "office", str, "zh", check=_one_of("zh", "en"))
+        workdays = self.get(office, "workdays", "office", str, "official", check=_one_of("official", "weekdays"))
+        admin = self.get(office, "admin_email", "office", str)
+
+        wb_list = self.get(top, "workbooks", "", list, [])
+        workbooks = tuple(self.workbook(w, i) for i, w in enumerate(wb_list))
+        names = [w.name for w in workbooks]
+        for n in names:
+            if names.count(n) > 1:
+                raise self.fail("workbooks.name", tr("config.duplicate_workbook", name=n))
+        if not workbooks:
+            raise self.fail("workbooks", tr("config.no_workbooks"))
+
+        mail = self.mail(top.get("mail", {}))
+        recipients = tuple(self.recipient(r, i) for i, r in enumerate(self.get(top, "recipients", "", list, [])))
+        jobs_t = self.table(top.get("jobs", {}), "jobs", list(top.get("jobs", {}).keys()))
+        jobs = {n: self.job(n, j) for n, j in jobs_t.items()}
+        extra = self.calendar(top.get("calendar", {}))
+        return Config(path=self.path, office_name=name, timezone=timezone,
+                      schemas_dir=(self.path.parent / schemas), workbooks=workbooks, mail=mail,
+                      recipients=recipients, jobs=jobs, lang=lang, workdays=workdays,
+                      admin_email=admin, extra_days=extra)
+
+    def workbook(self, data: Any, i: int) -> WorkbookConfig:
+        where = f"workbooks[{i}]"
+        t = self.table(data, where, ["name", "source", "registers", "credentials", "api_url"])
+        name = self.get(t, "name", where, str, required=True)
+        source = self.get(t, "source", where, str, required=True)
+        if not (source.startswith("gsheets:") or source.startswith("https://")):
+            source = str((self.path.parent / source).resolve())
+        creds_raw = t.get("credentials")
+        creds: Secret | Path | None
+        if isinstance(creds_raw, str):
+            creds = (self.path.parent / creds_raw).resolve()
+        else:
+            creds = self.secret(t, "credentials", where)
+        return WorkbookConfig(name=name, source=source, registers=self.strings(t, "registers", where),
+                              credentials=creds, api_url=self.get(t, "api_url", where, str))
+
+    def mail(self, data: Any) -> MailConfig:
+        t = self.table(data, "mail", ["transport", "sender", "allowed_domains", "host", "port",
+                                      "security", "user", "password", "timeout"])
+        return MailConfig(
+            transport=self.get(t, "transport", "mail", str, "file", check=_one_of("file", "smtp")),
+            sender=self.get(t, "sender", "mail", str, ""),
+            allowed_domains=tuple(d.lower() for d in (self.strings(t, "allowed_domains", "mail") or ())),
+            host=self.get(t, "host", "mail", str),
+            port=self.get(t, "port", "mail", int),
+            security=self.get(t, "security", "mail", str, "ssl", check=_one_of("ssl", "starttls", "none")),
+            user=self.get(t, "user", "mail", str),
+            password=self.secret(t, "password", "mail"),
+            timeout=float(self.get(t, "timeout", "mail", (int, float), 30.0)),
+        )
+
+    def recipient(self, data: Any, i: int) -> Recipient:
+        where = f"recipients[{i}]"
+        t = self.table(data, where, ["name", "email", "scope", "lang"])
+        scope = self.get(t, "scope", where, (str, dict), "all")
+        if isinstance(scope, str) and scope != "all":
+            raise self.fail(f"{where}.scope", tr("config.scope_form"))
+        if isinstance(scope, dict) and not all(isinstance(v, str) for v in scope.values()):
+            raise self.fail(f"{where}.scope", tr("config.scope_form"))
+        return Recipient(name=self.get(t, "name", where, str, required=True),
+                         email=self.get(t, "email", where, str, required=True, check=_check_email),
+                         scope=scope, lang=self.get(t, "lang", where, str, check=_one_of("zh", "en")))
+
+    def job(self, name: str, data: Any) -> JobConfig:
+        where = f"jobs.{name}"
+        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up"])
+        return JobConfig(name=name, cron=self.get(t, "cron", where, str),
+                         workdays_only=self.get(t, "workdays_only", where, bool, False),
+                         enabled=self.get(t, "enabled", where, bool, True),
+                         catch_up=self.get(t, "catch_up", where, str))
+
+    def calendar(self, data: Any) -> dict[str, dict[str, str]]:
+        t = self.table(data, "calendar", ["holidays", "workdays"])
+        out: dict[str, dict[str, str]] = {}
+        for kind in ("holidays", "workdays"):
+            days = self.get(t, kind, "calendar", dict, {})
+            if not all(isinstance(v, str) for v in days.values()):
+                raise self.fail(f"calendar.{kind}", tr("config.calendar_form"))
+            out[kind] = {str(k): v for k, v in days.items()}
+        return out
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else tr("config.one_of", choices=" | ".join(choices)) + did_you_mean(value, list(choices))
+    return check
+
+
+def _check_tz(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return tr("config.bad_timezone")
+    return None
+
+
+def _check_email(value: str) -> str | None:
+    return None if "@" in value and "." in value.rsplit("@", 1)[-1] else tr("config.bad_email")

@@ -1,0 +1,20 @@
+"""What a job is handed: the office, its sources, the clock and (later) a delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from assistant.office import Office
+from assistant.sources.base import Source
+
+
+@dataclass
+class JobContext:
+    office: Office
+    sources: dict[str, Source]
+    today: dt.date
+    lang: str = "zh"
+    only: set[str] | None = None  # narrow to these registers (--register)
+    dry_run: bool = False
+    options: dict[str, object] = field(default_factory=dict)

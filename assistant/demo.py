@@ -1,0 +1,28 @@
+"""`assistant demo`: the whole cycle on a demo office folder, for a first look."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from assistant.i18n import get_lang, tr
+from assistant.office import load_office
+from assistant.report import check_text
+from assistant.runner import run_check
+from assistant.scaffold import init_folder
+
+
+def run_demo(folder: Path, today: dt.date | None, out: TextIO) -> None:
+    folder = folder.absolute()
+    config = folder / "assistant.toml"
+    if not config.exists():
+        init_folder(folder, today=today)
+        out.write(tr("demo.created", folder=folder) + "\n")
+    office = load_office(config)
+    today = today or dt.datetime.now(office.config.tz).date()
+    result = run_check(office, today, get_lang())
+    out.write(tr("demo.check_head") + "\n")
+    sheets = {(wb.name, r.id): r.sheet for wb in office.config.workbooks for r in office.registers.values()}
+    check_text(result.findings, result.rows, sheets, result.notices, out)
+    out.write("\n" + tr("demo.where", workbook=folder / "data", config=config) + "\n")

@@ -1,0 +1,355 @@
+"""Field types: parse what people really type into a column, vectorised over the whole column.
+
+Each type is a small class registered by name; `parse` takes the raw cells of one column (an object
+Series of str, float, bool, date/datetime, None as the source read them) and returns a `Parsed`:
+typed values, which cells are empty, and an error code for each cell that is not empty but cannot
+be read. No per-row Python loops: pandas string methods and numpy do the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from assistant.text import display, normalized
+
+NAT = np.datetime64("NaT", "ns")
+
+
+@dataclass
+class Parsed:
+    values: pd.Series  # typed values; NaN / NaT / None where empty or unreadable
+    empty: pd.Series  # bool: the cell holds nothing (blank or only spaces)
+    errors: pd.Series  # str code per unreadable cell, indexed by those cells only
+
+    @property
+    def valid(self) -> pd.Series:
+        """Cells that hold a readable value."""
+        ok = ~self.empty
+        ok[self.errors.index] = False
+        return ok
+
+
+@dataclass
+class Cells:
+    """One column's raw cells sorted by Python type, computed once per column."""
+
+    raw: pd.Series
+    is_text: pd.Series
+    is_num: pd.Series
+    is_bool: pd.Series
+    is_date: pd.Series
+    text: pd.Series  # NFKC-normalised, trimmed text of the text cells (index = those cells)
+    empty: pd.Series
+
+    @classmethod
+    def of(cls, raw: pd.Series) -> "Cells":
+        kind = raw.map(type)
+        is_text = kind == str
+        is_bool = kind.isin((bool, np.bool_))
+        is_num = kind.isin((float, int, np.float64, np.int64))
+        is_date = kind.isin((dt.date, dt.datetime, pd.Timestamp))
+        text = normalized(raw[is_text]) if is_text.any() else pd.Series([], dtype=str)
+        empty = raw.isna() & ~is_text
+        empty[text.index] = text == ""
+        # A NaN float is empty, not a number.
+        is_num &= ~empty
+        return cls(raw, is_text, is_num, is_bool, is_date, text[text != ""], empty)
+
+
+class FieldType:
+    name: ClassVar[str]
+    kind: ClassVar[str]  # "text" | "number" | "date" | "bool": how values compare
+    error_code: ClassVar[str]
+    example: ClassVar[str]  # shown in hints: what a good value looks like
+
+    def parse(self, raw: pd.Series) -> Parsed:
+        cells = Cells.of(raw)
+        values, bad = self.convert(cells)
+        bad = bad & ~cells.empty
+        codes = self.codes(cells, bad)
+        values = values.where(~bad & ~cells.empty)
+        return Parsed(values=values, empty=cells.empty, errors=codes)
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        """Typed values for the whole column and a mask of non-empty cells that failed."""
+        raise NotImplementedError
+
+    def codes(self, c: Cells, bad: pd.Series) -> pd.Series:
+        return pd.Series(self.error_code, index=bad.index[bad.to_numpy()], dtype=object)
+
+
+TYPES: dict[str, FieldType] = {}
+
+
+def register_type(cls: type[FieldType]) -> type[FieldType]:
+    TYPES[cls.name] = cls()
+    return cls
+
+
+def _false(index: pd.Index) -> pd.Series:
+    return pd.Series(False, index=index)
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+_DATE_RE = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+            r"(?:[\sT]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?(?:\s*[:]\s*(?P<S>\d{1,2}))?)?$")
+_COMPACT_RE = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def _from_parts(parts: pd.DataFrame) -> pd.Series:
+    cols = {"year": "y", "month": "m", "day": "d", "hour": "H", "minute": "M", "second": "S"}
+    frame = pd.DataFrame({k: pd.to_numeric(parts[v], errors="coerce") if v in parts else 0
+                          for k, v in cols.items()}, index=parts.index).fillna(
+        {"hour": 0, "minute": 0, "second": 0})
+    if frame.empty:
+        return pd.Series(NAT, index=parts.index, dtype="datetime64[ns]")
+    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+
+
+def parse_datetimes(c: Cells) -> pd.Series:
+    """Date cells, Excel serial numbers, yyyymmdd numbers and the text forms people type."""
+    out = pd.Series(NAT, index=c.raw.index, dtype="datetime64[ns]")
+    if c.is_date.any():
+        out[c.is_date] = pd.to_datetime(c.raw[c.is_date].astype(object), errors="coerce").astype("datetime64[ns]")
+    if c.is_num.any():
+        num = c.raw[c.is_num].astype(float)
+        compact = (num >= 19000101) & (num <= 21001231) & (num == np.floor(num))
+        serial = ~compact & (num >= 1) & (num <= _MAX_SERIAL)
+        if compact.any():
+            as_text = num[compact].astype(np.int64).astype(str)
+            out[as_text.index] = _from_parts(as_text.str.extract(_COMPACT_RE))
+        if serial.any():
+            out[serial[serial].index] = _EXCEL_EPOCH + pd.to_timedelta(num[serial].round(6), unit="D")
+    if len(c.text):
+        parts = c.text.str.extract(_DATE_RE)
+        missing = parts["y"].isna()
+        if missing.any():
+            parts.loc[missing, ["y", "m", "d"]] = c.text[missing].str.extract(_COMPACT_RE).to_numpy()
+        out[c.text.index] = _from_parts(parts)
+    return out
+
+
+@register_type
+class DateType(FieldType):
+    name = "date"
+    kind = "date"
+    error_code = "invalid_date"
+    example = "2026-11-05"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        values = parse_datetimes(c).dt.normalize()
+        return values, values.isna()
+
+
+@register_type
+class DateTimeType(FieldType):
+    name = "datetime"
+    kind = "date"
+    error_code = "invalid_datetime"
+    example = "2026-11-05 14:30"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        values = parse_datetimes(c)
+        return values, values.isna()
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+_NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _numbers(c: Cells, text: pd.Series | None = None) -> pd.Series:
+    """Numeric cells and numeric text (thousands separators allowed) as floats; NaN otherwise."""
+    out = pd.Series(np.nan, index=c.raw.index, dtype=float)
+    if c.is_num.any():
+        out[c.is_num] = c.raw[c.is_num].astype(float)
+    text = c.text if text is None else text
+    if len(text):
+        cleaned = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+        ok = cleaned.str.fullmatch(_NUMBER_RE).fillna(False).astype(bool)
+        out[ok[ok].index] = pd.to_numeric(cleaned[ok], errors="coerce")
+    return out
+
+
+@register_type
+class NumberType(FieldType):
+    name = "number"
+    kind = "number"
+    error_code = "invalid_number"
+    example = "12.5"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        values = _numbers(c)
+        return values, values.isna() | ~np.isfinite(values.fillna(0))
+
+
+@register_type
+class IntegerType(FieldType):
+    name = "integer"
+    kind = "number"
+    error_code = "invalid_integer"
+    example = "12"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        values = _numbers(c)
+        whole = np.isfinite(values) & (values == np.floor(values))
+        return values, ~whole
+
+
+@register_type
+class PercentType(FieldType):
+    """Percent as points (35 for 35%). "35%", 35 and a %-formatted cell (0.35) all read as 35."""
+
+    name = "percent"
+    kind = "number"
+    error_code = "invalid_percent"
+    example = "35%"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        has_sign = c.text.str.endswith("%")
+        values = _numbers(c, c.text.str.rstrip("%").str.strip())
+        plain = values.copy()
+        plain[has_sign[has_sign].index] = np.nan
+        plain = plain.dropna()
+        # Excel stores 35% as 0.35: when every number without a % sign lies in [0, 1] and some
+        # are fractions, the column holds fractions.
+        if len(plain) and plain.between(0, 1).all() and ((plain > 0) & (plain < 1)).any():
+            values[plain.index] = plain * 100
+        return values, values.isna() | ~np.isfinite(values.fillna(0))
+
+
+# --- others ---------------------------------------------------------------------------------------
+
+_TRUE = {"是", "对", "y", "yes", "true", "t", "1", "√", "✓", "✔", "有"}
+_FALSE = {"否", "错", "n", "no", "false", "f", "0", "×", "✗", "✘", "无"}
+
+
+@register_type
+class BooleanType(FieldType):
+    name = "boolean"
+    kind = "bool"
+    error_code = "invalid_boolean"
+    example = "是 / 否"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        out = pd.Series(None, index=c.raw.index, dtype=object)
+        if c.is_bool.any():
+            out[c.is_bool] = c.raw[c.is_bool].astype(bool)
+        if c.is_num.any():
+            num = c.raw[c.is_num].astype(float)
+            out[num[num == 1].index] = True
+            out[num[num == 0].index] = False
+        if len(c.text):
+            low = c.text.str.casefold()
+            out[low[low.isin(_TRUE)].index] = True
+            out[low[low.isin(_FALSE)].index] = False
+        return out, out.isna()
+
+
+def _as_text(c: Cells) -> pd.Series:
+    """Every non-empty cell as text; whole numbers without '.0', dates as yyyy-mm-dd."""
+    out = pd.Series(None, index=c.raw.index, dtype=object)
+    out[c.text.index] = c.raw[c.text.index].astype(str).str.strip()
+    other = ~c.empty & ~c.is_text
+    if other.any():
+        out[other] = c.raw[other].map(display)
+    return out
+
+
+@register_type
+class StringType(FieldType):
+    name = "string"
+    kind = "text"
+    error_code = "invalid_string"
+    example = "文字"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        out = _as_text(c)
+        return out, _false(out.index)
+
+
+_MOBILE_RE = r"^1[3-9]\d{9}$"
+
+
+@register_type
+class PhoneType(FieldType):
+    """11-digit mainland mobile, also when Excel stored it as a number; +86 and separators allowed."""
+
+    name = "phone"
+    kind = "text"
+    error_code = "invalid_phone"
+    example = "13812345678"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        out = pd.Series(None, index=c.raw.index, dtype=object)
+        if c.is_num.any():
+            num = c.raw[c.is_num].astype(float)
+            whole = num[(num == np.floor(num)) & (num > 0) & (num < 1e12)]
+            out[whole.index] = whole.astype(np.int64).astype(str)
+        if len(c.text):
+            digits = c.text.str.replace(r"[\s\-()（）]", "", regex=True).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
+            out[digits.index] = digits
+        ok = out.astype(str).str.fullmatch(_MOBILE_RE).fillna(False).astype(bool)
+        return out, ~ok
+
+
+_EMAIL_RE = r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
+
+
+@register_type
+class EmailType(FieldType):
+    name = "email"
+    kind = "text"
+    error_code = "invalid_email"
+    example = "name@example.gov.cn"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        out = pd.Series(None, index=c.raw.index, dtype=object)
+        out[c.text.index] = c.text
+        ok = out.astype(str).str.fullmatch(_EMAIL_RE).fillna(False).astype(bool)
+        return out, ~ok
+
+
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_ID_CHECK = np.array(list("10X98765432"))
+
+
+@register_type
+class IdCardType(FieldType):
+    """18-digit resident identity number: format, birth date and the ISO 7064 check character."""
+
+    name = "id_card"
+    kind = "text"
+    error_code = "invalid_id_card"
+    example = "11010519491231002X"
+
+    def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
+        out = pd.Series(None, index=c.raw.index, dtype=object)
+        text = c.text.str.upper()
+        out[text.index] = text
+        ok = _false(out.index)
+        shaped = text[text.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)]
+        if len(shaped):
+            digits = np.frombuffer(shaped.str.slice(0, 17).str.cat().encode("ascii"), dtype=np.uint8)
+            digits = (digits - 48).reshape(-1, 17).astype(int)
+            expected = _ID_CHECK[(digits @ _ID_WEIGHTS) % 11]
+            birth = pd.to_datetime(shaped.str.slice(6, 14), format="%Y%m%d", errors="coerce")
+            good = (expected == shaped.str.slice(17).to_numpy()) & birth.notna().to_numpy()
+            ok[shaped.index[good]] = True
+        return out, ~ok
+
+    def codes(self, c: Cells, bad: pd.Series) -> pd.Series:
+        codes = super().codes(c, bad)
+        # An 18-digit number in a numeric cell has already lost its last digits to floating point.
+        codes[codes.index.intersection(c.is_num[c.is_num].index)] = "id_card_as_number"
+        shaped = c.text.str.upper().str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
+        codes[codes.index.intersection(shaped[shaped].index)] = "id_card_checksum"
+        return codes

@@ -1,0 +1,77 @@
+"""The office: its configuration and its registers, and which registers each workbook holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import Config, WorkbookConfig, load_config
+from assistant.errors import ConfigError, SheetMissing
+from assistant.i18n import tr
+from assistant.schema.loader import load_registers
+from assistant.schema.model import Register
+from assistant.sources.base import Source, match_sheet
+from assistant.suggest import did_you_mean
+from assistant.table import Table, build_table
+
+
+@dataclass
+class Office:
+    config: Config
+    registers: dict[str, Register]
+
+    @property
+    def name(self) -> str:
+        return self.config.office_name
+
+    def register(self, reg_id: str) -> Register:
+        if reg_id not in self.registers:
+            raise ConfigError(tr("office.unknown_register", name=reg_id, known=", ".join(self.registers))
+                              + did_you_mean(reg_id, self.registers))
+        return self.registers[reg_id]
+
+
+def load_office(config_path: Path) -> Office:
+    config = load_config(config_path)
+    registers = load_registers(config.schemas_dir)
+    office = Office(config, registers)
+    for wb in config.workbooks:
+        for reg_id in wb.registers or ():
+            office.register(reg_id)  # an unknown id in the config is a config error, early
+    return office
+
+
+@dataclass
+class ReadResult:
+    tables: list[Table] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # warnings that are not about a cell
+
+
+def read_workbook(office: Office, wb: WorkbookConfig, source: Source, only: set[str] | None = None) -> ReadResult:
+    """Tables of the registers this workbook holds (all listed, or all whose sheet it has)."""
+    available = source.sheet_names()
+    wanted: list[tuple[Register, str]] = []
+    for reg_id in wb.registers or office.registers:
+        if only is not None and reg_id not in only:
+            continue
+        reg = office.register(reg_id)
+        try:
+            wanted.append((reg, match_sheet(reg.sheet, available, source.location)))
+        except SheetMissing:
+            if wb.registers:  # listed explicitly: the sheet must be there
+                raise
+    grids = source.grids(sorted({sheet for _, sheet in wanted}))
+    tables = [build_table(grids[sheet], reg, wb.name, sheet) for reg, sheet in wanted]
+    return ReadResult(tables=tables)
+
+
+def read_office(office: Office, sources: dict[str, Source], only: set[str] | None = None) -> ReadResult:
+    """Every workbook's tables; a register that no workbook holds is a notice."""
+    result = ReadResult()
+    for wb in office.config.workbooks:
+        result.tables += read_workbook(office, wb, sources[wb.name], only).tables
+    held = {t.register.id for t in result.tables}
+    for reg_id, reg in office.registers.items():
+        if reg_id not in held and (only is None or reg_id in only):
+            result.notices.append(tr("office.register_not_held", register=reg_id, sheet=reg.sheet))
+    return result

@@ -1,0 +1,1 @@
+"""Register schemas: the model, loading and linting, Table Schema export."""

@@ -1,0 +1,39 @@
+"""The one Protocol every source implements, and what sources share."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from assistant.errors import SheetMissing
+from assistant.i18n import tr
+from assistant.suggest import did_you_mean
+from assistant.text import norm_header
+
+Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
+
+
+class Source(Protocol):
+    """A workbook: a local xlsx file or a Google spreadsheet."""
+
+    name: str  # the workbook's name in the config (a township, an office)
+    location: str  # what to show people: a file name or a spreadsheet key
+
+    def sheet_names(self) -> list[str]:
+        """Worksheet titles, in workbook order."""
+        ...
+
+    def grids(self, sheets: list[str]) -> dict[str, Grid]:
+        """The cells of each named sheet, read in as few round trips as the source allows."""
+        ...
+
+
+def match_sheet(wanted: str, available: list[str], location: str) -> str:
+    """The sheet named `wanted`, also when it differs only in spaces or full-width forms."""
+    if wanted in available:
+        return wanted
+    by_norm = {norm_header(s): s for s in available}
+    if norm_header(wanted) in by_norm:
+        return by_norm[norm_header(wanted)]
+    raise SheetMissing(tr("source.sheet_missing", sheet=wanted, workbook=location,
+                          sheets="、".join(available) or tr("source.nothing")) + did_you_mean(wanted, available),
+                       hint=tr("source.sheet_missing_hint"))

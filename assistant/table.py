@@ -1,0 +1,118 @@
+"""From a sheet's grid of cells to a Table: header found and matched, data rows with coordinates.
+
+Shared by every source: a source only has to produce the grid (rows of raw cell values, the first
+list being sheet row 1), so header detection and matching behave the same for xlsx and Sheets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from assistant.errors import HeaderError
+from assistant.i18n import tr
+from assistant.schema.model import Register
+from assistant.text import col_letter, norm_header
+
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class Table:
+    workbook: str
+    register: Register
+    sheet: str
+    header_row: int  # 1-based, as the sheet shows it
+    frame: pd.DataFrame  # raw cells of the schema's fields present in the sheet; object dtype
+    rows: np.ndarray  # the sheet row number of each frame row
+    columns: dict[str, int]  # field or output column name -> 0-based sheet column
+    headers: list[str]  # header texts as found, for messages
+    missing: list[str] = field(default_factory=list)  # optional fields the sheet lacks
+    width: int = 0  # columns in the sheet's used range
+
+    def cell(self, column: str, position: int) -> str:
+        return f"{col_letter(self.columns[column])}{self.rows[position]}"
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def _header_map(register: Register) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for f in register.fields:
+        for k in f.header_keys:
+            keys[k] = f.name
+    for name in register.outputs.columns():
+        keys[norm_header(name)] = name
+    return keys
+
+
+def find_header_row(grid: list[list], register: Register) -> int:
+    """The 0-based row whose cells match most field names; the first such row on a tie."""
+    keys = _header_map(register)
+    best, best_row = 0, -1
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        hits = len({keys[k] for k in (norm_header(v) for v in row if not _is_blank(v)) if k in keys})
+        if hits > best:
+            best, best_row = hits, i
+    if best_row < 0:
+        names = "、".join(register.field_names[:6])
+        raise HeaderError(tr("source.no_header", sheet=register.sheet, fields=names),
+                          hint=tr("source.no_header_hint"))
+    return best_row
+
+
+def build_table(grid: list[list], register: Register, workbook: str, sheet: str) -> Table:
+    if register.header_row is not None:
+        h = register.header_row - 1
+        if h >= len(grid):
+            raise HeaderError(tr("source.header_beyond", sheet=sheet, row=register.header_row, rows=len(grid)))
+    else:
+        h = find_header_row(grid, register)
+    header = grid[h] if h < len(grid) else []
+    keys = _header_map(register)
+    columns: dict[str, int] = {}
+    headers = [str(v).strip() for v in header if not _is_blank(v)]
+    for ci, value in enumerate(header):
+        if _is_blank(value):
+            continue
+        name = keys.get(norm_header(value))
+        if name is None:
+            continue
+        if name in columns:
+            raise HeaderError(tr("source.duplicate_header", sheet=sheet, row=h + 1, name=name,
+                                 first=col_letter(columns[name]), second=col_letter(ci)),
+                              hint=tr("source.duplicate_header_hint"))
+        columns[name] = ci
+
+    needed = [f.name for f in register.fields if f.required or f.name == register.key]
+    absent = [n for n in needed if n not in columns]
+    if absent:
+        raise HeaderError(tr("source.missing_columns", sheet=sheet, row=h + 1, names="、".join(absent),
+                             found="、".join(headers) or tr("source.nothing")),
+                          hint=tr("source.missing_columns_hint"))
+    missing = [f.name for f in register.fields if f.name not in columns]
+
+    width = max((len(r) for r in grid), default=0)
+    data = grid[h + 1:]
+    fields = [f.name for f in register.fields if f.name in columns]
+    if data:
+        if any(len(r) != width for r in data):  # Sheets trims trailing blanks: pad the rows
+            data = [list(r) + [None] * (width - len(r)) for r in data]
+        arr = np.array(data, dtype=object).reshape(len(data), width)
+        sub = arr[:, [columns[n] for n in fields]]
+        blank = (sub == None) | (sub == "")  # noqa: E711 - elementwise on an object array
+        keep = ~blank.all(axis=1)
+        frame = pd.DataFrame(sub[keep], columns=fields, dtype=object)
+        rows = np.nonzero(keep)[0] + h + 2
+    else:
+        frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in fields})
+        rows = np.array([], dtype=int)
+    return Table(workbook=workbook, register=register, sheet=sheet, header_row=h + 1, frame=frame,
+                 rows=rows, columns=columns, headers=headers, missing=missing, width=width)
