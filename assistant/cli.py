@@ -44,8 +44,7 @@ def common(fn: Callable) -> Callable:
     @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of messages")
     @functools.wraps(fn)
     def wrapper(config: str | None, today: dt.date | None, lang: str | None, **kw):
-        if lang:
-            set_lang(lang)
+        set_lang(lang or "zh")  # every command starts from the default, also in a long-lived process
         try:
             code = fn(Options(config, today, lang), **kw)
         except AssistantError as exc:
@@ -143,8 +142,7 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
     else:
         from assistant.report import check_text
 
-        sheets = {(wb.name, r.id): r.sheet for wb in office.config.workbooks for r in office.registers.values()}
-        check_text(result.findings, result.rows, sheets, result.notices, sys.stdout)
+        check_text(result.findings, result.sheets, result.notices, sys.stdout)
     return result.exit_code
 
 

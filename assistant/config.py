@@ -208,7 +208,9 @@ class _Reader:
 
         mail = self.mail(top.get("mail", {}))
         recipients = tuple(self.recipient(r, i) for i, r in enumerate(self.get(top, "recipients", "", list, [])))
-        jobs_t = self.table(top.get("jobs", {}), "jobs", list(top.get("jobs", {}).keys()))
+        jobs_t = top.get("jobs", {})
+        if not isinstance(jobs_t, dict):
+            raise self.fail("jobs", tr("config.expected", expected=tr("type.table")))
         jobs = {n: self.job(n, j) for n, j in jobs_t.items()}
         extra = self.calendar(top.get("calendar", {}))
         return Config(path=self.path, office_name=name, timezone=timezone,

@@ -23,6 +23,5 @@ def run_demo(folder: Path, today: dt.date | None, out: TextIO) -> None:
     today = today or dt.datetime.now(office.config.tz).date()
     result = run_check(office, today, get_lang())
     out.write(tr("demo.check_head") + "\n")
-    sheets = {(wb.name, r.id): r.sheet for wb in office.config.workbooks for r in office.registers.values()}
-    check_text(result.findings, result.rows, sheets, result.notices, out)
+    check_text(result.findings, result.sheets, result.notices, out)
     out.write("\n" + tr("demo.where", workbook=folder / "data", config=config) + "\n")

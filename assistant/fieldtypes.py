@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,15 +36,21 @@ class Parsed:
 
 @dataclass
 class Cells:
-    """One column's raw cells sorted by Python type, computed once per column."""
+    """One column's raw cells sorted by Python type, computed once per column.
+
+    Text is normalised per distinct value (a register repeats the same few statuses, names and
+    units thousands of times), and `per_text` runs string work on the distinct values only.
+    """
 
     raw: pd.Series
     is_text: pd.Series
     is_num: pd.Series
     is_bool: pd.Series
     is_date: pd.Series
-    text: pd.Series  # NFKC-normalised, trimmed text of the text cells (index = those cells)
+    text: pd.Series  # NFKC-normalised, trimmed, non-empty text cells (index = those cells)
     empty: pd.Series
+    _uniques: pd.Series  # distinct normalised texts
+    _codes: np.ndarray  # for each cell of `text`, its position in `_uniques`
 
     @classmethod
     def of(cls, raw: pd.Series) -> "Cells":
@@ -53,12 +59,24 @@ class Cells:
         is_bool = kind.isin((bool, np.bool_))
         is_num = kind.isin((float, int, np.float64, np.int64))
         is_date = kind.isin((dt.date, dt.datetime, pd.Timestamp))
-        text = normalized(raw[is_text]) if is_text.any() else pd.Series([], dtype=str)
+        text_cells = raw[is_text]
+        codes, uniques = pd.factorize(text_cells.to_numpy(dtype=object))
+        norm = normalized(pd.Series(uniques, dtype=object)) if len(uniques) else pd.Series([], dtype=object)
+        full = norm.to_numpy(dtype=object)[codes] if len(codes) else np.array([], dtype=object)
+        blank_text = full == ""
         empty = raw.isna() & ~is_text
-        empty[text.index] = text == ""
-        # A NaN float is empty, not a number.
-        is_num &= ~empty
-        return cls(raw, is_text, is_num, is_bool, is_date, text[text != ""], empty)
+        empty[text_cells.index] = blank_text
+        is_num &= ~empty  # a NaN float is empty, not a number
+        keep = ~blank_text
+        text = pd.Series(full[keep], index=text_cells.index[keep], dtype=object)
+        return cls(raw, is_text, is_num, is_bool, is_date, text, empty, norm, codes[keep])
+
+    def per_text(self, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
+        """`fn` applied to the distinct texts, spread back over the text cells."""
+        result = fn(self._uniques)
+        spread = result.iloc[self._codes]
+        spread.index = self.text.index
+        return spread
 
 
 class FieldType:
@@ -100,8 +118,14 @@ def _false(index: pd.Index) -> pd.Series:
 _DATE_RE = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
             r"(?:[\sT]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})\s*分?(?:\s*[:]\s*(?P<S>\d{1,2}))?)?$")
 _COMPACT_RE = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_MAX_SERIAL = 2958465  # 9999-12-31
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+_MAX_SERIAL = 2958465  # 9999-12-31 (what lies beyond the datetime64[ns] range becomes NaT)
+
+
+def _ns(stamps: pd.Series) -> pd.Series:
+    """As datetime64[ns]; NaT for instants outside its range (1677-09-21 .. 2262-04-11)."""
+    inside = stamps.between(pd.Timestamp.min, pd.Timestamp.max)
+    return stamps.where(inside).astype("datetime64[ns]")
 
 
 def _from_parts(parts: pd.DataFrame) -> pd.Series:
@@ -111,14 +135,24 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
         {"hour": 0, "minute": 0, "second": 0})
     if frame.empty:
         return pd.Series(NAT, index=parts.index, dtype="datetime64[ns]")
-    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+    # to_datetime rolls 25:00 or 14:75 over into the next hour or day; they are not times.
+    bad_time = (frame["hour"] > 23) | (frame["minute"] > 59) | (frame["second"] > 59)
+    return _ns(pd.to_datetime(frame, errors="coerce").mask(bad_time))
+
+
+def _parse_date_texts(texts: pd.Series) -> pd.Series:
+    parts = texts.str.extract(_DATE_RE)
+    missing = parts["y"].isna()
+    if missing.any():
+        parts.loc[missing, ["y", "m", "d"]] = texts[missing].str.extract(_COMPACT_RE).to_numpy()
+    return _from_parts(parts)
 
 
 def parse_datetimes(c: Cells) -> pd.Series:
     """Date cells, Excel serial numbers, yyyymmdd numbers and the text forms people type."""
     out = pd.Series(NAT, index=c.raw.index, dtype="datetime64[ns]")
     if c.is_date.any():
-        out[c.is_date] = pd.to_datetime(c.raw[c.is_date].astype(object), errors="coerce").astype("datetime64[ns]")
+        out[c.is_date] = _ns(pd.to_datetime(c.raw[c.is_date].astype(object), errors="coerce"))
     if c.is_num.any():
         num = c.raw[c.is_num].astype(float)
         compact = (num >= 19000101) & (num <= 21001231) & (num == np.floor(num))
@@ -127,13 +161,12 @@ def parse_datetimes(c: Cells) -> pd.Series:
             as_text = num[compact].astype(np.int64).astype(str)
             out[as_text.index] = _from_parts(as_text.str.extract(_COMPACT_RE))
         if serial.any():
-            out[serial[serial].index] = _EXCEL_EPOCH + pd.to_timedelta(num[serial].round(6), unit="D")
+            # Whole seconds from the epoch: float noise (…604166666664) must not show as 14:30:00.0288.
+            seconds = (num[serial] * 86400).round().astype(np.int64).to_numpy()
+            out[serial[serial].index] = _ns(pd.Series(_EXCEL_EPOCH + seconds.astype("timedelta64[s]"),
+                                                      index=serial[serial].index))
     if len(c.text):
-        parts = c.text.str.extract(_DATE_RE)
-        missing = parts["y"].isna()
-        if missing.any():
-            parts.loc[missing, ["y", "m", "d"]] = c.text[missing].str.extract(_COMPACT_RE).to_numpy()
-        out[c.text.index] = _from_parts(parts)
+        out[c.text.index] = c.per_text(_parse_date_texts)
     return out
 
 
@@ -163,19 +196,25 @@ class DateTimeType(FieldType):
 
 # --- numbers -------------------------------------------------------------------------------------
 
-_NUMBER_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+# Commas only as thousands separators: "1,234" is 1234, but "1,5" is not 15.
+_NUMBER_RE = r"^[+-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
-def _numbers(c: Cells, text: pd.Series | None = None) -> pd.Series:
+def _text_numbers(texts: pd.Series, percent: bool = False) -> pd.Series:
+    cleaned = texts.str.replace(" ", "", regex=False)
+    if percent:
+        cleaned = cleaned.str.rstrip("%")
+    ok = cleaned.str.fullmatch(_NUMBER_RE).fillna(False).astype(bool)
+    return pd.to_numeric(cleaned.where(ok).str.replace(",", "", regex=False), errors="coerce").astype(float)
+
+
+def _numbers(c: Cells, percent: bool = False) -> pd.Series:
     """Numeric cells and numeric text (thousands separators allowed) as floats; NaN otherwise."""
     out = pd.Series(np.nan, index=c.raw.index, dtype=float)
     if c.is_num.any():
         out[c.is_num] = c.raw[c.is_num].astype(float)
-    text = c.text if text is None else text
-    if len(text):
-        cleaned = text.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
-        ok = cleaned.str.fullmatch(_NUMBER_RE).fillna(False).astype(bool)
-        out[ok[ok].index] = pd.to_numeric(cleaned[ok], errors="coerce")
+    if len(c.text):
+        out[c.text.index] = c.per_text(lambda u: _text_numbers(u, percent))
     return out
 
 
@@ -214,8 +253,8 @@ class PercentType(FieldType):
     example = "35%"
 
     def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
-        has_sign = c.text.str.endswith("%")
-        values = _numbers(c, c.text.str.rstrip("%").str.strip())
+        has_sign = c.per_text(lambda u: u.str.endswith("%")) if len(c.text) else c.text
+        values = _numbers(c, percent=True)
         plain = values.copy()
         plain[has_sign[has_sign].index] = np.nan
         plain = plain.dropna()
@@ -248,16 +287,15 @@ class BooleanType(FieldType):
             out[num[num == 1].index] = True
             out[num[num == 0].index] = False
         if len(c.text):
-            low = c.text.str.casefold()
-            out[low[low.isin(_TRUE)].index] = True
-            out[low[low.isin(_FALSE)].index] = False
+            verdict = c.per_text(lambda u: u.str.casefold().map(lambda t: True if t in _TRUE else (False if t in _FALSE else None)))
+            out[c.text.index] = verdict
         return out, out.isna()
 
 
 def _as_text(c: Cells) -> pd.Series:
     """Every non-empty cell as text; whole numbers without '.0', dates as yyyy-mm-dd."""
     out = pd.Series(None, index=c.raw.index, dtype=object)
-    out[c.text.index] = c.raw[c.text.index].astype(str).str.strip()
+    out[c.text.index] = c.text
     other = ~c.empty & ~c.is_text
     if other.any():
         out[other] = c.raw[other].map(display)
@@ -276,7 +314,7 @@ class StringType(FieldType):
         return out, _false(out.index)
 
 
-_MOBILE_RE = r"^1[3-9]\d{9}$"
+_MOBILE_RE = r"^1[3-9][0-9]{9}$"  # ASCII digits: \d also matches ١٢٣
 
 
 @register_type
@@ -295,8 +333,8 @@ class PhoneType(FieldType):
             whole = num[(num == np.floor(num)) & (num > 0) & (num < 1e12)]
             out[whole.index] = whole.astype(np.int64).astype(str)
         if len(c.text):
-            digits = c.text.str.replace(r"[\s\-()（）]", "", regex=True).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
-            out[digits.index] = digits
+            out[c.text.index] = c.per_text(
+                lambda u: u.str.replace(r"[\s\-()（）]", "", regex=True).str.replace(r"^(?:\+|00)?86(?=1\d{10}$)", "", regex=True))
         ok = out.astype(str).str.fullmatch(_MOBILE_RE).fillna(False).astype(bool)
         return out, ~ok
 
@@ -318,6 +356,7 @@ class EmailType(FieldType):
         return out, ~ok
 
 
+_ID_SHAPE = r"[0-9]{17}[0-9X]"  # ASCII only: the check sum reads the digits as ASCII bytes
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _ID_CHECK = np.array(list("10X98765432"))
 
@@ -336,20 +375,24 @@ class IdCardType(FieldType):
         text = c.text.str.upper()
         out[text.index] = text
         ok = _false(out.index)
-        shaped = text[text.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)]
+        shaped = text[text.str.fullmatch(_ID_SHAPE).fillna(False).astype(bool)]
         if len(shaped):
             digits = np.frombuffer(shaped.str.slice(0, 17).str.cat().encode("ascii"), dtype=np.uint8)
             digits = (digits - 48).reshape(-1, 17).astype(int)
             expected = _ID_CHECK[(digits @ _ID_WEIGHTS) % 11]
             birth = pd.to_datetime(shaped.str.slice(6, 14), format="%Y%m%d", errors="coerce")
-            good = (expected == shaped.str.slice(17).to_numpy()) & birth.notna().to_numpy()
+            # A real calendar date within 1900-2099: to_datetime also takes years 0000 and 9999.
+            plausible = birth.between(pd.Timestamp("1900-01-01"), pd.Timestamp("2099-12-31"))
+            good = (expected == shaped.str.slice(17).to_numpy()) & plausible.to_numpy()
             ok[shaped.index[good]] = True
         return out, ~ok
 
     def codes(self, c: Cells, bad: pd.Series) -> pd.Series:
         codes = super().codes(c, bad)
         # An 18-digit number in a numeric cell has already lost its last digits to floating point.
-        codes[codes.index.intersection(c.is_num[c.is_num].index)] = "id_card_as_number"
-        shaped = c.text.str.upper().str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
+        # Only a number long enough to have been an ID (15+ digits) has lost digits; 123 is just wrong.
+        long_numbers = c.is_num & (c.raw.where(c.is_num, 0).astype(float).abs() >= 1e14)
+        codes[codes.index.intersection(long_numbers[long_numbers].index)] = "id_card_as_number"
+        shaped = c.text.str.upper().str.fullmatch(_ID_SHAPE).fillna(False).astype(bool)
         codes[codes.index.intersection(shaped[shaped].index)] = "id_card_checksum"
         return codes

@@ -30,6 +30,14 @@ class Office:
                               + did_you_mean(reg_id, self.registers))
         return self.registers[reg_id]
 
+    def with_references(self, only: set[str] | None) -> set[str] | None:
+        """`only` plus the registers its fields reference (None stays None: everything)."""
+        if only is None:
+            return None
+        refs = {f.options["references"]["register"] for r in only for f in self.registers[r].fields
+                if "references" in f.options}
+        return set(only) | refs
+
 
 def load_office(config_path: Path) -> Office:
     config = load_config(config_path)

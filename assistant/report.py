@@ -26,16 +26,17 @@ def _console(out: TextIO) -> Console:
                    no_color=wide, emoji=False)
 
 
-def check_text(findings: list[Finding], rows: dict[tuple[str, str], int], sheets: dict[tuple[str, str], str],
-               notices: list[str], out: TextIO) -> None:
+def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str, int]], notices: list[str],
+               out: TextIO) -> None:
+    """Findings grouped by sheet; `sheets` maps (workbook, register) to (sheet name, data rows)."""
     con = _console(out)
     for notice in notices:
         con.print(f"[yellow]{tr('report.notice')}[/]{notice}")
     by_sheet = {k: list(g) for k, g in groupby(findings, key=lambda f: (f.workbook, f.register))}
-    for key, n_rows in rows.items():
+    for key, (sheet, n_rows) in sheets.items():
         group = by_sheet.get(key, [])
         c = counts(group)
-        head = tr("report.sheet_head", workbook=key[0], sheet=sheets.get(key, key[1]), register=key[1], rows=n_rows)
+        head = tr("report.sheet_head", workbook=key[0], sheet=sheet, register=key[1], rows=n_rows)
         if not group:
             con.print(f"[bold]{head}[/]{tr('report.colon')}[green]{tr('report.clean')}[/]")
             continue

@@ -44,5 +44,7 @@ def display(value: object) -> str:
         return str(int(value))
     if hasattr(value, "isoformat"):
         text = value.isoformat()
-        return text[:-9] if text.endswith("T00:00:00") else text.replace("T", " ")
+        if text.endswith("T00:00:00"):
+            return text[:-9]
+        return (text[:-3] if text.endswith(":00") and text.count(":") == 2 else text).replace("T", " ")
     return str(value)

@@ -14,7 +14,8 @@ from assistant.validate import validate
 class CheckResult:
     findings: list[Finding]
     notices: list[str] = field(default_factory=list)
-    rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (workbook, register) -> data rows
+    # (workbook, register) -> (sheet name, data rows), in reading order, for reports
+    sheets: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -30,7 +31,11 @@ class CheckResult:
 
 
 def run(ctx: JobContext) -> CheckResult:
-    read = read_office(ctx.office, ctx.sources, ctx.only)
+    # Narrowed to some registers, still read the registers they reference, so `references` checks
+    # keep working; only the asked-for registers are reported.
+    read = read_office(ctx.office, ctx.sources, ctx.office.with_references(ctx.only))
     findings, _ = validate(read.tables, ctx.today)
-    rows = {(t.workbook, t.register.id): len(t) for t in read.tables}
-    return CheckResult(sorted(findings, key=sort_key), read.notices, rows)
+    wanted = lambda reg_id: ctx.only is None or reg_id in ctx.only  # noqa: E731
+    sheets = {(t.workbook, t.register.id): (t.sheet, len(t)) for t in read.tables if wanted(t.register.id)}
+    findings = [f for f in findings if wanted(f.register)]
+    return CheckResult(sorted(findings, key=sort_key), read.notices, sheets)

@@ -100,7 +100,14 @@ class Context:
                 self.parsed[f.name] = TYPES[f.type].parse(self.table.frame[f.name])
         key = self.register.key
         if key and key in self.parsed:
-            self.keys = self.table.frame[key].map(lambda v: None if v is None or v == "" else display(v)).to_numpy()
+            # The key as text (7, not 7.0), None where the cell holds no readable key (never NaN).
+            p = self.parsed[key]
+            self.keys = np.full(len(self.table), None, dtype=object)
+            v = p.values[p.valid]
+            if TYPES[self.register.field(key).type].kind != "text":  # rare: number or date keys
+                codes, uniques = pd.factorize(v)
+                v = np.array([display(u) for u in uniques], dtype=object)[codes]
+            self.keys[p.valid.to_numpy()] = np.asarray(v, dtype=object)
         else:
             self.keys = np.full(len(self.table), None, dtype=object)
 
@@ -137,11 +144,24 @@ class Context:
 
 
 def _jsonable(value: object) -> object:
-    if value is None or isinstance(value, (str, int, bool)):
+    if isinstance(value, str):
+        return value if value.strip() else None  # a blank cell has no value
+    if value is None or isinstance(value, (int, bool)):
         return value
     if isinstance(value, float):
         return None if value != value else (int(value) if value.is_integer() else value)
     return display(value)
+
+
+def partner_rows(rows: pd.Series, by: list[pd.Series]) -> pd.Series:
+    """For rows that share a value (`by`), the row each should point at: a repeat points at the
+    first row holding the value, the first row at the second. Index as `rows`."""
+    keys = [f"k{i}" for i in range(len(by))]
+    frame = pd.DataFrame(dict(zip(keys, by)), index=rows.index).assign(row=rows)
+    frame = frame.sort_values([*keys, "row"])
+    grouped = frame.groupby(keys, sort=False)["row"]
+    partner = grouped.transform("first").where(grouped.cumcount() > 0, grouped.shift(-1))
+    return partner.reindex(rows.index).astype(int)
 
 
 def positions(mask: pd.Series | np.ndarray) -> np.ndarray:
@@ -156,6 +176,10 @@ class FieldCheck:
     option: ClassVar[str]
     spec: ClassVar[Opt]
     kinds: ClassVar[tuple[str, ...] | None] = None  # field type kinds it applies to; None: all
+
+    def lint(self, value: Any, kind: str) -> str | None:
+        """A problem with `value` for a field whose type compares as `kind`, beyond its shape."""
+        return None
 
     def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
         raise NotImplementedError
@@ -197,17 +221,22 @@ def when_mask(ctx: Context, when: dict[str, Any]) -> pd.Series:
             return pd.Series(False, index=mask.index)
         values = ctx.values(name)
         choices = wanted if isinstance(wanted, list) else [wanted]
-        kind = TYPES[ctx.register.field(name).type].kind
-        if kind == "date":
-            choices = [pd.Timestamp(c) for c in choices]
-        elif kind == "text":
-            choices = [str(c).strip() for c in choices]
-        mask &= values.isin(choices)
+        # Read the wanted values as the cells are read: 是 for a boolean, （） like (, dates as dates.
+        p = TYPES[ctx.register.field(name).type].parse(pd.Series(choices, dtype=object))
+        mask &= values.isin(p.values[p.valid].tolist())
     return mask
 
 
 def constant(ctx: Context, value: Any, kind: str) -> Any:
     """A constant from a rule in the form the field's values take ('today' is the run's date)."""
     if kind == "date":
-        return pd.Timestamp(ctx.today if value == "today" else value)
+        return pd.Timestamp(ctx.today) if value == "today" else date_constant(value)
     return value
+
+
+def date_constant(value: Any) -> pd.Timestamp | None:
+    """A date written in a schema (a YAML date, or text such as '2026-01-01') as a cell would read it."""
+    if not isinstance(value, (str, dt.date)):  # a bare number is no date in a schema
+        return None
+    p = TYPES["datetime"].parse(pd.Series([value], dtype=object))
+    return p.values.iloc[0] if p.valid.iloc[0] else None

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from assistant.checks.base import Context, FieldCheck, Opt, field_check, positions
+from assistant.checks.base import Context, FieldCheck, Opt, field_check, partner_rows, positions
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
 from assistant.schema.model import Field
-from assistant.text import display
+from assistant.text import display, normalized
 
 
 def _valid(ctx: Context, f: Field) -> tuple[pd.Series, pd.Series]:
@@ -34,10 +36,7 @@ class Unique(FieldCheck):
         if not dup.any():
             return []
         rows = pd.Series(ctx.table.rows[positions(valid)], index=v.index)[dup]
-        groups = rows.groupby(v[dup])
-        first, second = groups.transform("min"), groups.transform(lambda r: r.nsmallest(2).iloc[-1])
-        # Each repeat points at the first row holding the value; the first row points at the second.
-        other = first.where(first != rows, second)
+        other = partner_rows(rows, [v[dup]])
         pos = positions(valid)[dup.to_numpy()]
         msgs = [tr("check.duplicate_value", column=f.name, value=quote(display(x)), row=int(r))
                 for x, r in zip(v[dup], other)]
@@ -52,10 +51,10 @@ class Enum(FieldCheck):
     def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
         values, valid = _valid(ctx, f)
         kind = TYPES[f.type].kind
-        allowed = [str(x).strip() for x in value] if kind == "text" else value
+        allowed = normalized(pd.Series(value, dtype=object)).tolist() if kind == "text" else value  # as cells are read
         bad = valid & ~values.isin(allowed)
         pos = positions(bad)
-        choices = "、".join(str(x) for x in value)
+        choices = tr("word.list_sep").join(str(x) for x in value)
         msgs = [tr("check.not_in_enum", column=f.name, value=quote(display(x)), choices=choices) for x in values[bad]]
         return ctx.findings(pos, f.name, "not_in_enum", msgs)
 
@@ -85,6 +84,13 @@ class _Bound(FieldCheck):
 
     def bad(self, values: pd.Series, bound: Any) -> pd.Series:
         raise NotImplementedError
+
+    def lint(self, value: Any, kind: str) -> str | None:
+        if kind == "date" and not (isinstance(value, dt.date) or value == "today"):
+            return tr("schema.expected", what=tr("type.date_or_today"))
+        if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            return tr("schema.expected", what=tr("type.number"))
+        return None
 
     def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
         values, valid = _valid(ctx, f)
@@ -123,10 +129,14 @@ class _Length(FieldCheck):
 
     def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
         values, valid = _valid(ctx, f)
-        lengths = values.astype(str).str.len()
+        text = values.astype(str)
+        if TYPES[f.type].kind == "number":  # 100000 has 6 digits, not the 8 characters of "100000.0"
+            whole = valid & (values == np.floor(values))
+            text[whole] = values[whole].astype(np.int64).astype(str)
+        lengths = text.str.len().fillna(0).astype(int)  # NaN where empty would make it float
         bad = valid & (lengths < value if self.option == "min_length" else lengths > value)
         msgs = [tr(self.message, column=f.name, value=quote(x), bound=value, length=n)
-                for x, n in zip(values[bad], lengths[bad])]
+                for x, n in zip(text[bad], lengths[bad])]
         return ctx.findings(positions(bad), f.name, self.code, msgs)
 
 

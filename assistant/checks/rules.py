@@ -8,18 +8,46 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assistant.checks.base import Context, Opt, RuleCheck, constant, positions, rule, when_mask
+from assistant.checks.base import (Context, Opt, RuleCheck, constant, date_constant, partner_rows, positions, rule,
+                                   when_mask)
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
 from assistant.schema.model import Field
-from assistant.text import display
+from assistant.text import display, normalized
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 
 
 def _kind(ctx: Context, name: str) -> str:
     return TYPES[ctx.register.field(name).type].kind
+
+
+def _kind_problem(fields: dict[str, Field], option: str, name: Any, kinds: tuple[str, ...], kind: str) -> list[tuple[str, str]]:
+    """A lint problem when field `name` does not compare as one of `kinds` (a rule that cannot run)."""
+    if name not in fields or TYPES[fields[name].type].kind in kinds:
+        return []
+    if kinds == ("date",):
+        return [(option, tr("schema.needs_date_field", name=name))]
+    return [(option, tr("schema.option_not_for_type", option=kind, type=fields[name].type))]
+
+
+def _constant_problem(value: Any, kind: str) -> str | None:
+    """A problem with a constant a rule compares with (`value`, `from`, `to`) for a field of `kind`."""
+    if kind == "date" and not (value == "today" or date_constant(value) is not None):
+        return tr("schema.expected", what=tr("type.date_or_today"))
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return tr("schema.expected", what=tr("type.number"))
+    return None
+
+
+def _unreadable(ctx: Context, names: Any) -> pd.Series:
+    """Rows where one of the fields holds something that cannot be read (its type finding says so)."""
+    mask = pd.Series(False, index=ctx.table.frame.index)
+    for n in names:
+        p = ctx.parsed[n]
+        mask |= ~p.valid & ~p.empty
+    return mask
 
 
 def _show(value: Any) -> str:
@@ -42,6 +70,8 @@ class Compare(RuleCheck):
         kinds = {TYPES[fields[n].type].kind for n in (o.get("left"), o.get("right")) if n in fields}
         if len(kinds) > 1:
             return [("right", tr("schema.compare_kinds"))]
+        if "value" in o and (problem := _constant_problem(o["value"], TYPES[fields[o["left"]].type].kind)):
+            return [("value", problem)]
         return []
 
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
@@ -82,7 +112,7 @@ class RequiredIf(_Conditional):
     kind = "required_if"
 
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
-        if not ctx.has(o["field"]):
+        if not ctx.has(o["field"], *o["when"]):  # a condition column the sheet lacks: skipped
             return []
         bad = when_mask(ctx, o["when"]) & ctx.parsed[o["field"]].empty
         msg = tr("check.required_if", field=o["field"], when=self.describe(o["when"]))
@@ -94,9 +124,10 @@ class EmptyUnless(_Conditional):
     kind = "empty_unless"
 
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
-        if not ctx.has(o["field"]):
+        if not ctx.has(o["field"], *o["when"]):  # a condition column the sheet lacks: skipped
             return []
-        bad = ~when_mask(ctx, o["when"]) & ~ctx.parsed[o["field"]].empty
+        # An unreadable cell, in the field or in the condition, gets its type finding only.
+        bad = ~when_mask(ctx, o["when"]) & ctx.parsed[o["field"]].valid & ~_unreadable(ctx, o["when"])
         msg = tr("check.empty_unless", field=o["field"], when=self.describe(o["when"]))
         return ctx.findings(positions(bad), o["field"], "empty_unless", [msg] * int(bad.sum()), severity)
 
@@ -114,13 +145,13 @@ class UniqueTogether(RuleCheck):
         ok = np.logical_and.reduce([ctx.parsed[n].valid.to_numpy() for n in names])
         dup = pd.Series(False, index=frame.index)
         dup[ok] = frame[ok].duplicated(keep=False)
-        rows = pd.Series(ctx.table.rows, index=frame.index)
-        first = rows[dup].groupby([frame.loc[dup, n] for n in names]).transform("min")
+        rows = pd.Series(ctx.table.rows, index=frame.index)[dup]
+        other = partner_rows(rows, [frame.loc[dup, n] for n in names])
         combo = "+".join(names)
         msgs = [tr("check.duplicate_combination", fields=combo,
                    value=quote(" / ".join(_show(x) for x in frame.loc[i])), row=int(r))
-                for i, r in first.items()]
-        return ctx.findings(first.index, names[0], "duplicate_combination", msgs, severity)
+                for i, r in other.items()]
+        return ctx.findings(other.index, names[0], "duplicate_combination", msgs, severity)
 
 
 @rule
@@ -130,12 +161,20 @@ class Sequence(RuleCheck):
     kind = "sequence"
     options = {"field": Opt("field", required=True), "group_by": Opt("fields"), "start": Opt("int")}
 
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        return _kind_problem(fields, "field", o["field"], ("text", "number"), self.kind)
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         name = o["field"]
         groups = o.get("group_by", [])
         if not ctx.has(name, *groups):
             return []
-        text = ctx.values(name)[ctx.parsed[name].valid].astype(str).str.strip()
+        values = ctx.values(name)[ctx.parsed[name].valid]
+        if _kind(ctx, name) == "number":  # 序号 1, 2, 3 read as floats: their digits, not "1.0"
+            values = values[values == np.floor(values)]
+            text = values.astype(np.int64).astype(str)
+        else:
+            text = values.astype(str).str.strip()
         parts = text.str.extract(r"^(?P<pre>.*?)(?P<num>\d+)(?P<suf>\D*)$").dropna(subset=["num"])
         if parts.empty:
             return []
@@ -149,7 +188,8 @@ class Sequence(RuleCheck):
         prev = parts.groupby("g")["n"].shift()
         out: list[Finding] = []
         repeat = (parts["n"] == prev).to_numpy()
-        if repeat.any():
+        # A repeated number in a unique column is already a duplicate_value finding: say it once.
+        if repeat.any() and not (ctx.register.field(name).unique and not groups):
             first_row = parts.groupby(["g", "n"])["row"].transform("min")
             sel = parts[repeat]
             msgs = [tr("check.sequence_repeat", field=name, value=quote(text[i]), row=int(first_row[i])) for i in sel.index]
@@ -161,12 +201,15 @@ class Sequence(RuleCheck):
         gap = ((parts["n"] - prev_for_gap) > 1).to_numpy()
         if gap.any():
             sel = parts[gap]
+            sep = tr("word.list_sep")
             msgs = []
-            for i, r in sel.iterrows():  # only the rows after a gap: few
-                lo, hi = int(prev_for_gap[i]) + 1, int(r["n"]) - 1
-                shown = [f"{r['pre']}{k:0{r['width']}d}{r['suf']}" for k in range(lo, min(hi, lo + 2) + 1)]
+            # one message per row after a gap, naming at most three missing numbers
+            for i, pre, n, width, suf, prev_n in zip(sel.index, sel["pre"], sel["n"], sel["width"], sel["suf"],
+                                                     prev_for_gap[gap]):
+                lo, hi = int(prev_n) + 1, int(n) - 1
+                shown = [f"{pre}{k:0{width}d}{suf}" for k in range(lo, min(hi, lo + 2) + 1)]
                 more = tr("word.etc", n=hi - lo + 1) if hi - lo + 1 > len(shown) else ""
-                msgs.append(tr("check.sequence_gap", field=name, value=quote(text[i]), missing="、".join(shown) + more))
+                msgs.append(tr("check.sequence_gap", field=name, value=quote(text[i]), missing=sep.join(shown) + more))
             out += ctx.findings(sel.index, name, "sequence_gap", msgs, severity)
         return out
 
@@ -179,6 +222,12 @@ class NoOverlap(RuleCheck):
     options = {"key": Opt("field", required=True), "start": Opt("field", required=True),
                "end": Opt("field", required=True)}
 
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        problems = [p for opt in ("start", "end") for p in _kind_problem(fields, opt, o[opt], ("date", "number"), self.kind)]
+        if not problems and TYPES[fields[o["start"]].type].kind != TYPES[fields[o["end"]].type].kind:
+            problems = [("end", tr("schema.compare_kinds"))]
+        return problems
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         k, s, e = o["key"], o["start"], o["end"]
         if not ctx.has(k, s, e):
@@ -188,11 +237,13 @@ class NoOverlap(RuleCheck):
                           "row": ctx.table.rows})[ok].sort_values(["k", "s", "row"])
         latest_end = f.groupby("k")["e"].cummax()
         prev_end = latest_end.groupby(f["k"]).shift()
-        prev_row = f["row"].groupby(f["k"]).shift()
+        # the row holding the latest end so far: the interval a later start runs into
+        holder = f["row"].where(f["e"] == latest_end).groupby(f["k"]).ffill()
+        prev_row = holder.groupby(f["k"]).shift()
         bad = f[(f["s"] < prev_end).to_numpy()]
         bad_rows = prev_row[bad.index]
-        msgs = [tr("check.overlap", key=k, value=quote(_show(r["k"])), start=_show(r["s"]), end=_show(r["e"]),
-                   row=int(bad_rows[i])) for i, r in bad.iterrows()]
+        msgs = [tr("check.overlap", key=k, value=quote(_show(kv)), start=_show(sv), end=_show(ev), row=int(r))
+                for kv, sv, ev, r in zip(bad["k"], bad["s"], bad["e"], bad_rows)]
         return ctx.findings(bad.index, s, "overlap", msgs, severity)
 
 
@@ -203,6 +254,10 @@ class Coverage(RuleCheck):
     kind = "coverage"
     options = {"field": Opt("field", required=True), "from": Opt("value"), "to": Opt("value")}
 
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        problems = _kind_problem(fields, "field", o["field"], ("date",), self.kind)
+        return problems + [(k, p) for k in ("from", "to") if k in o and (p := _constant_problem(o[k], "date"))]
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         name = o["field"]
         if not ctx.has(name):
@@ -210,8 +265,8 @@ class Coverage(RuleCheck):
         dates = ctx.values(name).dropna().dt.normalize()
         if dates.empty and not ("from" in o and "to" in o):
             return []
-        lo = constant(ctx, o["from"], "date") if "from" in o else dates.min()
-        hi = constant(ctx, o["to"], "date") if "to" in o else dates.max()
+        lo = constant(ctx, o["from"], "date").normalize() if "from" in o else dates.min()
+        hi = constant(ctx, o["to"], "date").normalize() if "to" in o else dates.max()
         missing = pd.date_range(lo, hi, freq="D").difference(pd.DatetimeIndex(dates.unique()))
         return [ctx.sheet_finding("coverage_gap", tr("check.coverage_gap", field=name, date=_show(d)),
                                   severity, column=name, value=_show(d)) for d in missing]
@@ -224,6 +279,9 @@ class Monotonic(RuleCheck):
     kind = "monotonic"
     options = {"field": Opt("field", required=True), "order_by": Opt("field"), "group_by": Opt("fields"),
                "strict": Opt("bool")}
+
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        return _kind_problem(fields, "field", o["field"], ("number", "date"), self.kind)
 
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         name, order, groups = o["field"], o.get("order_by"), o.get("group_by", [])
@@ -240,12 +298,15 @@ class Monotonic(RuleCheck):
             ok = ok & ctx.parsed[order].valid
             sort.append("o")
         f = f[ok].sort_values(sort + ["row"])
-        prev = f.groupby("g")["v"].cummax().groupby(f["g"]).shift()
-        prev_row = f["row"].groupby(f["g"]).shift()
+        best = f.groupby("g")["v"].cummax()
+        prev = best.groupby(f["g"]).shift()
+        # the row holding the highest reading so far, which this one falls below
+        prev_row = f["row"].where(f["v"] == best).groupby(f["g"]).ffill().groupby(f["g"]).shift()
         worse = (f["v"] <= prev) if o.get("strict") else (f["v"] < prev)
         bad = f[worse.to_numpy()]
-        msgs = [tr("check.not_monotonic", field=name, value=quote(_show(r["v"])), prev=_show(prev[i]),
-                   row=int(prev_row[i])) for i, r in bad.iterrows()]
+        message = "check.not_increasing" if o.get("strict") else "check.not_monotonic"
+        msgs = [tr(message, field=name, value=quote(_show(v)), prev=_show(p), row=int(r))
+                for v, p, r in zip(bad["v"], prev[bad.index], prev_row[bad.index])]
         return ctx.findings(bad.index, name, "not_monotonic", msgs, severity)
 
 
@@ -261,6 +322,9 @@ class Quota(RuleCheck):
                "period": Opt("choice", required=True, choices=tuple(_PERIODS)), "min": Opt("int", required=True),
                "units": Opt("list")}
 
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        return _kind_problem(fields, "date", o["date"], ("date",), self.kind)
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         unit, date = o["group_by"], o["date"]
         if not ctx.has(unit, date):
@@ -272,7 +336,8 @@ class Quota(RuleCheck):
         current = pd.Timestamp(ctx.today).to_period(freq)
         done = periods < current  # the running period is not over yet
         counts = pd.crosstab(units[done], periods[done])
-        all_units = [str(u).strip() for u in o.get("units", [])] or sorted(units.unique())
+        listed = normalized(pd.Series(o.get("units", []), dtype=object)).tolist()  # as the unit cells are read
+        all_units = listed or sorted(units.unique())
         if counts.empty and not o.get("units"):
             return []
         first = periods.min() if len(periods) else current - 1

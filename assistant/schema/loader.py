@@ -172,11 +172,15 @@ class _Linter:
             value = item[opt_name]
             if check.kinds is not None and kind not in check.kinds:
                 self.add(path + (opt_name,), tr("schema.option_not_for_type", option=opt_name, type=ftype))
-            elif self.option(check.spec, value, path + (opt_name,), {}) and opt_name != "unique":
-                options[opt_name] = value  # `unique` lives on Field itself (the key implies it)
+            elif self.option(check.spec, value, path + (opt_name,), {}):
+                if problem := check.lint(value, kind):
+                    self.add(path + (opt_name,), problem)
+                elif opt_name != "unique":  # `unique` lives on Field itself (the key implies it)
+                    options[opt_name] = value
         return Field(name=name, type=ftype, description=item.get("description"), required=item.get("required") is True,
                      unique=item.get("unique") is True, options=options,
-                     severity=severity if severity in SEVERITIES else "error", aliases=tuple(aliases))
+                     severity=severity if severity in SEVERITIES else "error", aliases=tuple(aliases),
+                     line=self.lines.get(path + ("references",), self.lines.get(path)))
 
     def rules(self, raw: Any, fields: dict[str, Field]) -> list[Rule]:
         if not isinstance(raw, list):
@@ -296,10 +300,10 @@ def lint_files(paths: list[Path]) -> tuple[dict[str, Register], list[SchemaProbl
             target = registers.get(ref["register"])
             path = f"fields[{i}].references"
             if target is None:
-                problems.append(SchemaProblem(reg.file, reg.id, path, None,
+                problems.append(SchemaProblem(reg.file, reg.id, path, f.line,
                                               tr("schema.unknown_register", name=ref["register"]) + did_you_mean(ref["register"], registers)))
             elif ref["field"] not in target.field_names:
-                problems.append(SchemaProblem(reg.file, reg.id, path, None,
+                problems.append(SchemaProblem(reg.file, reg.id, path, f.line,
                                               tr("schema.unknown_field_in", name=ref["field"], register=target.id)
                                               + did_you_mean(ref["field"], target.field_names)))
             else:

@@ -20,6 +20,7 @@ class Field:
     options: dict[str, Any] = field(default_factory=dict)  # enum, pattern, minimum, … as written
     severity: str = "error"
     aliases: tuple[str, ...] = ()
+    line: int | None = None  # where the field stands in its YAML file, for messages
 
     @property
     def header_keys(self) -> set[str]:

@@ -1,0 +1,83 @@
+"""Shared fixtures: real xlsx workbooks in a real working folder, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from assistant.cli import main
+
+TODAY = "2026-11-20"
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A real .xlsx file: each sheet's rows written from row 1 (None leaves a cell empty)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(row=r, column=c, value=value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+def run_cli(*args: str) -> Result:
+    res = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return Result(res.exit_code, res.stdout, res.stderr)
+
+
+@dataclass
+class OfficeFolder:
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "assistant.toml"
+
+    def schema(self, name: str, text: str) -> Path:
+        p = self.root / "sheets_schema" / f"{name}.yaml"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+        return p
+
+    def workbook(self, sheets: dict[str, list[list]], name: str = "镇.xlsx") -> Path:
+        return write_xlsx(self.root / "data" / name, sheets)
+
+    def write_config(self, extra: str = "", workbooks: str | None = None) -> Path:
+        wb = workbooks if workbooks is not None else '[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n'
+        self.config.write_text(f'[office]\nname = "测试镇党政办"\n\n{wb}\n{textwrap.dedent(extra)}', encoding="utf-8")
+        return self.config
+
+    def check(self, *args: str) -> Result:
+        return run_cli("check", "--config", self.config, "--today", TODAY, *args)
+
+    def findings(self, *args: str) -> list[dict]:
+        res = self.check("--format", "json", *args)
+        assert res.code in (0, 1), res.err
+        return res.json()["findings"]
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> OfficeFolder:
+    """An empty working folder; tests add schemas, a workbook and the config."""
+    return OfficeFolder(tmp_path / "office")
