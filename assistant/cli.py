@@ -146,6 +146,27 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
     return result.exit_code
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--register", "register", default=None, help="Only this register (its id, e.g. tasks)")
+@click.option("--dry-run", is_flag=True, help="Compute and print, but do not write into the workbooks")
+@common
+def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
+    """Deadline statuses in working days, written back into the sheets."""
+    from assistant.report import flag_json, flag_text
+    from assistant.runner import run_flag
+
+    office = opts.office()
+    result = run_flag(office, opts.today(office.config.timezone), opts.lang or "zh", register, dry_run)
+    if fmt == "json":
+        for line in result.notices + result.problems:
+            click.echo(f"{tr('report.notice')}{line}", err=True)
+        click.echo(flag_json(result.items))
+    else:
+        flag_text(result, dry_run, sys.stdout)
+    return result.exit_code
+
+
 @main.group()
 def schema() -> None:
     """Register schemas: lint, export."""

@@ -7,6 +7,7 @@ only resolved when used, so they never sit in objects that get printed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -79,6 +80,15 @@ class JobConfig:
 
 
 @dataclass(frozen=True)
+class CalendarConfig:
+    """Admin overrides of the working-day calendar ([calendar] plus its optional file)."""
+
+    holidays: dict[dt.date, str] = field(default_factory=dict)
+    workdays: dict[dt.date, str] = field(default_factory=dict)
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     office_name: str
@@ -91,7 +101,8 @@ class Config:
     lang: str = "zh"
     workdays: str = "official"
     admin_email: str | None = None
-    extra_days: dict[str, dict[str, str]] = field(default_factory=dict)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    keep_backups: int = 10  # [writeback]: backups kept per workbook
 
     @property
     def folder(self) -> Path:
@@ -123,13 +134,16 @@ def resolve_config_path(given: str | os.PathLike | None) -> Path:
 def load_config(path: Path) -> Config:
     if not path.exists():
         raise ConfigError(tr("config.not_found", path=path), hint=tr("config.not_found_hint"))
+    return _Reader(path).config(_read_toml(path))
+
+
+def _read_toml(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(tr("config.not_utf8", path=path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(tr("config.syntax", path=path, detail=exc)) from None
-    return _Reader(path).config(data)
 
 
 # --- reading and checking -----------------------------------------------------------------------
@@ -187,7 +201,7 @@ class _Reader:
         raise self.fail(f"{where}.{key}", tr("config.secret_form"))
 
     def config(self, data: dict) -> Config:
-        top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar"])
+        top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar", "writeback"])
         office = self.table(top.get("office", {}), "office",
                             ["name", "timezone", "schemas", "lang", "workdays", "admin_email"])
         name = self.get(office, "name", "office", str, required=True)
@@ -212,11 +226,13 @@ class _Reader:
         if not isinstance(jobs_t, dict):
             raise self.fail("jobs", tr("config.expected", expected=tr("type.table")))
         jobs = {n: self.job(n, j) for n, j in jobs_t.items()}
-        extra = self.calendar(top.get("calendar", {}))
+        calendar = self.calendar(top.get("calendar", {}))
+        writeback = self.table(top.get("writeback", {}), "writeback", ["keep_backups"])
+        keep = self.get(writeback, "keep_backups", "writeback", int, 10, check=_at_least_one)
         return Config(path=self.path, office_name=name, timezone=timezone,
                       schemas_dir=(self.path.parent / schemas), workbooks=workbooks, mail=mail,
                       recipients=recipients, jobs=jobs, lang=lang, workdays=workdays,
-                      admin_email=admin, extra_days=extra)
+                      admin_email=admin, calendar=calendar, keep_backups=keep)
 
     def workbook(self, data: Any, i: int) -> WorkbookConfig:
         where = f"workbooks[{i}]"
@@ -269,21 +285,62 @@ class _Reader:
                          enabled=self.get(t, "enabled", where, bool, True),
                          catch_up=self.get(t, "catch_up", where, str))
 
-    def calendar(self, data: Any) -> dict[str, dict[str, str]]:
-        t = self.table(data, "calendar", ["holidays", "workdays"])
-        out: dict[str, dict[str, str]] = {}
+    def calendar(self, data: Any) -> CalendarConfig:
+        t = self.table(data, "calendar", ["holidays", "workdays", "file"])
+        holidays, workdays = self.days(t, "calendar")
+        name = self.get(t, "file", "calendar", str)
+        if name is None:
+            return CalendarConfig(holidays, workdays)
+        path = (self.path.parent / name).resolve()
+        if not path.is_file():
+            raise self.fail("calendar.file", tr("config.calendar_file_missing", path=path))
+        reader = _Reader(path)  # problems in the file name the file, not assistant.toml
+        f_holidays, f_workdays = reader.days(reader.table(_read_toml(path), "", ["holidays", "workdays"]), "")
+        # The config's own tables are the more local word: they win over the shared file.
+        holidays = {d: n for d, n in f_holidays.items() if d not in workdays} | holidays
+        workdays = {d: n for d, n in f_workdays.items() if d not in holidays} | workdays
+        return CalendarConfig(holidays, workdays, path)
+
+    def days(self, t: dict, where: str) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+        """The `holidays` and `workdays` tables of `t`: "YYYY-MM-DD" = "note"."""
+        out: list[dict[dt.date, str]] = []
         for kind in ("holidays", "workdays"):
-            days = self.get(t, kind, "calendar", dict, {})
-            if not all(isinstance(v, str) for v in days.values()):
-                raise self.fail(f"calendar.{kind}", tr("config.calendar_form"))
-            out[kind] = {str(k): v for k, v in days.items()}
-        return out
+            full = f"{where}.{kind}" if where else kind
+            days = self.get(t, kind, where, dict, {})
+            parsed: dict[dt.date, str] = {}
+            for k, v in days.items():
+                if not isinstance(v, str):
+                    raise self.fail(f'{full}."{k}"', tr("config.calendar_form"))
+                day = _iso_date(k)
+                if day is None:
+                    raise self.fail(f'{full}."{k}"', tr("config.calendar_bad_date"))
+                parsed[day] = v
+            out.append(parsed)
+        holidays, workdays = out
+        for day in sorted(holidays.keys() & workdays.keys()):
+            key = f"{where}.workdays" if where else "workdays"
+            raise self.fail(f'{key}."{day.isoformat()}"', tr("config.calendar_both"))
+        return holidays, workdays
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if value in choices else tr("config.one_of", choices=" | ".join(choices)) + did_you_mean(value, list(choices))
     return check
+
+
+def _at_least_one(value: int) -> str | None:
+    return None if value >= 1 else tr("config.expected_got", expected=tr("type.positive_integer"), got=value)
+
+
+def _iso_date(text: str) -> dt.date | None:
+    # fromisoformat alone also takes 20270208 and week dates; the file should say one thing.
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _check_tz(value: str) -> str | None:

@@ -8,8 +8,8 @@ from typing import TextIO
 
 from assistant.i18n import get_lang, tr
 from assistant.office import load_office
-from assistant.report import check_text
-from assistant.runner import run_check
+from assistant.report import check_text, flag_text
+from assistant.runner import run_check, run_flag
 from assistant.scaffold import init_folder
 
 
@@ -24,4 +24,6 @@ def run_demo(folder: Path, today: dt.date | None, out: TextIO) -> None:
     result = run_check(office, today, get_lang())
     out.write(tr("demo.check_head") + "\n")
     check_text(result.findings, result.sheets, result.notices, out)
-    out.write("\n" + tr("demo.where", workbook=folder / "data", config=config) + "\n")
+    out.write("\n" + tr("demo.flag_head") + "\n")
+    flag_text(run_flag(office, today, get_lang()), False, out)
+    out.write("\n" + tr("demo.where", workbook=office.config.workbooks[0].source, config=config) + "\n")

@@ -77,6 +77,24 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.col.message": ("说明", "Message"),
     "report.total": ("合计：{error} 个错误，{warning} 个警告。", "Total: {error} errors, {warning} warnings."),
     "report.all_clean": ("全部台账检查通过。", "All registers passed."),
+    # --- flag and write-back ---
+    "flag.col.status": ("状态", "Status"), "flag.col.days": ("剩余工作日", "Working days"),
+    "flag.col.key": ("编号", "Key"), "flag.col.row": ("行", "Row"), "flag.col.due": ("完成时限", "Due"),
+    "flag.col.owner": ("责任人", "Owner"), "flag.col.leader": ("分管领导", "Leader"), "flag.col.where": ("台账", "Register"),
+    "flag.summary": ("共跟踪 {n} 项：{parts}", "{n} items tracked: {parts}"),
+    "flag.findings": ("另有校验问题：{error} 个错误，{warning} 个警告（见 assistant check）",
+                      "Validation: {error} errors, {warning} warnings (see assistant check)"),
+    "flag.written": ("已写回 {location}：{cells} 个单元格", "Written back to {location}: {cells} cells"),
+    "flag.backup": ("，原文件备份为 .assistant/backups/{path}", "; the original is backed up as .assistant/backups/{path}"),
+    "flag.dry_run": ("（试运行：没有写入任何文件）", "(dry run: no file was written)"),
+    "write.locked": ("{path} 正被打开（发现锁文件 {lock}），这次没有写入，数据未改动",
+                     "{path} is open (lock file {lock}); nothing was written and the file is untouched"),
+    "write.locked_hint": ("请关闭 Excel/WPS/LibreOffice 中的这个文件，下次运行时会自动写入",
+                          "close it in Excel/WPS/LibreOffice; the next run writes it"),
+    "write.stale": ("{path} 在读取后被修改了", "{path} changed after it was read"),
+    "write.gave_up": ("{workbook} 一直在被修改（已重试 {attempts} 次），这次没有写入，数据未改动",
+                      "{workbook} kept changing ({attempts} attempts); nothing was written and the file is untouched"),
+    "write.unpatchable": ("无法写回 {path}：{detail}；文件未改动", "cannot write back to {path}: {detail}; the file is untouched"),
     # --- command line ---
     "cli.error": ("错误：", "Error: "),
     "cli.hint": ("提示：", "Hint: "),
@@ -91,8 +109,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "lint.ok": ("{n} 个文件检查通过：{registers}", "{n} file(s) passed: {registers}"),
     "demo.created": ("已创建演示文件夹 {folder}", "Created the demo folder {folder}"),
     "demo.check_head": ("—— 校验结果（assistant check）——", "—— Check results (assistant check) ——"),
-    "demo.where": ("演示工作簿在 {workbook}，配置在 {config}。样例里的错误是故意留的，用来演示。",
-                   "The demo workbook is in {workbook}, the config is {config}. The sample's mistakes are deliberate."),
+    "demo.flag_head": ("—— 时限预警与写回（assistant flag）——", "—— Deadlines and write-back (assistant flag) ——"),
+    "demo.where": ("打开 {workbook} 看看写回的预警状态、剩余工作日和校验提示；配置在 {config}。样例里的错误是故意留的，用来演示。",
+                   "Open {workbook} to see the statuses, working days left and hints written back; the config is {config}. The sample's mistakes are deliberate."),
     "hint.did_you_mean": ("（是不是“{name}”？）", " (did you mean \"{name}\"?)"),
     # --- config ---
     "config.not_found": ("找不到配置文件 {path}", "config file {path} not found"),
@@ -112,6 +131,12 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "secrets must be written as { env = \"NAME\" }, never literally"),
     "config.scope_form": ("scope 应为 \"all\" 或 { \"字段\" = \"值\" }", "scope must be \"all\" or { \"field\" = \"value\" }"),
     "config.calendar_form": ("应为 \"YYYY-MM-DD\" = \"说明\" 的形式", "expected entries of the form \"YYYY-MM-DD\" = \"note\""),
+    "config.calendar_bad_date": ("不是有效日期，应写成 YYYY-MM-DD，如 \"2027-02-08\"",
+                                 "not a valid date; write YYYY-MM-DD such as \"2027-02-08\""),
+    "config.calendar_both": ("这一天同时写在了 holidays 和 workdays 里，请只保留一处",
+                             "this day is listed under both holidays and workdays; keep only one"),
+    "config.calendar_file_missing": ("找不到节假日文件 {path}（路径相对于配置文件）",
+                                     "calendar file {path} not found (the path is relative to the config file)"),
     "config.duplicate_workbook": ("工作簿名“{name}”重复", "workbook name \"{name}\" is used twice"),
     "config.no_workbooks": ("至少要有一个 [[workbooks]]", "at least one [[workbooks]] entry is needed"),
     "type.text": ("文字", "text"), "type.integer": ("整数", "an integer"), "type.true/false": ("true 或 false", "true or false"),
@@ -119,6 +144,23 @@ CATALOG: dict[str, tuple[str, str]] = {
     "type.list_of_text": ("文字列表", "a list of text"), "type.nonneg_integer": ("非负整数", "a whole number ≥ 0"),
     "type.date_or_today": ("日期（如 2026-01-01）或 today", "a date (such as 2026-01-01) or today"),
     "type.positive_integer": ("正整数", "a whole number ≥ 1"), "type.value": ("一个值（文字、数字或日期）", "a value (text, number or date)"),
+    # --- calendar and deadlines ---
+    "calendar.estimated": ("{years} 年的放假和调休安排尚未收录，其工作日为估算（{basis}）。"
+                           "安排公布后，请在 assistant.toml 的 [calendar] 中填写 holidays 和 workdays"
+                           "（或用 file = \"calendar.toml\" 指定一个文件）",
+                           "the official holiday and swapped-working-day schedule for {years} is not known yet, so "
+                           "its working days are estimated ({basis}). Once it is published, list the days "
+                           "under holidays and workdays in the [calendar] section of assistant.toml "
+                           "(or point file = \"calendar.toml\" at a file)"),
+    "calendar.basis.holidays": ("按法定节日推算，未含调休上班日", "statutory holidays only, no swapped working days"),
+    "calendar.basis.weekends": ("只按周一至周五计算", "Monday to Friday only"),
+    "deadline.status.overdue": ("逾期", "overdue"),
+    "deadline.status.due_soon": ("临期", "due soon"),
+    "deadline.status.on_track": ("正常", "on track"),
+    "deadline.status.behind_pace": ("滞后", "behind pace"),
+    "deadline.status.done": ("已办结", "done"),
+    "deadline.status.done_late": ("逾期办结", "done late"),
+    "deadline.status.invalid": ("待核实", "to verify"),
     # --- schema ---
     "schema.yaml_syntax": ("YAML 格式错误：{detail}", "YAML syntax error: {detail}"),
     "schema.empty_file": ("文件是空的", "the file is empty"),
@@ -151,6 +193,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "schema.needs_date_field": ("“{name}”应是日期字段", "\"{name}\" must be a date field"),
     "schema.needs_number_field": ("“{name}”应是数字或百分比字段", "\"{name}\" must be a number or percent field"),
     "schema.output_is_field": ("“{name}”是录入列，不能作为助手写入的列", "\"{name}\" is a data column and cannot be an output column"),
+    "schema.outputs_need_key": ("写回列（outputs）需要先设定 key：写回时按 key 找到每一行",
+                                "outputs need a key: write-back finds each row by its key"),
     "schema.duplicate_register": ("与 {other} 的 register 重复", "same register id as {other}"),
     "schema.no_schemas": ("{folder} 里没有台账格式文件（*.yaml）", "no register schemas (*.yaml) in {folder}"),
     # --- office and sources ---

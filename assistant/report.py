@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from itertools import groupby
 from typing import TextIO
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from assistant.findings import Finding, counts
@@ -26,17 +28,21 @@ def _console(out: TextIO) -> Console:
                    no_color=wide, emoji=False)
 
 
+def _notices(con: Console, notices: list[str]) -> None:
+    for notice in notices:
+        con.print(f"[yellow]{tr('report.notice')}[/]{escape(notice)}")
+
+
 def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str, int]], notices: list[str],
                out: TextIO) -> None:
     """Findings grouped by sheet; `sheets` maps (workbook, register) to (sheet name, data rows)."""
     con = _console(out)
-    for notice in notices:
-        con.print(f"[yellow]{tr('report.notice')}[/]{notice}")
+    _notices(con, notices)
     by_sheet = {k: list(g) for k, g in groupby(findings, key=lambda f: (f.workbook, f.register))}
     for key, (sheet, n_rows) in sheets.items():
         group = by_sheet.get(key, [])
         c = counts(group)
-        head = tr("report.sheet_head", workbook=key[0], sheet=sheet, register=key[1], rows=n_rows)
+        head = escape(tr("report.sheet_head", workbook=key[0], sheet=sheet, register=key[1], rows=n_rows))
         if not group:
             con.print(f"[bold]{head}[/]{tr('report.colon')}[green]{tr('report.clean')}[/]")
             continue
@@ -47,10 +53,50 @@ def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str,
         for f in group:
             sev = tr(f"severity.{f.severity}")
             style = "red" if f.severity == "error" else "yellow"
-            table.add_row(f.cell or "—", f.key or "", f.column or "", f"[{style}]{sev}[/]", f.message)
+            table.add_row(f.cell or "—", escape(f.key or ""), escape(f.column or ""), f"[{style}]{sev}[/]",
+                          escape(f.message))
         con.print(table)
     total = counts(findings)
     if total["error"] or total["warning"]:
         con.print(tr("report.total", error=total["error"], warning=total["warning"]))
     else:
         con.print(f"[green]{tr('report.all_clean')}[/]")
+
+
+def flag_json(items: list[dict]) -> str:
+    return json.dumps({"items": items}, ensure_ascii=False)
+
+
+def flag_text(result, dry_run: bool, out: TextIO) -> None:
+    """Tracked items, most urgent first, then what was written back where."""
+    con = _console(out)
+    _notices(con, result.notices)
+    urgent = [i for i in result.items if i["status"] not in ("done", "done_late", "on_track")]
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col in ("flag.col.status", "flag.col.days", "flag.col.key", "flag.col.row", "flag.col.due",
+                "flag.col.owner", "flag.col.leader", "flag.col.where"):
+        table.add_column(tr(col), no_wrap=True)
+    for i in urgent:
+        style = _STATUS_STYLE.get(i["status"], "")
+        days = "" if i["days_left"] is None else str(i["days_left"])
+        label = f"[{style}]{escape(i['label'])}[/]" if style else escape(i["label"])
+        table.add_row(label, days, escape(i["key"] or ""), str(i["row"]), i["due"] or "", escape(i["owner"] or ""),
+                      escape(i["leader"] or ""), escape(f"{i['workbook']} · {i['register']}"))
+    if urgent:
+        con.print(table)
+    tally = Counter(i["label"] for i in result.items)
+    parts = tr("word.list_sep").join(f"{k} {v}" for k, v in tally.items()) or "—"
+    con.print(escape(tr("flag.summary", n=len(result.items), parts=parts)))
+    c = counts(result.findings)
+    if c["error"] or c["warning"]:
+        con.print(tr("flag.findings", error=c["error"], warning=c["warning"]))
+    for w in result.written:
+        backup = tr("flag.backup", path=w.backup.name) if w.backup else ""
+        con.print(escape(tr("flag.written", location=w.location, cells=w.cells) + backup))
+    for problem in result.problems:
+        con.print(f"[red]{tr('cli.error')}[/]{escape(problem)}")
+    if dry_run:
+        con.print(tr("flag.dry_run"))
+
+
+_STATUS_STYLE = {"overdue": "red", "due_soon": "yellow", "behind_pace": "dark_orange", "invalid": "magenta"}

@@ -31,6 +31,8 @@ class Table:
     headers: list[str]  # header texts as found, for messages
     missing: list[str] = field(default_factory=list)  # optional fields the sheet lacks
     width: int = 0  # columns in the sheet's used range
+    # rows with no data left but something still in our output columns (to be cleared)
+    stale_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
 
     def cell(self, column: str, position: int) -> str:
         return f"{col_letter(self.columns[column])}{self.rows[position]}"
@@ -111,8 +113,16 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str)
         keep = ~blank.all(axis=1)
         frame = pd.DataFrame(sub[keep], columns=fields, dtype=object)
         rows = np.nonzero(keep)[0] + h + 2
+        ours = [columns[n] for n in register.outputs.columns() if n in columns]
+        if ours:
+            out = arr[:, ours]
+            filled = ~((out == None) | (out == "")).all(axis=1)  # noqa: E711
+            stale = np.nonzero(~keep & filled)[0] + h + 2
+        else:
+            stale = np.array([], dtype=int)
     else:
         frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in fields})
-        rows = np.array([], dtype=int)
+        rows = stale = np.array([], dtype=int)
     return Table(workbook=workbook, register=register, sheet=sheet, header_row=h + 1, frame=frame,
-                 rows=rows, columns=columns, headers=headers, missing=missing, width=width)
+                 rows=rows, columns=columns, headers=headers, missing=missing, width=width,
+                 stale_rows=stale)

@@ -122,6 +122,8 @@ class _Linter:
         rules = self.rules(data.get("rules", []), by_name)
         deadline = self.deadline(data.get("deadline"), by_name)
         outputs = self.outputs(data.get("outputs"), by_name)
+        if outputs.columns() and key is None:
+            self.add(("outputs",), tr("schema.outputs_need_key"))
         if self.problems:
             return None
         return Register(id=reg_id, title=title, sheet=sheet, fields=fields, key=key, header_row=header_row,

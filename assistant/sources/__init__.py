@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.config import WorkbookConfig
+from assistant.config import Config, WorkbookConfig
 from assistant.errors import ConfigError
 from assistant.i18n import tr
 from assistant.sources.base import Source
 
 
-def open_source(wb: WorkbookConfig) -> Source:
+def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
     """The source for one `[[workbooks]]` entry. Only the CLI and the scheduler call this: jobs are
     handed their sources."""
     if wb.is_gsheets:
         raise ConfigError(tr("source.gsheets_unavailable", name=wb.name))
     from assistant.sources.xlsx import XlsxSource
 
-    return XlsxSource(wb.name, Path(wb.source))
+    if config is None:
+        return XlsxSource(wb.name, Path(wb.source))
+    return XlsxSource(wb.name, Path(wb.source), backups=config.state_dir / "backups",
+                      keep_backups=getattr(config, "keep_backups", 10))

@@ -26,6 +26,16 @@ class Source(Protocol):
         """The cells of each named sheet, read in as few round trips as the source allows."""
         ...
 
+    fingerprint: str | None  # identifies what the last read saw; a plan is applied only to that
+
+    def refresh(self) -> None:
+        """Forget the last read, so the next one sees the workbook as it is now."""
+        ...
+
+    def apply(self, patches: list, planned_from: str | None):
+        """Write the assistant-owned cells; StalePlan if the workbook changed since the read."""
+        ...
+
 
 def match_sheet(wanted: str, available: list[str], location: str) -> str:
     """The sheet named `wanted`, also when it differs only in spaces or full-width forms."""

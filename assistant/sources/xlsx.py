@@ -1,23 +1,76 @@
-"""Local Excel/WPS workbooks (.xlsx, also .xlsm/.xls/.ods for reading), read with python-calamine."""
+"""Local Excel/WPS workbooks: read with python-calamine, written back by patching the package.
+
+Write-back rules (DESIGN §7), each enforced here:
+- a plan is applied only to the very bytes it was made from (sha-256 fingerprint): if the file
+  changed since it was read, `apply` raises StalePlan and the caller re-reads and re-plans;
+- no write at all while an Excel/WPS (~$name.xlsx) or LibreOffice (.~lock.name.xlsx#) lock file
+  says someone has the workbook open;
+- a timestamped backup in .assistant/backups/ (the last N kept), then a temporary file in the same
+  folder atomically renamed over the original.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import os
+import shutil
+import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as pc
 
-from assistant.errors import WorkbookNotFound, WorkbookUnreadable
+from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
 from assistant.sources.base import Grid
+from assistant.sources.xlsx_patch import PackageError, SheetPatch, patch_package
+
+
+class WorkbookLocked(SourceError):
+    """Someone has the workbook open; it was left alone."""
+
+
+class StalePlan(SourceError):
+    """The workbook changed after it was read; the plan must be made again from a fresh read."""
+
+
+@dataclass
+class ApplyReport:
+    workbook: str
+    location: str
+    cells: int
+    backup: Path | None
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files that say the workbook is open: Excel/WPS owner files and LibreOffice's lock."""
+    name = path.name
+    candidates = {f"~${name}", f"~${name[2:]}", f".~lock.{name}#", f".~{name}"}
+    return [path.parent / c for c in sorted(candidates) if (path.parent / c).exists()]
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class XlsxSource:
-    def __init__(self, name: str, path: Path):
+    def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10):
         self.name = name
         self.path = Path(path)
         self.location = self.path.name
+        self.backups = backups
+        self.keep_backups = keep_backups
+        self.fingerprint: str | None = None  # of the bytes last read
         self._book: pc.CalamineWorkbook | None = None
+
+    def refresh(self) -> None:
+        """Forget the last read: the next read sees the file as it is now."""
+        if self._book is not None:
+            self._book.close()
+        self._book = None
 
     def _open(self) -> pc.CalamineWorkbook:
         if self._book is not None:
@@ -26,23 +79,26 @@ class XlsxSource:
             raise WorkbookNotFound(tr("source.file_missing", path=self.path), hint=tr("source.file_missing_hint"))
         if self.path.is_dir():
             raise WorkbookUnreadable(tr("source.not_workbook", path=self.path.name, detail=tr("source.is_folder")))
+        data = self.path.read_bytes()
         try:
-            self._book = pc.CalamineWorkbook.from_path(str(self.path))
+            # Parsed from the same bytes that are fingerprinted, so a plan never mixes two versions.
+            self._book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except pc.PasswordError:
             raise WorkbookUnreadable(tr("source.password", path=self.path.name), hint=tr("source.password_hint")) from None
         except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
-            raise WorkbookUnreadable(self._why(exc), hint=tr("source.not_workbook_hint")) from None
+            raise WorkbookUnreadable(self._why(data, exc), hint=tr("source.not_workbook_hint")) from None
+        self.fingerprint = fingerprint(data)
         return self._book
 
-    def _why(self, exc: Exception) -> str:
+    def _why(self, data: bytes, exc: Exception) -> str:
         # An encrypted xlsx is an OLE container, not a zip: say "password", not "corrupt".
-        with open(self.path, "rb") as fh:
-            head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0") and self.path.suffix.lower() in (".xlsx", ".xlsm"):
+        xlsx = self.path.suffix.lower() in (".xlsx", ".xlsm")
+        if data.startswith(b"\xd0\xcf\x11\xe0") and xlsx:
             return tr("source.password", path=self.path.name)
-        if self.path.suffix.lower() in (".xlsx", ".xlsm") and not zipfile.is_zipfile(self.path):
+        if xlsx and not zipfile.is_zipfile(io.BytesIO(data)):
             return tr("source.not_workbook", path=self.path.name, detail=tr("source.not_zip"))
-        return tr("source.not_workbook", path=self.path.name, detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return tr("source.not_workbook", path=self.path.name, detail=detail)
 
     def sheet_names(self) -> list[str]:
         return list(self._open().sheet_names)
@@ -59,6 +115,54 @@ class XlsxSource:
         return out
 
     def close(self) -> None:
-        if self._book is not None:
-            self._book.close()
-            self._book = None
+        self.refresh()
+
+    # --- write-back ---------------------------------------------------------------------------
+
+    def _check_unlocked(self) -> None:
+        locks = lock_files(self.path)
+        if locks:
+            raise WorkbookLocked(tr("write.locked", path=self.path.name, lock=locks[0].name),
+                                 hint=tr("write.locked_hint"))
+
+    def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
+        """Write `patches` if the file still holds the bytes they were planned from."""
+        self._check_unlocked()
+        original = self.path.read_bytes()
+        if planned_from is None or fingerprint(original) != planned_from:
+            raise StalePlan(tr("write.stale", path=self.path.name))
+        try:
+            patched, cells = patch_package(original, patches)
+        except (PackageError, zipfile.BadZipFile, KeyError) as exc:
+            raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
+        backup = self._backup(original)
+        fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".assistant-tmp")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(patched)
+                fh.flush()
+                os.fsync(fh.fileno())
+            shutil.copymode(self.path, tmp)
+            # The last moment before the rename: still the same bytes, still nobody in it.
+            self._check_unlocked()
+            if fingerprint(self.path.read_bytes()) != planned_from:
+                raise StalePlan(tr("write.stale", path=self.path.name))
+            os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.refresh()
+        self.fingerprint = fingerprint(patched)
+        return ApplyReport(self.name, self.location, cells, backup)
+
+    def _backup(self, data: bytes) -> Path | None:
+        if self.backups is None:
+            return None
+        self.backups.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.backups / f"{self.path.stem}.{stamp}{self.path.suffix}"
+        target.write_bytes(data)
+        kept = sorted(self.backups.glob(f"{self.path.stem}.*{self.path.suffix}"))
+        for old in kept[: max(0, len(kept) - self.keep_backups)]:
+            old.unlink(missing_ok=True)
+        return target

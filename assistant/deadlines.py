@@ -1,0 +1,136 @@
+"""Deadline status of every row of a register with a `deadline:` section (DESIGN §5, §6).
+
+One pass of masks over the whole table, no per-row Python: each status is a boolean mask and
+`np.select` applies them in the contract's precedence
+done / done_late → invalid → overdue → due_soon → behind_pace → on_track.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from assistant.calendar import WorkCalendar
+from assistant.checks.base import Context, when_mask
+from assistant.fieldtypes import TYPES
+from assistant.i18n import tr
+from assistant.text import display
+
+STATUSES = ("overdue", "due_soon", "on_track", "behind_pace", "done", "done_late", "invalid")
+COLUMNS = ["position", "row", "key", "due", "status", "label", "days_left", "owner", "leader", "unit",
+           "content", "escalate", "expected"]
+ITEM_KEYS = ("workbook", "register", "key", "row", "due", "status", "label", "days_left", "owner", "leader")
+
+
+def labels() -> dict[str, str]:
+    """Status → label in the current language (逾期, 临期, … / overdue, due soon, …)."""
+    return {s: tr(f"deadline.status.{s}") for s in STATUSES}
+
+
+def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:
+    """One row per data row of the table: its status, label, working days left and the people."""
+    dl = ctx.register.deadline
+    if dl is None:
+        raise ValueError(f"register {ctx.register.id} has no deadline section")
+    index = ctx.table.frame.index
+    now = pd.Timestamp(today)
+
+    due, due_ok = _dates(ctx, dl.due)
+    days = calendar.days_left(due, today)
+    if dl.done_when:
+        done = when_mask(ctx, dl.done_when).to_numpy(dtype=bool)
+    else:  # no status column to ask: a filled completion date is the only sign of completion
+        done = _dates(ctx, dl.done_date)[1]
+    finished, finished_ok = _dates(ctx, dl.done_date)
+    late = done & due_ok & finished_ok & (finished > due).to_numpy()
+
+    overdue = due_ok & (due < now).to_numpy()
+    soon = due_ok & (days <= dl.warn_within).fillna(False).to_numpy(dtype=bool)
+    expected = _expected_progress(ctx, dl.start, due, due_ok, now)
+    progress = _numbers(ctx, dl.progress)
+    behind = (expected - progress > dl.pace_tolerance).fillna(False).to_numpy(dtype=bool)
+
+    status = np.select([late, done, ~due_ok, overdue, soon, behind],
+                       ["done_late", "done", "invalid", "overdue", "due_soon", "behind_pace"], "on_track")
+    status_s = pd.Series(status, index=index, dtype=object)
+    escalate = (status == "overdue") & (-days > dl.escalate_after).fillna(False).to_numpy(dtype=bool)
+    return pd.DataFrame({
+        "position": np.arange(len(index)),
+        "row": np.asarray(ctx.table.rows, dtype=np.int64),
+        "key": pd.Series(ctx.keys, index=index, dtype=object),
+        "due": due,
+        "status": status_s,
+        "label": status_s.map(labels()).astype(object),
+        "days_left": days,
+        "owner": _texts(ctx, dl.owner),
+        "leader": _texts(ctx, dl.leader),
+        "unit": _texts(ctx, dl.unit),
+        "content": _texts(ctx, dl.content),
+        "escalate": escalate,
+        "expected": expected,
+    }, index=index, columns=COLUMNS)
+
+
+def to_items(df: pd.DataFrame, workbook: str, register_id: str) -> list[dict]:
+    """The `flag --format json` items (DESIGN §6), keys in the contract's order."""
+    due = [None if pd.isna(d) else d.date().isoformat() for d in df["due"]]
+    days = [None if pd.isna(d) else int(d) for d in df["days_left"]]
+    columns = zip(df["key"], df["row"], due, df["status"], df["label"], days, df["owner"], df["leader"])
+    return [dict(zip(ITEM_KEYS, (workbook, register_id, _plain(key), int(row), d, status, label, n,
+                                 _plain(owner), _plain(leader))))
+            for key, row, d, status, label, n, owner, leader in columns]
+
+
+# --- columns as the engine needs them --------------------------------------------------------------
+
+def _dates(ctx: Context, name: str | None) -> tuple[pd.Series, np.ndarray]:
+    """A date field as whole days (NaT where empty, unreadable or absent) and where it is valid."""
+    index = ctx.table.frame.index
+    if not name or not ctx.has(name):
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]"), np.zeros(len(index), dtype=bool)
+    p = ctx.parsed[name]
+    values = p.values.where(p.valid).dt.normalize()  # a datetime field's time of day does not count
+    return values, values.notna().to_numpy()
+
+
+def _numbers(ctx: Context, name: str | None) -> pd.Series:
+    """A number or percent field as floats (percent in points), NaN where not readable or absent."""
+    index = ctx.table.frame.index
+    if not name or not ctx.has(name):
+        return pd.Series(np.nan, index=index, dtype=float)
+    p = ctx.parsed[name]
+    return p.values.where(p.valid).astype(float)
+
+
+def _texts(ctx: Context, name: str | None) -> pd.Series:
+    """A field as display text, None where empty or absent (never NaN, so JSON stays null)."""
+    index = ctx.table.frame.index
+    out = pd.Series(None, index=index, dtype=object)
+    if not name or not ctx.has(name):
+        return out
+    p = ctx.parsed[name]
+    valid = p.valid.to_numpy()
+    values = p.values[valid]
+    if TYPES[ctx.register.field(name).type].kind != "text":  # an owner column typed as a number, say
+        values = values.map(display)
+    out[valid] = values.to_numpy(dtype=object)
+    return out
+
+
+def _expected_progress(ctx: Context, start_name: str | None, due: pd.Series, due_ok: np.ndarray,
+                       now: pd.Timestamp) -> pd.Series:
+    """序时进度: the share of calendar time from start to due that has passed, in points 0..100;
+    NaN where start or due is missing or due is not after start."""
+    start, start_ok = _dates(ctx, start_name)
+    span = (due - start).dt.days.astype(float)
+    usable = due_ok & start_ok & (span > 0).to_numpy()
+    elapsed = (now - start).dt.days.astype(float)
+    share = (elapsed / span.where(usable)).clip(0, 1) * 100
+    return share.where(usable)
+
+
+def _plain(value: object) -> object:
+    """None for a missing cell value, whatever form the missing value took."""
+    return None if value is None or (isinstance(value, float) and value != value) else value
