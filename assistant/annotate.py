@@ -1,20 +1,20 @@
 """Judge → annotate: what to write into a register's assistant-owned columns.
 
 For every data row: the deadline label (预警状态), working days left (剩余工作日) and the plain-language
-findings (校验提示), coloured by status; cells with error findings are highlighted. The plan is
-made from one read of the workbook and is only applied to those same bytes (see the sources).
+findings (校验提示), coloured by status; cells with error findings are highlighted. Built column by
+column (one list per output column, aligned with the rows), so 100k rows cost a few vector
+operations, not 300k little objects. The plan is made from one read of the workbook and is only
+applied to those same bytes (see the sources).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-
+import numpy as np
 import pandas as pd
 
 from assistant.checks.base import Context
 from assistant.findings import Finding
-from assistant.sources.xlsx_patch import CellWrite, Fill, SheetPatch
+from assistant.sources.xlsx_patch import Fill, SheetPatch
 
 STATUS_FILLS = {
     "overdue": Fill("FFFFC7CE"),  # red
@@ -28,64 +28,73 @@ STATUS_FILLS = {
 FINDING_FILLS = {"error": Fill("FFFFC7CE"), "warning": Fill("FFFFF2CC")}
 SEPARATOR = "；"
 NEW_COLUMN_WIDTHS = {"status": 10.0, "days": 10.0, "findings": 48.0}
-
-
-@dataclass
-class WorkbookPlan:
-    workbook: str
-    fingerprint: str | None  # of the bytes the plan was made from
-    sheets: list[SheetPatch] = field(default_factory=list)
+NO_DAYS = ("done", "done_late", "invalid")  # a finished or undated item has no days left to show
 
 
 def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame | None) -> SheetPatch | None:
     """The write-back for one table, or None when its register has no outputs."""
     reg, table = ctx.register, ctx.table
-    outputs = {"status": reg.outputs.status, "days": reg.outputs.days, "findings": reg.outputs.findings}
-    outputs = {role: name for role, name in outputs.items() if name}
-    if not outputs:
+    roles = {"status": reg.outputs.status, "days": reg.outputs.days, "findings": reg.outputs.findings}
+    roles = {role: name for role, name in roles.items() if name}
+    if not roles:
         return None
     columns: dict[str, int] = {}
     new: list[str] = []
     next_free = max(table.width, max(table.columns.values(), default=-1) + 1)
-    for name in outputs.values():
+    for name in roles.values():
         if name in table.columns:
             columns[name] = table.columns[name]
         else:
             columns[name], next_free = next_free, next_free + 1
             new.append(name)
 
-    by_row: dict[int, list[Finding]] = defaultdict(list)
-    highlights = []
-    for f in findings:
-        if f.row is None:
-            continue
-        by_row[f.row].append(f)
-        if f.severity == "error" and f.cell:
-            highlights.append(f.cell)
+    n = len(table)
+    values: dict[str, list] = {}
+    fills: dict[str, list] = {}
+    status = deadlines["status"].to_numpy(dtype=object) if deadlines is not None else np.full(n, None, dtype=object)
+    status_fill = [STATUS_FILLS.get(s) for s in status]
+    if "status" in roles:
+        labels = deadlines["label"].to_numpy(dtype=object) if deadlines is not None else status
+        values[roles["status"]], fills[roles["status"]] = list(labels), status_fill
+    if "days" in roles:
+        days = pd.Series([None] * n, dtype=object)
+        if deadlines is not None:
+            d = deadlines["days_left"].reset_index(drop=True)
+            shown = d.notna().to_numpy() & ~np.isin(status, NO_DAYS)
+            days[shown] = d[shown].astype(int).astype(object)
+        values[roles["days"]], fills[roles["days"]] = days.tolist(), status_fill
+    if "findings" in roles:
+        values[roles["findings"]], fills[roles["findings"]] = _finding_texts(table.rows, findings)
 
-    status = dict(zip(deadlines["row"], deadlines["status"])) if deadlines is not None else {}
-    label = dict(zip(deadlines["row"], deadlines["label"])) if deadlines is not None else {}
-    days = dict(zip(deadlines["row"], deadlines["days_left"])) if deadlines is not None else {}
-    rows: dict[int, dict[str, CellWrite]] = {}
-    for n in table.rows.tolist():
-        writes: dict[str, CellWrite] = {}
-        st = status.get(n)
-        if "status" in outputs:
-            writes[outputs["status"]] = CellWrite(label.get(n), STATUS_FILLS.get(st))
-        if "days" in outputs:
-            d = days.get(n)
-            shown = None if st in ("done", "done_late", "invalid") or d is None or pd.isna(d) else int(d)
-            writes[outputs["days"]] = CellWrite(shown, STATUS_FILLS.get(st), number=True)
-        if "findings" in outputs:
-            found = sorted(by_row.get(n, []), key=lambda f: f.severity != "error")
-            text = SEPARATOR.join(f.message for f in found) or None
-            worst = FINDING_FILLS[found[0].severity] if found else None
-            writes[outputs["findings"]] = CellWrite(text, worst)
-        rows[n] = writes
-    for n in table.stale_rows.tolist():  # rows emptied since last time: clear what we wrote there
-        rows[n] = {name: CellWrite(None) for name in columns}
-
+    rows = table.rows.tolist()
+    stale = table.stale_rows.tolist()  # rows emptied since last time: clear what we wrote there
+    if stale:
+        rows += stale
+        for name in values:
+            values[name] = values[name] + [None] * len(stale)
+            fills[name] = fills[name] + [None] * len(stale)
     style_column = table.columns.get(reg.key or "", min(table.columns.values(), default=0))
-    widths = {name: NEW_COLUMN_WIDTHS[role] for role, name in outputs.items()}
+    highlights = [f.cell for f in findings if f.severity == "error" and f.cell]
     return SheetPatch(sheet=table.sheet, header_row=table.header_row, columns=columns, new_columns=new,
-                      rows=rows, style_column=style_column, highlights=highlights, widths=widths)
+                      rows=rows, values=values, fills=fills, numbers={roles.get("days")},
+                      style_column=style_column, highlights=highlights,
+                      widths={name: NEW_COLUMN_WIDTHS[role] for role, name in roles.items()})
+
+
+def _finding_texts(rows: np.ndarray, findings: list[Finding]) -> tuple[list, list]:
+    """Per row: its findings' messages (errors first) and the fill of the worst severity."""
+    texts: list = [None] * len(rows)
+    fills: list = [None] * len(rows)
+    position = {row: i for i, row in enumerate(rows.tolist())}
+    messages: dict[int, list[str]] = {}
+    errors: set[int] = set()
+    for f in sorted((f for f in findings if f.row is not None), key=lambda f: f.severity != "error"):
+        i = position.get(f.row)
+        if i is not None:  # linear in the findings, not the rows
+            messages.setdefault(i, []).append(f.message)
+            if f.severity == "error":
+                errors.add(i)
+    for i, texts_i in messages.items():
+        texts[i] = SEPARATOR.join(texts_i)
+        fills[i] = FINDING_FILLS["error" if i in errors else "warning"]
+    return texts, fills

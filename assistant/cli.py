@@ -20,7 +20,7 @@ import click
 from assistant import __version__
 from assistant.config import resolve_config_path
 from assistant.errors import AssistantError, SchemaError
-from assistant.i18n import set_lang, tr
+from assistant.i18n import set_lang, tr, using
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -44,19 +44,20 @@ def common(fn: Callable) -> Callable:
     @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of messages")
     @functools.wraps(fn)
     def wrapper(config: str | None, today: dt.date | None, lang: str | None, **kw):
-        set_lang(lang or "zh")  # every command starts from the default, also in a long-lived process
-        try:
-            code = fn(Options(config, today, lang), **kw)
-        except AssistantError as exc:
-            _fail(exc)
-            code = exc.exit_code
-        except (KeyboardInterrupt, BrokenPipeError):
-            code = 130
-        except Exception:  # a bug of ours: one clear line, the traceback only on request
-            click.echo(tr("cli.internal_error"), err=True)
-            if os.environ.get("ASSISTANT_DEBUG"):
-                traceback.print_exc()
-            code = 2
+        # The language holds for this command only (also in a long-lived process or a test run).
+        with using(lang or "zh"):
+            try:
+                code = fn(Options(config, today, lang), **kw)
+            except AssistantError as exc:
+                _fail(exc)
+                code = exc.exit_code
+            except (KeyboardInterrupt, BrokenPipeError):
+                code = 130
+            except Exception:  # a bug of ours: one clear line, the traceback only on request
+                click.echo(tr("cli.internal_error"), err=True)
+                if os.environ.get("ASSISTANT_DEBUG"):
+                    traceback.print_exc()
+                code = 2
         sys.exit(code or 0)
 
     return wrapper

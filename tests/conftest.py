@@ -77,6 +77,15 @@ class OfficeFolder:
         return res.json()["findings"]
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Every test starts in the default language, whatever an earlier test set."""
+    from assistant.i18n import using
+
+    with using("zh"):
+        yield
+
+
 @pytest.fixture
 def office(tmp_path: Path) -> OfficeFolder:
     """An empty working folder; tests add schemas, a workbook and the config."""

@@ -18,6 +18,13 @@ from assistant.i18n import using
 D = dt.date
 
 
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages in Chinese whatever an earlier test left set (the CLI sets the language per process)."""
+    with using("zh"):
+        yield
+
+
 def due_series(*days: str | None) -> pd.Series:
     return pd.Series(pd.to_datetime(list(days), format="mixed"), index=range(10, 10 + len(days)))
 

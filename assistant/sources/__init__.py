@@ -20,4 +20,4 @@ def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
     if config is None:
         return XlsxSource(wb.name, Path(wb.source))
     return XlsxSource(wb.name, Path(wb.source), backups=config.state_dir / "backups",
-                      keep_backups=getattr(config, "keep_backups", 10))
+                      keep_backups=config.keep_backups)
