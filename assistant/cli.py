@@ -160,11 +160,13 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     office = opts.office()
     result = run_flag(office, opts.today(office.config.timezone), opts.lang or "zh", register, dry_run)
     if fmt == "json":
-        for line in result.notices + result.problems:
+        for line in result.notices:
             click.echo(f"{tr('report.notice')}{line}", err=True)
         click.echo(flag_json(result.items))
     else:
         flag_text(result, dry_run, sys.stdout)
+    for problem in result.problems:  # a workbook that could not be written: said on stderr, exit 2
+        click.echo(f"{tr('cli.error')}{problem}", err=True)
     return result.exit_code
 
 

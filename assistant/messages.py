@@ -94,6 +94,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "write.stale": ("{path} 在读取后被修改了", "{path} changed after it was read"),
     "write.gave_up": ("{workbook} 一直在被修改（已重试 {attempts} 次），这次没有写入，数据未改动",
                       "{workbook} kept changing ({attempts} attempts); nothing was written and the file is untouched"),
+    "write.layout": ("工作表的结构不常见（如行或单元格没有编号），无法安全地写回",
+                     "the worksheet is laid out unusually (rows or cells without numbers) and cannot be written safely"),
+    "write.layout_hint": ("用 Excel 或 WPS 打开这个文件并保存一次，下次运行即可写回",
+                          "open the file in Excel or WPS and save it once; the next run can write it"),
     "write.unpatchable": ("无法写回 {path}：{detail}；文件未改动", "cannot write back to {path}: {detail}; the file is untouched"),
     # --- command line ---
     "cli.error": ("错误：", "Error: "),

@@ -91,10 +91,8 @@ def flag_text(result, dry_run: bool, out: TextIO) -> None:
     if c["error"] or c["warning"]:
         con.print(tr("flag.findings", error=c["error"], warning=c["warning"]))
     for w in result.written:
-        backup = tr("flag.backup", path=w.backup.name) if w.backup else ""
+        backup = tr("flag.backup", path=f"{w.backup.parent.name}/{w.backup.name}") if w.backup else ""
         con.print(escape(tr("flag.written", location=w.location, cells=w.cells) + backup))
-    for problem in result.problems:
-        con.print(f"[red]{tr('cli.error')}[/]{escape(problem)}")
     if dry_run:
         con.print(tr("flag.dry_run"))
 

@@ -19,7 +19,8 @@ from assistant.deadlines import evaluate, to_items
 from assistant.findings import Finding, counts, sort_key
 from assistant.i18n import tr
 from assistant.office import read_office
-from assistant.sources.xlsx import ApplyReport, StalePlan, WorkbookLocked
+from assistant.errors import SourceError
+from assistant.sources.xlsx import ApplyReport, StalePlan
 from assistant.validate import validate
 
 MAX_ATTEMPTS = 3
@@ -77,8 +78,8 @@ def run(ctx: JobContext) -> FlagResult:
                 result.written.append(source.apply(patches, source.fingerprint))
             except StalePlan:
                 stale.append(name)
-            except WorkbookLocked as exc:
-                result.problems.append(f"{exc.message} {exc.hint or ''}".strip())
+            except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
+                result.problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
         pending = stale
         if not pending:
             return result

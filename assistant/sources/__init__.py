@@ -19,5 +19,6 @@ def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
 
     if config is None:
         return XlsxSource(wb.name, Path(wb.source))
-    return XlsxSource(wb.name, Path(wb.source), backups=config.state_dir / "backups",
+    # One backup folder per workbook entry: two files both named 镇.xlsx never prune each other.
+    return XlsxSource(wb.name, Path(wb.source), backups=config.state_dir / "backups" / wb.name,
                       keep_backups=config.keep_backups)

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -35,6 +36,10 @@ class WorkbookLocked(SourceError):
 
 class StalePlan(SourceError):
     """The workbook changed after it was read; the plan must be made again from a fresh read."""
+
+
+class WriteFailed(SourceError):
+    """The system refused the write (disk full, no permission…); the workbook is untouched."""
 
 
 @dataclass
@@ -133,10 +138,17 @@ class XlsxSource:
             raise StalePlan(tr("write.stale", path=self.path.name))
         try:
             patched, cells = patch_package(original, patches)
-        except (PackageError, zipfile.BadZipFile, KeyError) as exc:
-            raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
-        backup = self._backup(original)
-        fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".assistant-tmp")
+        except (PackageError, zipfile.BadZipFile, KeyError):
+            raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=tr("write.layout")),
+                                     hint=tr("write.layout_hint")) from None
+        if patched == original:
+            # A rerun with nothing new: no write, and no backup that would push out the last real one.
+            return ApplyReport(self.name, self.location, 0, None)
+        try:
+            backup = self._backup(original)
+            fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".assistant-tmp")
+        except OSError as exc:
+            raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -149,6 +161,8 @@ class XlsxSource:
             if fingerprint(self.path.read_bytes()) != planned_from:
                 raise StalePlan(tr("write.stale", path=self.path.name))
             os.replace(tmp, self.path)
+        except OSError as exc:
+            raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
         finally:
             tmp.unlink(missing_ok=True)
         self.refresh()
@@ -162,7 +176,9 @@ class XlsxSource:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.backups / f"{self.path.stem}.{stamp}{self.path.suffix}"
         target.write_bytes(data)
-        kept = sorted(self.backups.glob(f"{self.path.stem}.*{self.path.suffix}"))
+        # Only this workbook's backups: "name.2025.xlsx" must not prune those of "name.xlsx".
+        ours = re.compile(re.escape(self.path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(self.path.suffix))
+        kept = sorted(p for p in self.backups.iterdir() if ours.fullmatch(p.name))
         for old in kept[: max(0, len(kept) - self.keep_backups)]:
             old.unlink(missing_ok=True)
         return target

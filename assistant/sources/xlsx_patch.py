@@ -5,9 +5,9 @@ not model (images, charts, some data validations…) and takes ~30 s for 100k ro
 parts change: the worksheet XML of each annotated sheet and styles.xml (fills and cell formats
 appended, never removed). Every other part is copied as it is, compressed bytes included.
 
-Inside the worksheet, the rows are edited as text: each targeted <row> gets our cells (the
+Inside the worksheet, the rows are edited as bytes: each targeted <row> gets our cells (the
 assistant-owned columns) replaced or inserted in column order, and nothing else in it changes, so a
-100k-row sheet costs one pass of string slicing instead of a DOM of millions of nodes. The few
+100k-row sheet costs one pass of slicing instead of a DOM of millions of nodes. The few
 elements outside <sheetData> that we touch (column widths, the dimension, our conditional-format
 block that highlights cells with errors) are edited with lxml on the sheet without its rows.
 
@@ -23,7 +23,6 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
-from typing import Callable
 
 from lxml import etree
 
@@ -100,8 +99,16 @@ def _parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], str]:
     return sheets, styles
 
 
+_DECLARATION = re.compile(rb"<\?xml\s[^?]*\?>\s*")
+
+
 def _serialize(root: etree._Element, original: bytes) -> bytes:
-    standalone = b'standalone="yes"' in original[:200]
+    # The part's own XML declaration, as it was: lxml writes another one (single quotes, no \r\n),
+    # and a second run must not read that one differently (standalone lost: not idempotent).
+    decl = _DECLARATION.match(original)
+    if decl and re.search(rb"""encoding\s*=\s*["'](?i:utf-8)["']""", decl.group(0)):
+        return decl.group(0) + etree.tostring(root, encoding="UTF-8")
+    standalone = re.search(rb"""standalone\s*=\s*["']yes["']""", original[:200]) is not None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True if standalone else None)
 
 
@@ -159,87 +166,86 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def _cell(p: str, ref: str, value: object, style: int) -> str:
-    """One <c> element as text: a number, an inline string, or an empty styled cell."""
+def _cell(p: bytes, ref: bytes, value: object, style: int) -> bytes:
+    """One <c> element: a number, an inline string, or an empty cell that keeps our style."""
+    s = b"%d" % style
     if value is None or value == "":
-        return f'<{p}c r="{ref}" s="{style}"/>'
+        return b'<%sc r="%s" s="%s"/>' % (p, ref, s)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<{p}c r="{ref}" s="{style}"><{p}v>{value!r}</{p}v></{p}c>'
+        return b'<%sc r="%s" s="%s"><%sv>%s</%sv></%sc>' % (p, ref, s, p, repr(value).encode(), p, p)
     text = _escape(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<{p}c r="{ref}" s="{style}" t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+    space = b' xml:space="preserve"' if text != text.strip() else b""
+    return b'<%sc r="%s" s="%s" t="inlineStr"><%sis><%st%s>%s</%st></%sis></%sc>' % (
+        p, ref, s, p, p, space, text.encode("utf-8"), p, p, p)
 
 
-class _Rows:
-    """The <sheetData> text, and the rows to rewrite in it."""
+class _Sheet:
+    """A worksheet's XML as bytes, with its rows found by plain search (no DOM, no decoding): a
+    100k-row sheet is one pass of slicing. `P` is the namespace prefix its tags use, if any."""
 
-    def __init__(self, body: str, prefix: str):
-        self.body, self.p = body, prefix
-        self.row_re = re.compile(rf"<{prefix}row\b([^>]*?)(?:/>|>(.*?)</{prefix}row>)", re.S)
-        self.cell_ref = re.compile(rf'<{prefix}c\b[^>]*?\br="([A-Z]+)\d+"')
-        self.style_re = re.compile(r'\bs="(\d+)"')
+    def __init__(self, xml: bytes, name: str):
+        m = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", xml)
+        if m is None or m.group(2):
+            raise PackageError(f"worksheet {name!r} has no rows")
+        self.xml, self.open = xml, m
+        self.P = P = m.group(1) or b""
+        self.close = xml.index(b"</" + P + b"sheetData>", m.end())
+        self.cell_ref = re.compile(rb"<" + P + rb'c\b[^>]*?\br="([A-Z]+)\d+"')
+        self.any_cell = re.compile(rb"<" + P + rb"c[\s/>]")
 
-    def render(self, cells_for: dict[int, Callable[[str], list[tuple[int, str]]]]) -> str:
-        """The body with each row n in `cells_for` given the cells `cells_for[n](row_text)` makes
-        (column, cell xml); a row keeps every other cell as it is."""
-        pieces, pos, seen = [], 0, set()
-        for m in self.row_re.finditer(self.body):
-            r = re.search(r'\br="(\d+)"', m.group(1))
-            if r is None:
+    def rows(self):
+        """(start, end, row number, attributes, inner xml) of each <row>, in order."""
+        xml, P = self.xml, self.P
+        open_row, close_row = b"<" + P + b"row", b"</" + P + b"row>"
+        at = xml.find(open_row, self.open.end(), self.close)
+        while at >= 0:
+            gt = xml.index(b">", at)
+            if xml[gt - 1] == 0x2F:  # "<row .../>": no cells
+                attrs, inner, end = xml[at + len(open_row): gt - 1], b"", gt + 1
+            else:
+                stop = xml.index(close_row, gt)
+                attrs, inner, end = xml[at + len(open_row): gt], xml[gt + 1: stop], stop + len(close_row)
+            number = re.search(rb'\br="(\d+)"', attrs)
+            if number is None:
                 raise PackageError("rows without numbers")
-            n = int(r.group(1))
-            make = cells_for.get(n)
-            if make is None:
-                continue
-            seen.add(n)
-            inner = m.group(2) or ""
-            pieces += [self.body[pos: m.start()], self._row(m.group(1), inner, n, make(inner))]
-            pos = m.end()
-        missing = set(cells_for) - seen
-        if missing:
-            raise PackageError(f"rows {sorted(missing)[:5]} not found")
-        pieces.append(self.body[pos:])
-        return "".join(pieces)
+            yield at, end, int(number.group(1)), attrs, inner
+            at = xml.find(open_row, end, self.close)
 
-    def style_of(self, inner: str, ref: str) -> int:
-        """The style index of cell `ref` in a row's text (0 when absent or unstyled)."""
-        at = inner.find(f'r="{ref}"')
-        if at < 0:
-            return 0
-        m = self.style_re.search(inner, inner.rfind("<", 0, at), inner.find(">", at))
-        return int(m.group(1)) if m else 0
-
-    def _row(self, attrs: str, inner: str, n: int, cells: list[tuple[int, str]]) -> str:
+    def splice_row(self, attrs: bytes, inner: bytes, n: int, cells: list[tuple[int, bytes]]) -> bytes:
+        """The row with `cells` (column, xml) in place of ours, everyone else's cells as they were."""
+        P = self.P
         cells.sort()
         ours = {col for col, _ in cells}
-        first = cells[0][0]
-        attrs = re.sub(r'\sspans="[^"]*"', "", attrs)  # an optional hint that would no longer cover the row
+        head = b"<" + P + b"row" + re.sub(rb'\sspans="[^"]*"', b"", attrs) + b">"  # spans would no longer cover it
         # Usually our columns are the last ones: peel our old cells off the end, then append.
         while True:
-            at = inner.rfind(f"<{self.p}c ")
+            at = inner.rfind(b"<" + P + b"c ")
             m = self.cell_ref.match(inner, at) if at >= 0 else None
             if m is None:
-                if at >= 0 or f"<{self.p}c>" in inner:
+                if at >= 0 or b"<" + P + b"c>" in inner:
                     raise PackageError(f"cells without references in row {n}")
                 break
-            col = col_index(m.group(1))
+            col = col_index(m.group(1).decode())
             if col in ours:
                 inner = inner[:at]
                 continue
-            if col < first:
-                return f"<{self.p}row{attrs}>{inner}{''.join(x for _, x in cells)}</{self.p}row>"
+            if col > cells[0][0]:
+                inner = self._interleave(inner, n, cells, ours)
+                cells = []
             break
-        return f"<{self.p}row{attrs}>{self._interleave(inner, n, cells, ours)}</{self.p}row>"
+        return head + inner + b"".join(x for _, x in cells) + b"</" + P + b"row>"
 
-    def _interleave(self, inner: str, n: int, cells: list[tuple[int, str]], ours: set[int]) -> str:
-        """Our cells among other people's cells (our columns are not the last): keep column order."""
+    def _interleave(self, inner: bytes, n: int, cells: list[tuple[int, bytes]], ours: set[int]) -> bytes:
+        """Our cells among other people's (our columns are not the last ones), in column order."""
         existing = list(self.cell_ref.finditer(inner))
-        if len(existing) != len(re.findall(rf"<{self.p}c[\s/>]", inner)):
+        if len(existing) != len(self.any_cell.findall(inner)):
             raise PackageError(f"cells without references in row {n}")
+        end_tag = b"</" + self.P + b"c>"
         out, pos, remaining = [], 0, list(cells)
         for m in existing:
-            col = col_index(m.group(1))
-            end = self._cell_end(inner, m.start())
+            col = col_index(m.group(1).decode())
+            gt = inner.index(b">", m.start())
+            end = gt + 1 if inner[gt - 1] == 0x2F else inner.index(end_tag, gt) + len(end_tag)
             while remaining and remaining[0][0] < col:
                 out += [inner[pos: m.start()], remaining.pop(0)[1]]
                 pos = m.start()
@@ -247,66 +253,68 @@ class _Rows:
                 out.append(inner[pos: m.start()])
                 pos = end
         out.append(inner[pos:])
-        return "".join(out) + "".join(x for _, x in remaining)
-
-    def _cell_end(self, inner: str, start: int) -> int:
-        close = inner.index(">", start)
-        if inner[close - 1] == "/":
-            return close + 1
-        end_tag = f"</{self.p}c>"
-        return inner.index(end_tag, close) + len(end_tag)
+        return b"".join(out) + b"".join(x for _, x in remaining)
 
 
 def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles) -> tuple[bytes, int]:
-    text = xml.decode("utf-8")
-    m = re.search(r"<(\w+:)?sheetData\b[^>]*?(/?)>", text)
-    if m is None or m.group(2):
-        raise PackageError(f"worksheet {p.sheet!r} has no rows")
-    prefix = m.group(1) or ""
-    close = text.index(f"</{prefix}sheetData>", m.end())
-    rows = _Rows(text[m.end(): close], prefix)
-
-    letters = {name: col_letter(col) for name, col in p.columns.items()}
-    style_ref = col_letter(p.style_column)
-    columns = [(name, p.columns[name], letters[name], p.values[name], p.fills[name], name in p.numbers)
-               for name in p.values]
-
+    sheet = _Sheet(xml, p.sheet)
+    P = sheet.P
+    columns = sorted((p.columns[name], col_letter(p.columns[name]).encode(), p.values[name], p.fills[name],
+                      name in p.numbers) for name in p.values)
+    position = {n: i for i, n in enumerate(p.rows)}
+    style_ref, style_re = col_letter(p.style_column).encode(), re.compile(rb'\bs="(\d+)"')
     xf_cache: dict[tuple, int] = {}
+    tails: dict[tuple, bytes] = {}  # the cell xml after its reference, shared by equal cells
 
-    def data_cells(i: int, n: int) -> Callable[[str], list[tuple[int, str]]]:
-        def make(inner: str) -> list[tuple[int, str]]:
-            base = rows.style_of(inner, f"{style_ref}{n}")
-            out = []
-            for _, col, letter, values, fills, number in columns:
-                value, fill = values[i], fills[i]
-                style = xf_cache.get((base, fill))
-                if style is None:
-                    style = xf_cache[(base, fill)] = styles.xf(base, fill)
-                if value is not None and not number:
-                    value = str(value)  # only the days column holds numbers
-                out.append((col, _cell(prefix, f"{letter}{n}", value, style)))
-            return out
-        return make
+    def data_cells(n: int, inner: bytes) -> list[tuple[int, bytes]]:
+        i = position[n]
+        at = inner.find(b'r="%s%d"' % (style_ref, n))
+        m = style_re.search(inner, inner.rfind(b"<", 0, at), inner.find(b">", at)) if at >= 0 else None
+        base = int(m.group(1)) if m else 0  # our cells look like the row's key cell (borders, font)
+        out = []
+        for col, letter, values, fills, number in columns:
+            value, fill = values[i], fills[i]
+            key = (col, value, fill, base)
+            tail = tails.get(key)
+            if tail is None:
+                if (base, fill) not in xf_cache:
+                    xf_cache[(base, fill)] = styles.xf(base, fill)
+                text = value if number or value is None else str(value)  # only `days` holds numbers
+                tail = tails[key] = _cell(P, b"\0", text, xf_cache[(base, fill)]).split(b"\0", 1)[1]
+            out.append((col, b'<%sc r="%s%d%s' % (P, letter, n, tail)))
+        return out
 
-    def header_cells(inner: str) -> list[tuple[int, str]]:
-        found = re.findall(r'<\w*:?c\b[^>]*?\bs="(\d+)"', inner)
+    def header_cells(inner: bytes) -> list[tuple[int, bytes]]:
+        found = re.findall(rb'<\w*:?c\b[^>]*?\bs="(\d+)"', inner)
         style = int(found[-1]) if found else 0  # new headers look like the last existing one
-        return [(p.columns[h], _cell(prefix, f"{letters[h]}{p.header_row}", h, style)) for h in p.new_columns]
+        return [(p.columns[h], _cell(P, b"%s%d" % (col_letter(p.columns[h]).encode(), p.header_row), h, style))
+                for h in p.new_columns]
 
-    cells_for = {n: data_cells(i, n) for i, n in enumerate(p.rows)}
-    if p.new_columns:
-        cells_for[p.header_row] = header_cells
-    body = rows.render(cells_for)
-    written = len(p.new_columns) + len(p.rows) * len(columns)
+    pieces, pos, seen = [], sheet.open.end(), 0
+    for start, end, n, attrs, inner in sheet.rows():
+        if n in position:
+            cells = data_cells(n, inner)
+        elif n == p.header_row and p.new_columns:
+            cells = header_cells(inner)
+        else:
+            continue
+        seen += 1
+        pieces += [xml[pos: start], sheet.splice_row(attrs, inner, n, cells)]
+        pos = end
+    if seen != len(position) + (1 if p.new_columns else 0):
+        raise PackageError("rows not found")
+    pieces.append(xml[pos: sheet.close])
 
     # Everything outside the rows: parse the sheet with an empty <sheetData> (small), edit, splice back.
-    root = etree.fromstring((text[: m.end()] + text[close:]).encode("utf-8"), _PARSER)
+    root = etree.fromstring(xml[: sheet.open.end()] + xml[sheet.close:], _PARSER)
     _widen(root, p)
     _dimension(root, p)
     _highlight(root, p, styles)
-    out = _serialize(root, xml).decode("utf-8")
-    empty = re.search(rf"<{prefix}sheetData\b[^>]*?(/>|></{prefix}sheetData>)", out)
-    return (out[: empty.start()] + m.group(0) + body + f"</{prefix}sheetData>" + out[empty.end():]).encode("utf-8"), written
+    out = _serialize(root, xml)
+    empty = re.search(rb"<" + P + rb"sheetData\b[^>]*?(/>|></" + P + rb"sheetData>)", out)
+    body = b"".join(pieces)
+    written = len(p.new_columns) + len(p.rows) * len(columns)
+    return out[: empty.start()] + sheet.open.group(0) + body + b"</" + P + b"sheetData>" + out[empty.end():], written
 
 
 def _widen(root: etree._Element, p: SheetPatch) -> None:
