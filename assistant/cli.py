@@ -170,6 +170,48 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     return result.exit_code
 
 
+def _send_report(result, dry_run: bool) -> None:
+    for notice in result.notices:
+        click.echo(f"{tr('report.notice')}{notice}", err=True)
+    for outcome in result.outcomes:
+        click.echo(outcome.message(), err=outcome.failed)
+    if dry_run:
+        click.echo(tr("send.dry_run"))
+
+
+@main.command()
+@click.option("--preview", is_flag=True, help="Write each recipient's digest as HTML and print the paths; send nothing")
+@click.option("--force", is_flag=True, help="Send again even if this period's digest was already sent")
+@click.option("--dry-run", is_flag=True, help="Build the digests but send nothing")
+@common
+def digest(opts: Options, preview: bool, force: bool, dry_run: bool) -> int:
+    """Each leader's personal digest, sent once per period."""
+    from assistant.runner import run_digest
+
+    office = opts.office()
+    result = run_digest(office, opts.today(office.config.timezone), opts.lang or "zh", force, preview, dry_run)
+    for path in result.previews:
+        click.echo(tr("send.preview", path=path))
+    _send_report(result, dry_run)
+    return result.exit_code
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Send again even if today's reminders were already sent")
+@click.option("--dry-run", is_flag=True, help="Work out the reminders but send nothing")
+@common
+def remind(opts: Options, force: bool, dry_run: bool) -> int:
+    """Reminders to owners of items due soon or overdue; escalations to their leaders."""
+    from assistant.runner import run_remind
+
+    office = opts.office()
+    result = run_remind(office, opts.today(office.config.timezone), opts.lang or "zh", force, dry_run)
+    _send_report(result, dry_run)
+    if not result.outcomes and not dry_run:
+        click.echo(tr("send.nothing"))
+    return result.exit_code
+
+
 @main.group()
 def schema() -> None:
     """Register schemas: lint, export."""

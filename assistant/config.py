@@ -60,6 +60,8 @@ class MailConfig:
     user: str | None = None
     password: Secret | None = None
     timeout: float = 30.0
+    ca_file: Path | None = None  # a CA bundle to trust (an office mail server with its own CA)
+    directory: dict[str, str] | None = None  # {register, name, email}: where owners' addresses are
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class JobConfig:
     workdays_only: bool = False
     enabled: bool = True
     catch_up: str | None = None
+    period: str | None = None  # day | week | month: how often a recipient may get this mail
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,13 @@ class _Reader:
 
     def mail(self, data: Any) -> MailConfig:
         t = self.table(data, "mail", ["transport", "sender", "allowed_domains", "host", "port",
-                                      "security", "user", "password", "timeout"])
+                                      "security", "user", "password", "timeout", "ca_file", "directory"])
+        directory = self.get(t, "directory", "mail", dict)
+        if directory is not None:
+            self.table(directory, "mail.directory", ["register", "name", "email"])
+            if not all(isinstance(v, str) for v in directory.values()):
+                raise self.fail("mail.directory", tr("config.expected", expected=tr("type.text")))
+        ca_file = self.get(t, "ca_file", "mail", str)
         return MailConfig(
             transport=self.get(t, "transport", "mail", str, "file", check=_one_of("file", "smtp")),
             sender=self.get(t, "sender", "mail", str, ""),
@@ -263,6 +272,8 @@ class _Reader:
             user=self.get(t, "user", "mail", str),
             password=self.secret(t, "password", "mail"),
             timeout=float(self.get(t, "timeout", "mail", (int, float), 30.0)),
+            ca_file=(self.path.parent / ca_file).resolve() if ca_file else None,
+            directory=directory,
         )
 
     def recipient(self, data: Any, i: int) -> Recipient:
@@ -279,11 +290,12 @@ class _Reader:
 
     def job(self, name: str, data: Any) -> JobConfig:
         where = f"jobs.{name}"
-        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up"])
+        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period"])
         return JobConfig(name=name, cron=self.get(t, "cron", where, str),
                          workdays_only=self.get(t, "workdays_only", where, bool, False),
                          enabled=self.get(t, "enabled", where, bool, True),
-                         catch_up=self.get(t, "catch_up", where, str))
+                         catch_up=self.get(t, "catch_up", where, str),
+                         period=self.get(t, "period", where, str, check=_one_of("day", "week", "month")))
 
     def calendar(self, data: Any) -> CalendarConfig:
         t = self.table(data, "calendar", ["holidays", "workdays", "file"])

@@ -1,4 +1,4 @@
-"""What a job is handed: the office, its sources, the clock and (later) a delivery."""
+"""What a job is handed: the office, its sources, the clock and, for jobs that send, a Sender."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from assistant.office import Office
+from assistant.sending import Sender
 from assistant.sources.base import Source
 
 
@@ -18,3 +19,4 @@ class JobContext:
     only: set[str] | None = None  # narrow to these registers (--register)
     dry_run: bool = False
     options: dict[str, object] = field(default_factory=dict)
+    sender: Sender | None = None  # delivery + ledger, for the jobs that send

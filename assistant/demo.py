@@ -9,7 +9,7 @@ from typing import TextIO
 from assistant.i18n import get_lang, tr
 from assistant.office import load_office
 from assistant.report import check_text, flag_text
-from assistant.runner import run_check, run_flag
+from assistant.runner import run_check, run_digest, run_flag
 from assistant.scaffold import init_folder
 
 
@@ -26,4 +26,9 @@ def run_demo(folder: Path, today: dt.date | None, out: TextIO) -> None:
     check_text(result.findings, result.sheets, result.notices, out)
     out.write("\n" + tr("demo.flag_head") + "\n")
     flag_text(run_flag(office, today, get_lang()), False, out)
-    out.write("\n" + tr("demo.where", workbook=office.config.workbooks[0].source, config=config) + "\n")
+    out.write("\n" + tr("demo.digest_head") + "\n")
+    # The demo's config sends to the file outbox: nothing leaves the machine.
+    for outcome in run_digest(office, today, get_lang()).outcomes:
+        out.write(outcome.message() + "\n")
+    out.write("\n" + tr("demo.where", workbook=office.config.workbooks[0].source, config=config,
+                         outbox=office.config.outbox_dir) + "\n")

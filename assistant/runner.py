@@ -30,3 +30,28 @@ def run_flag(office: Office, today: dt.date, lang: str, register: str | None = N
     ctx = make_context(office, today, lang, register)
     ctx.dry_run = dry_run
     return flag.run(ctx)
+
+
+def _sending(office: Office, today: dt.date, lang: str, job: str, force: bool, **options):
+    """Run a job that sends, with one delivery (one SMTP connection) and the ledger, both closed after."""
+    import importlib
+
+    from assistant.delivery.mail import open_delivery
+    from assistant.ledger import Ledger
+    from assistant.sending import Sender
+
+    ctx = make_context(office, today, lang, **options)
+    ctx.dry_run = bool(options.get("dry_run"))
+    config = office.config
+    with Ledger(config.state_dir / "ledger.sqlite") as ledger, open_delivery(config) as delivery:
+        ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force)
+        return importlib.import_module(f"jobs.{job}").run(ctx)
+
+
+def run_digest(office: Office, today: dt.date, lang: str, force: bool = False, preview: bool = False,
+               dry_run: bool = False):
+    return _sending(office, today, lang, "digest", force, preview=preview, dry_run=dry_run)
+
+
+def run_remind(office: Office, today: dt.date, lang: str, force: bool = False, dry_run: bool = False):
+    return _sending(office, today, lang, "remind", force, dry_run=dry_run)

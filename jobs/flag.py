@@ -7,7 +7,6 @@ times at most); a plan is never applied to bytes it was not made from.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,13 +14,12 @@ import pandas as pd
 from assistant.annotate import sheet_patch
 from assistant.calendar import WorkCalendar
 from assistant.context import JobContext
-from assistant.deadlines import evaluate, to_items
-from assistant.findings import Finding, counts, sort_key
+from assistant.deadlines import to_items
+from assistant.findings import Finding, counts
 from assistant.i18n import tr
-from assistant.office import read_office
+from assistant.judge import Judgement, judge
 from assistant.errors import SourceError
 from assistant.sources.xlsx import ApplyReport, StalePlan
-from assistant.validate import validate
 
 MAX_ATTEMPTS = 3
 STATUS_ORDER = {"overdue": 0, "due_soon": 1, "behind_pace": 2, "invalid": 3, "on_track": 4, "done_late": 5, "done": 6}
@@ -34,7 +32,7 @@ class FlagResult:
     notices: list[str] = field(default_factory=list)
     written: list[ApplyReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # write-backs that did not happen, and why
-    frames: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)  # for digests
+    judgement: Judgement | None = None
 
     @property
     def exit_code(self) -> int:
@@ -44,46 +42,36 @@ class FlagResult:
 
 
 def run(ctx: JobContext) -> FlagResult:
-    office = ctx.office
-    calendar = WorkCalendar.from_config(office.config)
-    wanted = lambda reg_id: ctx.only is None or reg_id in ctx.only  # noqa: E731
-    pending = [wb.name for wb in office.config.workbooks]
-    result = FlagResult(items=[], findings=[])
+    calendar = WorkCalendar.from_config(ctx.office.config)
+    pending = [wb.name for wb in ctx.office.config.workbooks]
+    written: list[ApplyReport] = []
+    problems: list[str] = []
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             for source in ctx.sources.values():
                 source.refresh()
-        read = read_office(office, ctx.sources, office.with_references(ctx.only))
-        findings, contexts = validate(read.tables, ctx.today)
-        contexts = [c for c in contexts if wanted(c.register.id)]
-        frames = {(c.table.workbook, c.register.id): evaluate(c, calendar, ctx.today)
-                  for c in contexts if c.register.deadline}
-        result = FlagResult(items=_items(frames), findings=sorted([f for f in findings if wanted(f.register)], key=sort_key),
-                            notices=read.notices + ([n] if (n := calendar.notice()) else []),
-                            written=result.written, problems=result.problems, frames=frames)
+        j = judge(ctx, calendar)
+        result = FlagResult(items=_items(j.frames), findings=j.findings, notices=j.notices, written=written,
+                            problems=problems, judgement=j)
         if ctx.dry_run:
             return result
-        by_table: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-        for f in result.findings:
-            by_table[(f.workbook, f.register)].append(f)
         stale = []
         for name in pending:
-            patches = [p for c in contexts if c.table.workbook == name
-                       if (p := sheet_patch(c, by_table[(name, c.register.id)],
-                                            frames.get((name, c.register.id))))]
+            patches = [p for c in j.contexts if c.table.workbook == name
+                       if (p := sheet_patch(c, j.findings_of(name, c.register.id), j.frames.get((name, c.register.id))))]
             if not patches:
                 continue
             source = ctx.sources[name]
             try:
-                result.written.append(source.apply(patches, source.fingerprint))
+                written.append(source.apply(patches, source.fingerprint))
             except StalePlan:
                 stale.append(name)
             except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
-                result.problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
+                problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
         pending = stale
         if not pending:
             return result
-    result.problems += [tr("write.gave_up", workbook=name, attempts=MAX_ATTEMPTS) for name in pending]
+    problems += [tr("write.gave_up", workbook=name, attempts=MAX_ATTEMPTS) for name in pending]
     return result
 
 

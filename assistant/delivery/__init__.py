@@ -1,0 +1,23 @@
+"""Delivery of messages: e-mail (SMTP via yagmail, or .eml files in the outbox); IM robots later."""
+
+from assistant.delivery.mail import (
+    Attachment,
+    Delivery,
+    DeliveryError,
+    FileOutbox,
+    SmtpDelivery,
+    allowed,
+    build_message,
+    open_delivery,
+)
+
+__all__ = [
+    "Attachment",
+    "Delivery",
+    "DeliveryError",
+    "FileOutbox",
+    "SmtpDelivery",
+    "allowed",
+    "build_message",
+    "open_delivery",
+]

@@ -1,0 +1,174 @@
+"""judge → what each person is told: a leader's digest (scoped), an owner's reminders, a leader's
+escalations. Plain data for the templates; nothing here renders or sends.
+
+Everything copied from a cell is masked (phone and ID numbers) before it reaches a template, the
+attachment or a log, and the templates escape it (autoescape on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from assistant.checks.base import Context
+from assistant.config import Recipient
+from assistant.fieldtypes import TYPES
+from assistant.findings import counts
+from assistant.i18n import tr
+from assistant.judge import Judgement
+from assistant.text import display
+
+_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+_ID = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9Xx])")
+SHOWN_STATUSES = ("overdue", "due_soon", "behind_pace", "invalid", "on_track", "done_late", "done")
+
+
+def mask(value: object) -> str:
+    """Cell text as mail may show it: 13812345678 → 138****5678, ID numbers → 110105********002X."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = value if isinstance(value, str) else display(value)
+    return _ID.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", text))
+
+
+@dataclass
+class Item:
+    """One tracked row as a person reads it."""
+
+    workbook: str
+    register: str  # the register's title (督查督办台账)
+    key: str
+    content: str
+    unit: str
+    owner: str
+    leader: str
+    due: str
+    days_left: int | None
+    status: str
+    label: str
+    escalate: bool
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+@dataclass
+class UnitLine:
+    unit: str
+    total: int
+    parts: list[tuple[str, int, float]]  # (status, count, percent of the row's bar)
+
+
+@dataclass
+class Digest:
+    office: str
+    recipient: Recipient
+    today: dt.date
+    subject: str
+    counts: list[tuple[str, str, int]]  # (status, label, count), the order of SHOWN_STATUSES
+    overdue: list[Item]
+    due_soon: list[Item]
+    behind: list[Item]
+    units: list[UnitLine]
+    errors: list[tuple[str, str, int, int]]  # (workbook, register title, errors, warnings)
+    total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Item]:
+    f = frame[mask_rows]
+    return [Item(workbook=ctx.table.workbook, register=ctx.register.title, key=mask(k), content=mask(c),
+                 unit=mask(u), owner=mask(o), leader=mask(ld),
+                 due="" if pd.isna(d) else d.date().isoformat(), days_left=None if pd.isna(n) else int(n),
+                 status=s, label=lb, escalate=bool(e))
+            for k, c, u, o, ld, d, n, s, lb, e in zip(f["key"], f["content"], f["unit"], f["owner"], f["leader"],
+                                                         f["due"], f["days_left"], f["status"], f["label"], f["escalate"])]
+
+
+def in_scope(ctx: Context, scope: str | dict[str, str]) -> np.ndarray:
+    """Rows of a table a recipient's scope covers: all, or rows whose field equals the value."""
+    n = len(ctx.table)
+    if scope == "all":
+        return np.ones(n, dtype=bool)
+    keep = np.ones(n, dtype=bool)
+    for name, wanted in scope.items():
+        if not ctx.has(name):
+            return np.zeros(n, dtype=bool)  # a register without that field is not theirs
+        values = ctx.values(name)
+        if TYPES[ctx.register.field(name).type].kind != "text":  # text is already trimmed and NFKC
+            values = values.map(lambda v: None if v is None or v != v else display(v))
+        keep &= (values == unicodedata.normalize("NFKC", str(wanted)).strip()).fillna(False).to_numpy(dtype=bool)
+    return keep
+
+
+def tracked(j: Judgement, scope: str | dict[str, str] = "all") -> list[Item]:
+    """Every tracked row in a scope, over all workbooks and registers."""
+    out: list[Item] = []
+    for c in j.contexts:
+        frame = j.frames.get((c.table.workbook, c.register.id))
+        if frame is not None:
+            out += _items(c, frame, in_scope(c, scope))
+    return out
+
+
+def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date) -> Digest:
+    items = tracked(j, recipient.scope)
+    by_status: dict[str, list[Item]] = {s: [] for s in SHOWN_STATUSES}
+    for it in items:
+        by_status.setdefault(it.status, []).append(it)
+    labels = {it.status: it.label for it in items}
+    monday = today - dt.timedelta(days=today.weekday())
+    return Digest(
+        office=office, recipient=recipient, today=today,
+        subject=tr("digest.subject", office=office, date=monday.isoformat()),
+        counts=[(s, labels.get(s, tr(f"deadline.status.{s}")), len(by_status[s])) for s in SHOWN_STATUSES],
+        overdue=sorted(by_status["overdue"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key)),
+        due_soon=sorted(by_status["due_soon"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key)),
+        behind=sorted(by_status["behind_pace"], key=lambda i: (i.due, i.key)),
+        units=_units(items), errors=_errors(j), total=len(items), notices=j.notices)
+
+
+_BAR_ORDER = ("overdue", "due_soon", "behind_pace", "invalid", "on_track", "done_late", "done")
+
+
+def _units(items: list[Item]) -> list[UnitLine]:
+    """Per unit: how many items in each status, as shares of a bar (the worst units first)."""
+    if not items:
+        return []
+    frame = pd.DataFrame({"unit": [i.unit or tr("digest.no_unit") for i in items], "status": [i.status for i in items]})
+    table = pd.crosstab(frame["unit"], frame["status"]).reindex(columns=list(_BAR_ORDER), fill_value=0)
+    table = table.sort_values(["overdue", "due_soon"], ascending=False, kind="stable")
+    widest = max(int(table.sum(axis=1).max()), 1)
+    lines = []
+    for unit, row in table.iterrows():  # one line per unit: a dozen, not per item
+        total = int(row.sum())
+        parts = [(s, int(row[s]), round(100.0 * row[s] / widest, 1)) for s in _BAR_ORDER if row[s]]
+        lines.append(UnitLine(unit=str(unit), total=total, parts=parts))
+    return lines
+
+
+def _errors(j: Judgement) -> list[tuple[str, str, int, int]]:
+    out = []
+    for c in j.contexts:
+        n = counts(j.findings_of(c.table.workbook, c.register.id))
+        out.append((c.table.workbook, c.register.title, n["error"], n["warning"]))
+    return out
+
+
+def reminders(j: Judgement) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
+    """Who is told what today: owners of items due soon or overdue (not yet escalated), and the
+    leaders of items overdue for longer than `escalate_after` working days. Keyed by name."""
+    owners: dict[str, list[Item]] = {}
+    leaders: dict[str, list[Item]] = {}
+    for it in tracked(j):
+        if it.escalate and it.leader:
+            leaders.setdefault(it.leader, []).append(it)
+        elif it.status in ("due_soon", "overdue") and it.owner:
+            owners.setdefault(it.owner, []).append(it)
+    return owners, leaders

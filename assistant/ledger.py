@@ -1,0 +1,307 @@
+"""The ledger: one SQLite file (.assistant/ledger.sqlite) recording job runs and every send.
+
+DESIGN §7: a send is keyed by (job, recipient, period), so a rerun, a crash-restart or two
+schedulers on the same folder never send the same digest twice. The protocol is at-most-once:
+
+    claim = ledger.claim(job, recipient, period)   # None: delivered, or someone is sending
+    if claim:
+        try: mid = deliver(...)
+        except DeliveryError as exc: ledger.failed(claim, str(exc))    # the next run retries
+        else: ledger.sent(claim, mid)
+
+`claim` commits a 'sending' row *before* the delivery. A process that dies mid-send leaves the row
+in 'sending': the outcome is unknown, so it is never repeated automatically (`uncertain()` lists
+such rows for a person to look at; `force=True` sends anyway). `claim_or_reason` says why not.
+Recipients and periods are compared as given: pass a canonical form (e.g. a lower-case address).
+
+Two processes may share the file: WAL journal, a busy timeout, and every decision taken inside
+BEGIN IMMEDIATE. WAL needs a local disk, not a network share. One Ledger per thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from assistant.errors import AssistantError
+from assistant.i18n import tr
+
+FILENAME = "ledger.sqlite"  # inside the working folder's state dir (.assistant/)
+MAX_TEXT = 500  # error and detail texts are cut to this many characters
+NEW, RETRY, FORCE = "new", "retry", "force"  # why claim_or_reason granted a claim
+ALREADY_SENT, IN_FLIGHT = "already_sent", "in_flight"  # why it did not
+
+# _MIGRATIONS[i] takes the file from user_version i to i + 1; append, never edit.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT, outcome TEXT, counts TEXT NOT NULL DEFAULT '{}', error TEXT,
+            pid INTEGER)""",
+        "CREATE INDEX runs_job ON runs (job, id)",
+        """CREATE TABLE sends (
+            id INTEGER PRIMARY KEY, job TEXT NOT NULL, recipient TEXT NOT NULL,
+            period TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL CHECK (attempts >= 1), last_error TEXT, message_id TEXT,
+            detail TEXT NOT NULL DEFAULT '', run_id INTEGER, first_attempt_at TEXT NOT NULL,
+            last_attempt_at TEXT NOT NULL, sent_at TEXT, UNIQUE (job, recipient, period))""",
+        "CREATE INDEX sends_status ON sends (status, job)",
+    ),
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class LedgerError(AssistantError):
+    """The ledger file cannot be used; `reason`: 'locked', 'corrupt', 'too_new' or 'unreadable'."""
+
+    def __init__(self, message: str, *, reason: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Permission to send once: hand it back to `sent` or `failed`."""
+
+    id: int
+    job: str
+    recipient: str
+    period: str
+    attempt: int  # 1 for the first try; the row's attempts counter after this claim
+    reason: str  # NEW | RETRY | FORCE
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Ledger:
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utcnow,
+                 timeout: float = 10.0):
+        self.path, self.clock, self.timeout = Path(path), clock, timeout
+        self._db: sqlite3.Connection | None = None
+        try:
+            with self._errors():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # autocommit: every transaction below is an explicit BEGIN IMMEDIATE … COMMIT
+                self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+                self._db.row_factory = sqlite3.Row
+                self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                self._wal()
+                self._db.execute("PRAGMA synchronous = FULL")  # a committed claim survives a crash
+                self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise sqlite3.ProgrammingError(f"the ledger {self.path} is closed")
+        return self._db
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite and file-system failures as a LedgerError naming the file."""
+        try:
+            yield
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError, sqlite3.IntegrityError):
+            raise  # our own mistakes, not the file's
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "")
+            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise LedgerError(tr("ledger.locked", path=self.path, seconds=self.timeout),
+                                  reason="locked", hint=tr("ledger.locked_hint")) from None
+            if name in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                raise LedgerError(tr("ledger.corrupt", path=self.path), reason="corrupt",
+                                  hint=tr("ledger.corrupt_hint")) from None
+            raise LedgerError(tr("ledger.unreadable", path=self.path, detail=exc),
+                              reason="unreadable") from None
+        except OSError as exc:
+            raise LedgerError(tr("ledger.unreadable", path=self.path, detail=exc.strerror or exc),
+                              reason="unreadable") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, locked before its first read so decisions cannot interleave."""
+        db = self._conn
+        with self._errors():
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _wal(self) -> None:
+        """WAL (left as is where refused). Two first opens at once make SQLite answer BUSY here
+        without calling the busy handler, so wait out the timeout by hand."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "") == "SQLITE_BUSY"
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _migrate(self) -> None:
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            found = self._version()  # again: another process may have migrated meanwhile
+            if found > SCHEMA_VERSION:
+                raise LedgerError(tr("ledger.too_new", path=self.path, found=found,
+                                     supported=SCHEMA_VERSION), reason="too_new")
+            for version in range(found, SCHEMA_VERSION):
+                for statement in _MIGRATIONS[version]:
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _now(self, when: datetime | None = None) -> str:
+        when = self.clock() if when is None else when
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise ValueError(f"ledger timestamps must be timezone-aware, got {when!r}")
+        return when.isoformat(timespec="seconds")
+
+    def _select(self, table: str, extra: str = "", order: str = "id", limit: int = -1,
+                **equal: str | None) -> list[dict[str, Any]]:
+        """Rows of `table` whose columns equal the given values (None: any), as dicts."""
+        where = [f"{column} = ?" for column, value in equal.items() if value is not None]
+        sql = f"SELECT * FROM {table} WHERE {' AND '.join(where + [extra or '1'])}"
+        args = [value for value in equal.values() if value is not None]
+        with self._errors():
+            cur = self._conn.execute(f"{sql} ORDER BY {order} LIMIT ?", (*args, limit))
+            return [dict(row) for row in cur.fetchall()]
+
+    # --- sends -------------------------------------------------------------------------------
+
+    def claim(self, job: str, recipient: str, period: str, *, force: bool = False,
+              detail: str = "", run_id: int | None = None) -> Claim | None:
+        """A Claim if this process may send now, else None (see `claim_or_reason`)."""
+        return self.claim_or_reason(job, recipient, period, force=force, detail=detail,
+                                    run_id=run_id)[0]
+
+    def claim_or_reason(self, job: str, recipient: str, period: str, *, force: bool = False,
+                        detail: str = "", run_id: int | None = None) -> tuple[Claim | None, str]:
+        """(Claim, NEW | RETRY | FORCE) or (None, ALREADY_SENT | IN_FLIGHT), decided atomically.
+
+        No row: NEW. 'failed': RETRY. 'sent' or 'sending' (sending elsewhere now, or a process
+        died mid-send): refused, unless `force`, which claims anyway (FORCE)."""
+        for name, value in (("job", job), ("recipient", recipient), ("period", period)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        now, key = self._now(), (job, recipient, period)
+        with self._write() as db:
+            row = db.execute("SELECT id, status, attempts FROM sends"
+                             " WHERE job = ? AND recipient = ? AND period = ?", key).fetchone()
+            if row is None:
+                cur = db.execute(
+                    "INSERT INTO sends (job, recipient, period, status, attempts, detail, run_id,"
+                    " first_attempt_at, last_attempt_at) VALUES (?, ?, ?, 'sending', 1, ?, ?, ?, ?)",
+                    (*key, detail[:MAX_TEXT], run_id, now, now))
+                assert cur.lastrowid is not None
+                return Claim(cur.lastrowid, *key, 1, NEW), NEW
+            if row["status"] == "failed":
+                reason = RETRY
+            elif not force:
+                return None, ALREADY_SENT if row["status"] == "sent" else IN_FLIGHT
+            else:
+                reason = FORCE
+            db.execute("UPDATE sends SET status = 'sending', attempts = attempts + 1,"
+                       " last_attempt_at = ?, run_id = COALESCE(?, run_id),"
+                       " detail = CASE WHEN ? = '' THEN detail ELSE ? END WHERE id = ?",
+                       (now, run_id, detail, detail[:MAX_TEXT], row["id"]))
+            # exact: nobody else writes while this transaction holds the lock
+            return Claim(row["id"], *key, row["attempts"] + 1, reason), reason
+
+    def sent(self, claim: Claim, message_id: str) -> None:
+        """The message went out. Recorded even if another claim superseded this one (force)."""
+        with self._write() as db:
+            db.execute("UPDATE sends SET status = 'sent', message_id = ?, sent_at = ?,"
+                       " last_error = NULL WHERE id = ?", (message_id, self._now(), claim.id))
+
+    def failed(self, claim: Claim, error: str) -> bool:
+        """The message did not go out; the next run retries it. `error` must hold no secrets.
+
+        False (nothing changed) when the claim is no longer current: a forced claim took over,
+        or the send is already recorded as delivered."""
+        with self._write() as db:
+            cur = db.execute("UPDATE sends SET status = 'failed', last_error = ? WHERE id = ?"
+                             " AND status = 'sending' AND attempts = ?",
+                             (str(error)[:MAX_TEXT], claim.id, claim.attempt))
+            return cur.rowcount == 1
+
+    def sends(self, job: str | None = None, *, status: str | None = None) -> list[dict[str, Any]]:
+        """Send rows (every column), oldest first, optionally for one job and/or status."""
+        return self._select("sends", job=job, status=status)
+
+    def pending_failures(self, job: str | None = None) -> list[dict[str, Any]]:
+        """Failed sends: the next run's `claim` retries them."""
+        return self.sends(job, status="failed")
+
+    def uncertain(self, job: str | None = None) -> list[dict[str, Any]]:
+        """Rows in 'sending': being sent right now, or left by a process that died mid-send."""
+        return self.sends(job, status="sending")
+
+    # --- runs --------------------------------------------------------------------------------
+
+    def run_started(self, job: str, started_at: datetime | None = None) -> int:
+        with self._write() as db:
+            cur = db.execute("INSERT INTO runs (job, started_at, pid) VALUES (?, ?, ?)",
+                             (job, self._now(started_at), os.getpid()))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def run_finished(self, run_id: int, finished_at: datetime | None = None, outcome: str = "ok",
+                     counts: dict[str, Any] | None = None, error: str | None = None) -> None:
+        text = json.dumps(counts or {}, ensure_ascii=False, sort_keys=True, default=str)
+        error = None if error is None else error[:MAX_TEXT]
+        with self._write() as db:
+            cur = db.execute("UPDATE runs SET finished_at = ?, outcome = ?, counts = ?, error = ?"
+                             " WHERE id = ?", (self._now(finished_at), outcome, text, error, run_id))
+            if cur.rowcount != 1:
+                raise ValueError(f"no run {run_id} in {self.path}")
+
+    def runs(self, job: str | None = None, limit: int = 50, *,
+             finished: bool = False) -> list[dict[str, Any]]:
+        """Runs, newest first, `counts` decoded. `outcome` is None while a run is unfinished (or
+        its process died); `finished=True` leaves those out."""
+        rows = self._select("runs", "outcome IS NOT NULL" if finished else "", "id DESC", limit,
+                            job=job)
+        for row in rows:
+            row["counts"] = json.loads(row["counts"])
+        return rows
+
+    def last_run(self, job: str, *, finished: bool = False) -> dict[str, Any] | None:
+        """The latest run of `job` (the latest finished one with `finished=True`), or None."""
+        rows = self.runs(job, limit=1, finished=finished)
+        return rows[0] if rows else None

@@ -1,0 +1,71 @@
+"""digest: each recipient's personal summary of the tracked items in their scope, sent once per
+period (ISO week by default) whatever the number of runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.context import JobContext
+from assistant.delivery.mail import Attachment, build_message
+from assistant.digest import build_digest
+from assistant.i18n import tr, using
+from assistant.judge import judge
+from assistant.render import environment, items_workbook, render
+from assistant.sending import Outcome
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class DigestResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    previews: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.failed for o in self.outcomes) else 0
+
+
+def period_of(today: dt.date, unit: str) -> str:
+    """The idempotency period: 2026-11-20 (day), 2026-W47 (week) or 2026-11 (month)."""
+    if unit == "day":
+        return today.isoformat()
+    if unit == "month":
+        return f"{today:%Y-%m}"
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def run(ctx: JobContext) -> DigestResult:
+    config = ctx.office.config
+    j = judge(ctx)
+    env = environment(config.templates_dir)
+    job = config.jobs.get("digest")
+    period = period_of(ctx.today, (job.period if job else None) or "week")
+    preview = bool(ctx.options.get("preview"))
+    result = DigestResult(notices=j.notices)
+    for r in config.recipients:
+        with using(r.lang or ctx.lang):
+            d = build_digest(j, config.office_name, r, ctx.today)
+
+            def build(_claimed: list[str], d=d, r=r):
+                with using(r.lang or ctx.lang):
+                    parts = render(env, "digest", d.subject, d=d)
+                    files = [Attachment(tr("digest.attachment_name", office=d.office, date=d.today.isoformat()),
+                                        items_workbook(d.overdue), XLSX)] if d.overdue else []
+                return build_message(config.mail.sender, [f"{r.name} <{r.email}>"], parts.subject, parts.text,
+                                     parts.html, files)
+
+            if preview:
+                target = config.outbox_dir / "preview" / f"digest-{r.name}.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(render(env, "digest", d.subject, d=d).html, encoding="utf-8")
+                result.previews.append(target)
+                continue
+            if ctx.dry_run or ctx.sender is None:
+                continue
+            result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))
+    return result

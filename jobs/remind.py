@@ -1,0 +1,56 @@
+"""remind: owners of items due soon or overdue get one reminder per item per day; items overdue
+for more than `escalate_after` working days go to their leader (one escalation per item per day).
+A person with several items gets them in one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.context import JobContext
+from assistant.delivery.mail import build_message
+from assistant.digest import Item, reminders
+from assistant.i18n import tr
+from assistant.judge import judge
+from assistant.people import directory
+from assistant.render import environment, render
+from assistant.sending import Outcome
+
+
+@dataclass
+class RemindResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(o.failed for o in self.outcomes) else 0
+
+
+def _period(today: str, it: Item) -> str:
+    return f"{today}|{it.workbook}|{it.register}|{it.key}"
+
+
+def run(ctx: JobContext) -> RemindResult:
+    config = ctx.office.config
+    j = judge(ctx)
+    env = environment(config.templates_dir)
+    people = directory(config, j)
+    owners, leaders = reminders(j)
+    today = ctx.today.isoformat()
+    result = RemindResult(notices=j.notices)
+    for kind, by_person in (("remind", owners), ("escalate", leaders)):
+        for name, items in sorted(by_person.items()):
+            periods = {_period(today, it): it for it in items}
+
+            def build(claimed: list[str], name=name, kind=kind, periods=periods):
+                mine = [periods[p] for p in claimed]
+                subject = tr(f"{kind}.subject", office=config.office_name, date=today, n=len(mine))
+                parts = render(env, "reminder", subject, name=name, items=mine, escalation=kind == "escalate",
+                               office=config.office_name)
+                return build_message(config.mail.sender, [f"{name} <{people[name]}>"], parts.subject, parts.text,
+                                     parts.html)
+
+            if ctx.dry_run or ctx.sender is None:
+                continue
+            result.outcomes.append(ctx.sender.send(kind, name, people.get(name), list(periods), build))
+    return result
