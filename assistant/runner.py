@@ -37,13 +37,13 @@ def _sending(office: Office, today: dt.date, lang: str, job: str, force: bool, *
     import importlib
 
     from assistant.delivery.mail import open_delivery
-    from assistant.ledger import Ledger
+    from assistant.ledger import FILENAME, Ledger
     from assistant.sending import Sender
 
     ctx = make_context(office, today, lang, **options)
     ctx.dry_run = bool(options.get("dry_run"))
     config = office.config
-    with Ledger(config.state_dir / "ledger.sqlite") as ledger, open_delivery(config) as delivery:
+    with Ledger(config.state_dir / FILENAME) as ledger, open_delivery(config) as delivery:
         ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force)
         return importlib.import_module(f"jobs.{job}").run(ctx)
 

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 
 from assistant.cli import main
 
+pytest_plugins = ["tests.smtp_server"]  # the loopback SMTP server fixtures, for every test module
+
 TODAY = "2026-11-20"
 
 
