@@ -16,7 +16,7 @@ DEFAULT_DIRECTORY = {"register": "roster", "name": "姓名", "email": "邮箱"}
 
 
 def directory(config: Config, j: Judgement) -> dict[str, str]:
-    spec = {**DEFAULT_DIRECTORY, **(getattr(config.mail, "directory", None) or {})}
+    spec = {**DEFAULT_DIRECTORY, **(config.mail.directory or {})}
     out: dict[str, str] = {}
     for c in j.contexts:
         if c.register.id != spec["register"] or not c.has(spec["name"], spec["email"]):

@@ -35,7 +35,6 @@ Fixtures: `smtp_server` (the factory), `smtp_tls` (session certificate files), a
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import socket
@@ -139,16 +138,6 @@ def make_tls_files(folder: Path, names: Iterable[str] = ("localhost", HOST)) -> 
     return files
 
 
-# --- MailConfig with ca_file ----------------------------------------------------------------------
-
-if "ca_file" in {f.name for f in dataclasses.fields(MailConfig)}:
-    _MailConfigCA: type = MailConfig
-else:  # until assistant.config.MailConfig has ca_file itself
-    @dataclass(frozen=True)
-    class _MailConfigCA(MailConfig):  # type: ignore[no-redef]
-        ca_file: Path | None = None
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -198,7 +187,7 @@ class _Endpoint:
             password=Secret(self.password_env) if self.password_env else None, timeout=5.0,
             ca_file=self.ca_file)
         values.update(overrides)
-        return _MailConfigCA(**values)
+        return MailConfig(**values)
 
     def toml_mail(self, **overrides: Any) -> str:
         """The same as a [mail] table for assistant.toml (the password stays an env reference)."""
