@@ -5,7 +5,7 @@ register, sent through a loopback SMTP server (aiosmtpd on 127.0.0.1).
 Prints figures; it is never a pass/fail test. Run it from the repository (after
 `pip install -e '.[test,bench]'`: aiosmtpd and xlsxwriter):
 
-    python bench/digest_many.py                    # 10,000 rows, 50 recipients, best of 3 (~20 s)
+    python bench/digest_many.py                    # 10,000 rows, 50 recipients, best of 3 (~15 s)
     python bench/digest_many.py --rows 50000 --repeat 1
     python bench/digest_many.py --keep /tmp/office # keep the office folder (and the previews) to look at
 
@@ -319,7 +319,7 @@ def main() -> int:
     print()
     print(f"register rows                   {args.rows:,}")
     print(f"recipients                      {len(people_)}")
-    print(f"digest, SMTP (best of {args.repeat})       {best['wall']:.2f} s  "
+    print(f"{f'digest, SMTP (best of {args.repeat})':<32}{best['wall']:.2f} s  "
           f"(runs {', '.join(format(r['wall'], '.2f') for r in runs)})")
     print(f"messages received per run       {', '.join(str(r['messages']) for r in runs)}")
     print(f"SMTP connections per run        {', '.join(str(r['connections']) for r in runs)}")
