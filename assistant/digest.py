@@ -79,6 +79,8 @@ class Digest:
     errors: list[tuple[str, str, int, int]]  # (workbook, register title, errors, warnings)
     total: int = 0
     notices: list[str] = field(default_factory=list)
+    all_overdue: list[Item] = field(default_factory=list)  # for the attachment: every overdue item
+    hidden: dict[str, int] = field(default_factory=dict)  # section -> items not listed (kept short)
 
 
 def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Item]:
@@ -117,21 +119,27 @@ def tracked(j: Judgement, scope: str | dict[str, str] = "all") -> list[Item]:
     return out
 
 
-def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date) -> Digest:
+LIST_LIMIT = 30  # items listed per section: a leader reads a summary; the attachment has them all
+
+
+def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date, limit: int = LIST_LIMIT) -> Digest:
     items = tracked(j, recipient.scope)
     by_status: dict[str, list[Item]] = {s: [] for s in SHOWN_STATUSES}
     for it in items:
         by_status.setdefault(it.status, []).append(it)
     labels = {it.status: it.label for it in items}
     monday = today - dt.timedelta(days=today.weekday())
+    overdue = sorted(by_status["overdue"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
+    due_soon = sorted(by_status["due_soon"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
+    behind = sorted(by_status["behind_pace"], key=lambda i: (i.due, i.key))
+    sections = {"overdue": overdue, "due_soon": due_soon, "behind": behind}
     return Digest(
         office=office, recipient=recipient, today=today,
         subject=tr("digest.subject", office=office, date=monday.isoformat()),
         counts=[(s, labels.get(s, tr(f"deadline.status.{s}")), len(by_status[s])) for s in SHOWN_STATUSES],
-        overdue=sorted(by_status["overdue"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key)),
-        due_soon=sorted(by_status["due_soon"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key)),
-        behind=sorted(by_status["behind_pace"], key=lambda i: (i.due, i.key)),
-        units=_units(items), errors=_errors(j), total=len(items), notices=j.notices)
+        overdue=overdue[:limit], due_soon=due_soon[:limit], behind=behind[:limit],
+        units=_units(items), errors=_errors(j), total=len(items), notices=j.notices, all_overdue=overdue,
+        hidden={name: len(lst) - limit for name, lst in sections.items() if len(lst) > limit})
 
 
 _BAR_ORDER = ("overdue", "due_soon", "behind_pace", "invalid", "on_track", "done_late", "done")

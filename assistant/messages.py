@@ -111,6 +111,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "digest.errors_head": ("台账填报问题", "Data-entry problems in the registers"),
     "digest.attachment_note": ("逾期事项清单见附件（Excel）。", "The overdue items are attached as an Excel file."),
     "digest.footer": ("本邮件由 {office} 督办助手自动生成，请勿直接回复。", "Sent automatically by the {office} assistant; please do not reply."),
+    "digest.more": ("另有 {n} 项未列出。", "{n} more not listed."),
+    "digest.more_attached": ("另有 {n} 项未列出，完整清单见附件。", "{n} more not listed; the attachment has them all."),
     "digest.no_unit": ("（未填单位）", "(no unit)"),
     "digest.attachment_sheet": ("逾期事项", "Overdue"),
     "digest.attachment_name": ("逾期事项-{office}-{date}.xlsx", "overdue-{office}-{date}.xlsx"),

@@ -55,7 +55,7 @@ def run(ctx: JobContext) -> DigestResult:
                 with using(r.lang or ctx.lang):
                     parts = render(env, "digest", d.subject, d=d)
                     files = [Attachment(tr("digest.attachment_name", office=d.office, date=d.today.isoformat()),
-                                        items_workbook(d.overdue), XLSX)] if d.overdue else []
+                                        items_workbook(d.all_overdue), XLSX)] if d.all_overdue else []
                 return build_message(config.mail.sender, [f"{r.name} <{r.email}>"], parts.subject, parts.text,
                                      parts.html, files)
 

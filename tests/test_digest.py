@@ -138,3 +138,24 @@ def test_reminders_once_per_item_per_day(office):
     # The next day is another day: reminded again.
     run_cli("remind", "--config", office / "assistant.toml", "--today", "2026-11-23")
     assert len(mails(office)) > len(sent)
+
+
+def test_long_sections_are_cut_and_the_attachment_has_everything(office):
+    import datetime as dt
+
+    wb = load_workbook(office / "data" / "凤凰镇.xlsx")
+    ws = wb["督查督办台账"]
+    for i in range(40):  # 40 more overdue items, all for 张建国's area
+        ws.append([f"DB-2026-{100 + i:03d}", "上级交办", f"补充事项{i}", "党政办", "王芳", "张建国",
+                   dt.date(2026, 10, 1), dt.date(2026, 11, 2), 10, "推进中", None, None])
+    wb.save(office / "data" / "凤凰镇.xlsx")
+    digest(office)
+    msg = next(m for m in mails(office) if m["To"].addresses[0].addr_spec == "zhangjg@example.gov.cn")
+    html = body(msg, "html")
+    listed = sum(f"DB-2026-{100 + i:03d}" in html for i in range(40))
+    assert listed == 30  # the 30 most overdue; the three less overdue sample items are left to the attachment
+    assert "另有 13 项未列出，完整清单见附件" in html
+    (att,) = list(msg.iter_attachments())
+    path = office / "att.xlsx"
+    path.write_bytes(att.get_content())
+    assert load_workbook(path).active.max_row == 1 + 43  # header + every overdue item
