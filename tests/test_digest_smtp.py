@@ -105,3 +105,22 @@ def test_reminders_over_smtp_once_per_day(office, smtp_server):
     assert subjects[0].startswith("【督办提醒】") and subjects[1].startswith("【逾期督办】")
     assert run_cli("remind", "--config", office / "assistant.toml", "--today", TODAY).code == 0
     assert len(server.messages) == first
+
+
+def test_cell_text_arrives_escaped_and_masked(office, smtp_server):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(office / "data" / "凤凰镇.xlsx")
+    ws = wb["督查督办台账"]
+    ws["C12"] = "<script>alert(1)</script> 电话13812345678"
+    ws["D12"] = "<img src=x onerror=alert(1)>"
+    wb.save(office / "data" / "凤凰镇.xlsx")
+    server = smtp_server("ssl", auth=True)
+    use_server(office, server)
+    assert digest(office).code == 0
+    msg = next(m.message for m in server.messages if m.rcpt_tos == ["zhangjg@example.gov.cn"])
+    html = msg.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    plain = msg.get_body(("plain",)).get_content()
+    assert "13812345678" not in html + plain and "138****5678" in html and "138****5678" in plain
