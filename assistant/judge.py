@@ -36,17 +36,20 @@ class Judgement:
             self._by_table[(f.workbook, f.register)].append(f)
 
 
-def judge(ctx: JobContext, calendar: WorkCalendar | None = None) -> Judgement:
-    """Read every workbook afresh and judge it. Narrowed to some registers (`ctx.only`), the
-    registers they reference are still read, so references resolve; only the wanted are returned."""
+def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool = True) -> Judgement:
+    """Read every workbook afresh and judge it (`deadlines=False`: validation only). Narrowed to
+    some registers (`ctx.only`), the registers they reference are still read, so references
+    resolve; only the wanted are returned."""
     office = ctx.office
-    calendar = calendar or WorkCalendar.from_config(office.config)
     wanted = lambda reg_id: ctx.only is None or reg_id in ctx.only  # noqa: E731
     read = read_office(office, ctx.sources, office.with_references(ctx.only))
     findings, contexts = validate(read.tables, ctx.today)
     contexts = [c for c in contexts if wanted(c.register.id)]
-    frames = {(c.table.workbook, c.register.id): evaluate(c, calendar, ctx.today)
-              for c in contexts if c.register.deadline}
-    notice = calendar.notice()
+    frames, notices = {}, list(read.notices)
+    if deadlines:
+        calendar = calendar or WorkCalendar.from_config(office.config)
+        frames = {(c.table.workbook, c.register.id): evaluate(c, calendar, ctx.today)
+                  for c in contexts if c.register.deadline}
+        notices += [n] if (n := calendar.notice()) else []
     return Judgement(findings=sorted((f for f in findings if wanted(f.register)), key=sort_key),
-                     contexts=contexts, frames=frames, notices=read.notices + ([notice] if notice else []))
+                     contexts=contexts, frames=frames, notices=notices)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.context import JobContext
-from assistant.findings import Finding, counts, sort_key
-from assistant.office import read_office
-from assistant.validate import validate
+from assistant.findings import Finding, counts
+from assistant.judge import judge
 
 
 @dataclass
@@ -31,11 +30,6 @@ class CheckResult:
 
 
 def run(ctx: JobContext) -> CheckResult:
-    # Narrowed to some registers, still read the registers they reference, so `references` checks
-    # keep working; only the asked-for registers are reported.
-    read = read_office(ctx.office, ctx.sources, ctx.office.with_references(ctx.only))
-    findings, _ = validate(read.tables, ctx.today)
-    wanted = lambda reg_id: ctx.only is None or reg_id in ctx.only  # noqa: E731
-    sheets = {(t.workbook, t.register.id): (t.sheet, len(t)) for t in read.tables if wanted(t.register.id)}
-    findings = [f for f in findings if wanted(f.register)]
-    return CheckResult(sorted(findings, key=sort_key), read.notices, sheets)
+    j = judge(ctx, deadlines=False)
+    sheets = {(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts}
+    return CheckResult(j.findings, j.notices, sheets)

@@ -122,12 +122,11 @@ class Context:
         return self.parsed[name].values
 
     def findings(self, positions: Iterable[int] | np.ndarray | pd.Index, column: str | None, code: str,
-                 messages: list[str], severity: str = "error", values: list | None = None) -> list[Finding]:
+                 messages: list[str], severity: str = "error") -> list[Finding]:
         """One Finding per position (the frame has a RangeIndex, so index labels are positions)."""
         t = self.table
         positions = np.asarray(positions, dtype=int)
-        raw = t.frame[column].to_numpy()[positions] if column in t.frame else [None] * len(positions)
-        values = raw if values is None else values
+        values = t.frame[column].to_numpy()[positions] if column in t.frame else [None] * len(positions)
         return [
             Finding(workbook=t.workbook, register=self.register.id, sheet=t.sheet, row=int(t.rows[p]),
                     column=column, cell=t.cell(column, p) if column in t.columns else None,

@@ -58,7 +58,7 @@ class SmtpDelivery(_ContextManager):
         self.security = security
         self.port = config.port or DEFAULT_PORTS[security]
         self.timeout = float(config.timeout)
-        ca_file = getattr(config, "ca_file", None)
+        ca_file = config.ca_file
         self.ca_file = Path(ca_file) if ca_file else None
         self.connect_attempts = max(1, int(connect_attempts))
         self.backoff = backoff
