@@ -5,6 +5,7 @@ Exit codes (DESIGN §6): 0 all good, 1 the data has errors, 2 usage / config / s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -19,7 +20,7 @@ import click
 
 from assistant import __version__
 from assistant.config import resolve_config_path
-from assistant.errors import AssistantError, SchemaError
+from assistant.errors import AssistantError, SchemaError, UsageError
 from assistant.i18n import set_lang, tr, using
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -210,6 +211,85 @@ def remind(opts: Options, force: bool, dry_run: bool) -> int:
     if not result.outcomes and not dry_run:
         click.echo(tr("send.nothing"))
     return result.exit_code
+
+
+def _scheduler(opts: Options):
+    from assistant.runner import run_named
+    from assistant.scheduler import Scheduler, setup_logging
+
+    office = opts.office()  # config and schemas checked up front: a mistake is exit 2, not a log line
+    setup_logging(office.config.state_dir)
+    return office, Scheduler(opts.config_path, lambda name, today: run_named(opts.config_path, name, today))
+
+
+@main.command("run")
+@click.option("--once", is_flag=True, help="Run the jobs that are due now and exit (for cron or systemd timers)")
+@common
+def run_cmd(opts: Options, once: bool) -> int:
+    """Keep the office going: run every job on its schedule until stopped."""
+    from assistant.scheduler import Lock
+
+    office, sched = _scheduler(opts)
+    with Lock(office.config.state_dir):
+        if once:
+            sched.report_uncertain()
+            outcomes = sched.run_due()
+            return 1 if any(o in ("data_errors", "problem", "error") for o in outcomes) else 0
+        sched.serve()
+    return 0
+
+
+@main.group()
+def jobs() -> None:
+    """The scheduled jobs: list them, run one now."""
+
+
+@jobs.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@common
+def jobs_list(opts: Options, fmt: str) -> int:
+    """Each job, its schedule in words and its next five run times."""
+    from assistant import cron
+    from assistant.calendar import WorkCalendar
+    from assistant.scheduler import jobs_of
+
+    office = opts.office()
+    config = office.config
+    calendar = WorkCalendar.from_config(config)
+    start = (dt.datetime.combine(opts._today, dt.time(), config.tz) if opts._today
+             else dt.datetime.now(config.tz))
+    rows = []
+    for job in jobs_of(config):
+        runs = cron.next_runs(job.trigger, start, 5, calendar.is_workday if job.workdays_only else None)
+        rows.append({"job": job.name, "cron": job.expr, "workdays_only": job.workdays_only,
+                     "next_runs": [r.isoformat() for r in runs], "words": cron.describe(job.expr, job.workdays_only)})
+    if fmt == "json":
+        click.echo(json.dumps([{k: r[k] for k in ("job", "cron", "workdays_only", "next_runs")} for r in rows],
+                              ensure_ascii=False))
+    else:
+        for r in rows:
+            nxt = "、".join(x[:16].replace("T", " ") for x in r["next_runs"][:3])
+            click.echo(f"{r['job']:<8}{r['words']}  [{r['cron']}]  {tr('jobs.next')}{nxt}")
+    return 0
+
+
+@jobs.command("run")
+@click.argument("name")
+@common
+def jobs_run(opts: Options, name: str) -> int:
+    """Run one job now (recorded in the ledger like a scheduled run)."""
+    from assistant.scheduler import JOBS
+
+    if name not in JOBS:
+        from assistant.suggest import did_you_mean
+
+        raise UsageError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
+    office, sched = _scheduler(opts)
+    job = next((j for j in sched.jobs if j.name == name), None)
+    if job is None:
+        raise UsageError(tr("run.disabled", name=name))
+    outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now
+    return {"ok": 0, "data_errors": 1}.get(outcome, 2)
 
 
 @main.group()

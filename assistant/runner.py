@@ -55,3 +55,14 @@ def run_digest(office: Office, today: dt.date, lang: str, force: bool = False, p
 
 def run_remind(office: Office, today: dt.date, lang: str, force: bool = False, dry_run: bool = False):
     return _sending(office, today, lang, "remind", force, dry_run=dry_run)
+
+
+def run_named(config_path, name: str, today: dt.date):
+    """One job by name, on the office as its files say now (the scheduler's runner: an admin's
+    edit to the config or a schema applies from the next run, without a restart)."""
+    from assistant.office import load_office
+
+    office = load_office(config_path)
+    lang = office.config.lang
+    jobs = {"check": run_check, "flag": run_flag, "digest": run_digest, "remind": run_remind}
+    return jobs[name](office, today, lang)

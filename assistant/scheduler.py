@@ -1,0 +1,265 @@
+"""`assistant run`: one long-running scheduler per office folder (APScheduler 3, BlockingScheduler).
+
+State lives in the ledger (.assistant/ledger.sqlite), not in an APScheduler job store: every run is
+recorded there, and at start-up a job whose latest fire time (within `catch_up`) has no finished
+run after it runs once — so a scheduler that was down over a fire time catches up exactly once,
+and a job killed mid-way (kill -9) runs again, its sends deduplicated by the ledger. Re-adding
+jobs at start-up therefore never loses or repeats a run, whatever APScheduler's own defaults.
+
+Exactly one scheduler per folder: an flock on .assistant/scheduler.lock, which the kernel releases
+when the process dies, even by kill -9.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import logging.handlers
+import os
+import re
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from assistant import cron
+from assistant.calendar import WorkCalendar
+from assistant.config import Config, JobConfig
+from assistant.errors import AssistantError, ConfigError
+from assistant.i18n import tr
+from assistant.ledger import FILENAME, Ledger
+from assistant.suggest import did_you_mean
+
+JOBS = ("check", "flag", "digest", "remind")
+DEFAULTS = {  # what an office gets without a [jobs.NAME] table
+    "check": JobConfig("check", cron="0 7 * * 1-5", workdays_only=True),
+    "flag": JobConfig("flag", cron="10 7 * * 1-5", workdays_only=True),
+    "digest": JobConfig("digest", cron="30 8 * * mon", workdays_only=True),
+    "remind": JobConfig("remind", cron="0 9 * * 1-5", workdays_only=True),
+}
+DEFAULT_CATCH_UP = dt.timedelta(hours=12)
+log = logging.getLogger("assistant.scheduler")
+
+
+class SchedulerRunning(AssistantError):
+    """Another `assistant run` holds this office folder."""
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    expr: str
+    workdays_only: bool
+    catch_up: dt.timedelta
+    trigger: object  # an APScheduler CronTrigger in the office time zone
+
+
+def catch_up_of(text: str | None, job: str) -> dt.timedelta:
+    if not text:
+        return DEFAULT_CATCH_UP
+    m = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
+    if not m:
+        raise ConfigError(tr("run.bad_catch_up", job=job, value=text))
+    return dt.timedelta(seconds=int(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)])
+
+
+def jobs_of(config: Config) -> list[Job]:
+    """The office's jobs: the defaults, with each [jobs.NAME] table taking precedence."""
+    for name in config.jobs:
+        if name not in JOBS:
+            raise ConfigError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
+    out = []
+    for name in JOBS:
+        given, default = config.jobs.get(name), DEFAULTS[name]
+        if given is not None and not given.enabled:
+            continue
+        expr = (given.cron if given and given.cron else default.cron) or ""
+        workdays = given.workdays_only if given and given.cron else default.workdays_only
+        out.append(Job(name, expr, workdays, catch_up_of(given.catch_up if given else None, name),
+                       cron.parse(expr, config.timezone)))
+    return out
+
+
+class Lock:
+    """One scheduler per office folder."""
+
+    def __init__(self, state_dir: Path):
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / "scheduler.lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> "Lock":
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise SchedulerRunning(tr("run.already", folder=self.path.parent.parent, pid=holder),
+                                   hint=tr("run.already_hint")) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock (so does the process dying)
+            self.fd = None
+
+
+def setup_logging(state_dir: Path) -> None:
+    """One line per run to stderr and to a rotating file in .assistant/logs/."""
+    if log.handlers:
+        return
+    (state_dir / "logs").mkdir(parents=True, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    for handler in (logging.StreamHandler(),
+                    logging.handlers.RotatingFileHandler(state_dir / "logs" / "assistant.log", maxBytes=1_000_000,
+                                                         backupCount=5, encoding="utf-8")):
+        handler.setFormatter(fmt)
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+Runner = Callable[[str, dt.date], object]  # (job name, today) -> a result with exit_code
+
+
+class Scheduler:
+    def __init__(self, config_path: Path, run_job: Runner, clock: Callable[[], dt.datetime] | None = None):
+        from assistant.config import load_config
+
+        self.config_path = config_path
+        self.config = load_config(config_path)
+        self.tz = self.config.tz
+        self.jobs = jobs_of(self.config)
+        self.calendar = WorkCalendar.from_config(self.config)
+        self.run_job = run_job
+        self.clock = clock or (lambda: dt.datetime.now(self.tz))
+        self.ledger_path = self.config.state_dir / FILENAME
+
+    def is_workday(self, day: dt.date) -> bool:
+        return self.calendar.is_workday(day)
+
+    def run(self, job: Job, fire: dt.datetime | None = None) -> str:
+        """Run one job now (the scheduler's callback): skip non-working days if asked, record the
+        run in the ledger, log one line, never let an exception escape."""
+        now = self.clock()
+        today = now.date()
+        if job.workdays_only and not self.is_workday(today):
+            log.info("%s skipped: %s is not a working day", job.name, today)
+            return "skipped"
+        with Ledger(self.ledger_path) as ledger:
+            run_id = ledger.run_started(job.name, now)
+        started = time.monotonic()
+        outcome, counts, error = "ok", {}, None
+        try:
+            result = self.run_job(job.name, today)
+            code = getattr(result, "exit_code", 0)
+            outcome = {0: "ok", 1: "data_errors"}.get(code, "problem")
+            counts = summary(result)
+        except AssistantError as exc:
+            outcome, error = "problem", str(exc)
+        except Exception:  # a bug: logged with its traceback, reported, and the scheduler goes on
+            outcome, error = "error", traceback.format_exc()
+        duration = time.monotonic() - started
+        with Ledger(self.ledger_path) as ledger:
+            ledger.run_finished(run_id, self.clock(), outcome, counts, error)
+        line = " ".join(f"{k}={v}" for k, v in counts.items())
+        log.info("%s %s start=%s duration=%.1fs %s", job.name, outcome, now.isoformat(timespec="seconds"), duration, line)
+        if error:
+            log.error("%s failed:\n%s", job.name, error)
+            self.alert(job.name, error)
+        return outcome
+
+    def due(self) -> list[tuple[Job, dt.datetime]]:
+        """Jobs whose latest fire time within `catch_up` has no finished run started after it."""
+        now = self.clock()
+        out = []
+        with Ledger(self.ledger_path) as ledger:
+            for job in self.jobs:
+                last = ledger.last_run(job.name, finished=True)
+                since = now - job.catch_up
+                if last is not None:
+                    since = max(since, dt.datetime.fromisoformat(last["started_at"]))
+                fire = cron.due_since(job.trigger, since, now, self.is_workday if job.workdays_only else None)
+                if fire is not None:
+                    out.append((job, fire))
+        return out
+
+    def report_uncertain(self) -> None:
+        """Sends interrupted mid-way (a crash) are never repeated automatically: say so."""
+        with Ledger(self.ledger_path) as ledger:
+            for row in ledger.uncertain():
+                log.warning("%s to %s (%s) was interrupted and may not have arrived; after checking, "
+                            "resend with: assistant %s --force", row["job"], row["recipient"], row["period"],
+                            row["job"] if row["job"] in JOBS else "digest")
+
+    def run_due(self) -> list[str]:
+        return [self.run(job, fire) for job, fire in self.due()]
+
+    def serve(self) -> None:
+        """Catch up, then run every job on its schedule until SIGTERM or SIGINT."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        self.report_uncertain()
+        self.run_due()
+        # One worker: jobs that write the same workbooks never run at the same time, and a job
+        # still running at its next fire time is not started twice (max_instances=1).
+        sched = BlockingScheduler(timezone=self.tz, executors={"default": ThreadPoolExecutor(1)},
+                                  job_defaults={"coalesce": True, "max_instances": 1})
+        for job in self.jobs:
+            # workdays_only: the calendar decides the days (holidays off, swapped weekends on),
+            # the same way `jobs list` and the catch-up count them.
+            trigger = cron.WorkdayTrigger(job.trigger, self.is_workday) if job.workdays_only else job.trigger
+            sched.add_job(self.run, trigger, args=[job], id=job.name, name=job.name,
+                          misfire_grace_time=int(job.catch_up.total_seconds()))
+
+        def stop(signum: int, frame: object) -> None:
+            log.info("stopping (signal %s): the running job, if any, finishes first", signum)
+            sched.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        log.info("scheduler started: %s", ", ".join(f"{j.name} [{j.expr}]" for j in self.jobs))
+        sched.start()
+        log.info("scheduler stopped")
+
+    def alert(self, job: str, error: str) -> None:
+        """Tell the admin (if configured) that a job failed — once per job per day, however often
+        it fails; a failure to tell is only logged."""
+        admin = self.config.admin_email
+        if not admin:
+            return
+        from assistant.delivery.mail import build_message, open_delivery
+        from assistant.sending import Sender
+
+        subject = tr("run.alert_subject", office=self.config.office_name, job=job)
+        try:
+            with Ledger(self.ledger_path) as ledger, open_delivery(self.config) as delivery:
+                sender = Sender(delivery, ledger, self.config.mail.allowed_domains)
+                outcome = sender.send("alert", admin, admin, [f"{self.clock().date()}|{job}"],
+                                      lambda _: build_message(self.config.mail.sender, [admin], subject, error))
+            if outcome.failed or outcome.status in ("blocked", "no_address"):
+                log.error("could not alert %s: %s", admin, outcome.message())
+        except Exception as exc:  # noqa: BLE001 - the alert is best effort, the log has the error
+            log.error("could not alert %s: %s", admin, exc)
+
+
+def summary(result: object) -> dict[str, int]:
+    """A few counts of a job's result for the log line and the ledger."""
+    counts: dict[str, int] = {}
+    if hasattr(result, "findings"):
+        from assistant.findings import counts as finding_counts
+
+        counts.update(finding_counts(result.findings))
+    for name in ("items", "written", "outcomes", "problems"):
+        if isinstance(getattr(result, name, None), list):
+            counts[name] = len(getattr(result, name))
+    for o in getattr(result, "outcomes", []) or []:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    return counts
