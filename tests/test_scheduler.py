@@ -228,18 +228,18 @@ def test_a_job_still_running_is_not_started_again(office):
     import xlsxwriter
 
     path = office / "data" / "凤凰镇.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("督查督办台账")
     ws.write_row(1, 0, ["编号", "事项来源", "事项内容", "责任单位", "责任人", "分管领导", "交办日期", "完成时限",
                         "进度(%)", "办理状态", "办结日期", "备注"])
-    for i in range(40000):
+    for i in range(150_000):  # a check of this takes seconds: longer than the one-second schedule
         ws.write_row(i + 2, 0, [f"DB-2026-{i + 1:05d}", "上级交办", f"事项{i}", "党政办", "王芳", "张建国",
                                 "2026-11-01", "2026-12-01", 50, "推进中"])
     wb.close()
     set_jobs(office, only("check", "* * * * * *", "workdays_only = false\n"))
     proc = start(office)
     try:
-        assert wait_for(lambda: len([r for r in runs(office, "check") if r["finished_at"]]) >= 3, 60)
+        assert wait_for(lambda: len([r for r in runs(office, "check") if r["finished_at"]]) >= 3, 120)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
