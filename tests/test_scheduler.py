@@ -51,6 +51,21 @@ def runs(folder: Path, job: str) -> list[dict]:
         return ledger.runs(job)
 
 
+def finished(folder: Path, job: str) -> list[dict]:
+    return [r for r in runs(folder, job) if r["finished_at"]]
+
+
+def serve_until(folder: Path, job: str, n: int, timeout: float, sig: int = signal.SIGTERM) -> tuple[int, str]:
+    """Run the scheduler until `job` has finished `n` runs, stop it with `sig`: (exit code, stderr)."""
+    proc = start(folder)
+    try:
+        assert wait_for(lambda: len(finished(folder, job)) >= n, timeout)
+    finally:
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
 def wait_for(predicate, timeout: float = 20.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -105,13 +120,8 @@ def test_jobs_run_records_the_run(office):
 
 def test_fires_on_schedule_and_stops_cleanly_on_sigterm(office):
     set_jobs(office, only("check", "*/2 * * * * *", "workdays_only = false\n"))
-    proc = start(office)
-    try:
-        assert wait_for(lambda: len([r for r in runs(office, "check") if r["finished_at"]]) >= 2, 20)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+    code, err = serve_until(office, "check", 2, 20)
+    assert code == 0, err
     assert "scheduler stopped" in err
     # the lock is released: another scheduler can start at once
     again = start(office, "--once")
@@ -162,15 +172,9 @@ def test_a_failing_job_is_recorded_reported_and_the_scheduler_goes_on(office):
         'name = "凤凰镇党政办"', 'name = "凤凰镇党政办"\nadmin_email = "admin@example.gov.cn"'), encoding="utf-8")
     set_jobs(office, only("check", "*/2 * * * * *", "workdays_only = false\n"))
     (office / "data" / "凤凰镇.xlsx").write_bytes(b"not a workbook")  # every run fails
-    proc = start(office)
-    try:
-        assert wait_for(lambda: len([r for r in runs(office, "check") if r["finished_at"]]) >= 2, 20)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0
-    finished = [r for r in runs(office, "check") if r["finished_at"]]
-    assert all(r["outcome"] == "problem" and "凤凰镇.xlsx" in r["error"] for r in finished)
+    code, err = serve_until(office, "check", 2, 20)
+    assert code == 0
+    assert all(r["outcome"] == "problem" and "凤凰镇.xlsx" in r["error"] for r in finished(office, "check"))
     assert "check problem" in err and "不是可读取的工作簿" in err
     alerts = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in (office / "outbox").glob("*.eml")]
     assert len(alerts) == 1 and alerts[0]["To"].addresses[0].addr_spec == "admin@example.gov.cn"  # once a day
@@ -241,14 +245,9 @@ def test_a_job_still_running_is_not_started_again(office):
                                 "2026-11-01", "2026-12-01", 50, "推进中"])
     wb.close()
     set_jobs(office, only("check", "* * * * * *", "workdays_only = false\n"))
-    proc = start(office)
-    try:
-        assert wait_for(lambda: len([r for r in runs(office, "check") if r["finished_at"]]) >= 3, 120)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=60)
-    assert proc.returncode == 0
-    done = sorted((r["started_at"], r["finished_at"]) for r in runs(office, "check") if r["finished_at"])
+    code, _ = serve_until(office, "check", 3, 120, signal.SIGINT)
+    assert code == 0
+    done = sorted((r["started_at"], r["finished_at"]) for r in finished(office, "check"))
     assert all(later[0] >= earlier[1] for earlier, later in zip(done, done[1:])), done
     assert any(dt.datetime.fromisoformat(f) - dt.datetime.fromisoformat(s) >= dt.timedelta(seconds=1)
                for s, f in done)  # the job really outlasted its interval
