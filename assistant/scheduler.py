@@ -155,23 +155,24 @@ class Scheduler:
         with Ledger(self.ledger_path) as ledger:
             run_id = ledger.run_started(job.name, now)
         started = time.monotonic()
-        outcome, counts, error = "ok", {}, None
+        outcome, counts, error, trace = "ok", {}, None, ""
         try:
             result = self.run_job(job.name, today)
             code = getattr(result, "exit_code", 0)
             outcome = {0: "ok", 1: "data_errors"}.get(code, "problem")
             counts = summary(result)
-        except AssistantError as exc:
-            outcome, error = "problem", str(exc)
+        except AssistantError as exc:  # the office's own problem (a workbook, the config): said plainly
+            outcome, error, trace = "problem", str(exc), traceback.format_exc()
         except Exception:  # a bug: logged with its traceback, reported, and the scheduler goes on
             outcome, error = "error", traceback.format_exc()
+            trace = error
         duration = time.monotonic() - started
         with Ledger(self.ledger_path) as ledger:
             ledger.run_finished(run_id, self.clock(), outcome, counts, error)
         line = " ".join(f"{k}={v}" for k, v in counts.items())
         log.info("%s %s start=%s duration=%.1fs %s", job.name, outcome, now.isoformat(timespec="seconds"), duration, line)
         if error:
-            log.error("%s failed:\n%s", job.name, error)
+            log.error("%s failed: %s\n%s", job.name, error if outcome == "problem" else "", trace.rstrip())
             self.alert(job.name, error)
         return outcome
 
