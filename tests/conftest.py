@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from assistant.cli import main
 
-pytest_plugins = ["tests.smtp_server"]  # the loopback SMTP server fixtures, for every test module
+pytest_plugins = ["tests.smtp_server", "tests.sheets_server"]  # loopback SMTP and Sheets API servers
 
 TODAY = "2026-11-20"
 

@@ -426,7 +426,7 @@ class SheetsServer:
     def handle_api(self, method: str, path: str, query: dict, body: Any) -> tuple[str, dict]:
         m = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(:batchUpdate|/values:batchGet|/values:batchUpdate)?", path)
         if not m:
-            raise ApiError(404, f"Requested entity was not found.")
+            raise ApiError(404, "Requested entity was not found.")
         sid, suffix = unquote(m.group(1)), m.group(2)
         endpoint = {
             None: "spreadsheets.get",

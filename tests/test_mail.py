@@ -31,7 +31,6 @@ from assistant.delivery.mail import (
 from assistant.errors import AssistantError
 from assistant.i18n import using
 
-pytest_plugins = ["tests.smtp_server"]  # the SMTP fixtures; not imported by name (see its docstring)
 
 SENDER = "党政办 <dzb@example.gov.cn>"
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 from google.oauth2.service_account import Credentials
 
-from tests.sheets_server import SheetsServer, make_service_account, sheets_server, to_serial  # noqa: F401
+from tests.sheets_server import SheetsServer, make_service_account, to_serial
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 UNFORMATTED = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
