@@ -96,8 +96,14 @@ class Lock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            holder = ""
+            for _ in range(40):  # the holder may have the lock but not yet have written its pid
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                if holder:
+                    break
+                time.sleep(0.05)
             os.close(fd)
+            holder = holder or "?"
             raise SchedulerRunning(tr("run.already", folder=self.path.parent.parent, pid=holder),
                                    hint=tr("run.already_hint")) from None
         os.ftruncate(fd, 0)
