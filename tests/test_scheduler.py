@@ -149,10 +149,10 @@ def test_two_schedulers_started_together_one_runs_and_the_lock_dies_with_kill_9(
 
 
 def test_missed_fire_time_runs_once_at_start_up(office):
-    fire = (dt.datetime.now(TZ) + dt.timedelta(seconds=4)).replace(microsecond=0)
+    fire = (dt.datetime.now(TZ) + dt.timedelta(seconds=8)).replace(microsecond=0)
     set_jobs(office, only("check", f"{fire.second} {fire.minute} {fire.hour} * * *", 'workdays_only = false\ncatch_up = "1h"\n'))
     proc = start(office)  # up before the fire time…
-    time.sleep(1.5)
+    time.sleep(2)
     proc.send_signal(signal.SIGTERM)  # …and down over it
     proc.communicate(timeout=30)
     assert runs(office, "check") == []
