@@ -88,6 +88,22 @@ def chinese_by_default():
         yield
 
 
+MINIMAL_SCHEMA = """
+register: tasks
+title: 台账
+fields:
+  - { name: 编号, required: true }
+"""
+
+
+@pytest.fixture
+def minimal_office(office: "OfficeFolder") -> "OfficeFolder":
+    """One register of one column and a workbook that passes: a base for config tests."""
+    office.schema("tasks", MINIMAL_SCHEMA)
+    office.workbook({"台账": [["编号"], ["A-1"]]})
+    return office
+
+
 @pytest.fixture
 def office(tmp_path: Path) -> OfficeFolder:
     """An empty working folder; tests add schemas, a workbook and the config."""

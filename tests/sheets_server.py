@@ -50,6 +50,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from assistant.text import col_index, col_letter
+
 GOOGLE_API_PREFIX = "https://sheets.googleapis.com"
 GOOGLE_TOKEN_AUD = "https://oauth2.googleapis.com/token"
 EPOCH = dt.datetime(1899, 12, 30)
@@ -89,22 +91,6 @@ def to_serial(value: dt.date | dt.datetime) -> float | int:
         days = (value.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
         return int(days) if days == int(days) else days
     return (value - EPOCH.date()).days
-
-
-def col_to_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-def index_to_col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def quote_sheet(title: str) -> str:
@@ -198,9 +184,9 @@ class Spreadsheet:
             c_b, r_b = ms[1].group(1), ms[1].group(2)
         if (r_a and int(r_a) == 0) or (r_b and int(r_b) == 0):
             raise bad
-        c0 = col_to_index(c_a) if c_a else 0
+        c0 = col_index(c_a) if c_a else 0
         r0 = int(r_a) - 1 if r_a else 0
-        c1 = col_to_index(c_b) + 1 if c_b else sheet.col_count
+        c1 = col_index(c_b) + 1 if c_b else sheet.col_count
         r1 = int(r_b) if r_b else sheet.row_count
         c0, c1 = sorted((c0, c1 - 1))
         r0, r1 = sorted((r0, r1 - 1))
@@ -208,8 +194,8 @@ class Spreadsheet:
 
 
 def a1(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> str:
-    start = f"{index_to_col(c0)}{r0 + 1}"
-    end = f"{index_to_col(max(c1 - 1, c0))}{max(r1, r0 + 1)}"
+    start = f"{col_letter(c0)}{r0 + 1}"
+    end = f"{col_letter(max(c1 - 1, c0))}{max(r1, r0 + 1)}"
     return f"{quote_sheet(sheet.title)}!{start}" + ("" if start == end else f":{end}")
 
 

@@ -6,19 +6,10 @@ import pytest
 
 from tests.conftest import run_cli
 
-SCHEMA = """
-register: tasks
-title: 台账
-fields:
-  - { name: 编号, required: true }
-"""
-
 
 @pytest.fixture
-def folder(office):
-    office.schema("tasks", SCHEMA)
-    office.workbook({"台账": [["编号"], ["A-1"]]})
-    return office
+def folder(minimal_office):
+    return minimal_office
 
 
 def test_valid_minimal_config_checks(folder):

@@ -9,19 +9,10 @@ import pytest
 
 from assistant.config import load_config
 
-SCHEMA = """
-register: tasks
-title: 台账
-fields:
-  - { name: 编号, required: true }
-"""
-
 
 @pytest.fixture
-def folder(office):
-    office.schema("tasks", SCHEMA)
-    office.workbook({"台账": [["编号"], ["A-1"]]})
-    return office
+def folder(minimal_office):
+    return minimal_office
 
 
 def calendar_file(folder, text: str, name: str = "calendar.toml"):
