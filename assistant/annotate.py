@@ -78,7 +78,8 @@ def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame |
     return SheetPatch(sheet=table.sheet, header_row=table.header_row, columns=columns, new_columns=new,
                       rows=rows, values=values, fills=fills, numbers={roles.get("days")},
                       style_column=style_column, highlights=highlights,
-                      widths={name: NEW_COLUMN_WIDTHS[role] for role, name in roles.items()})
+                      widths={name: NEW_COLUMN_WIDTHS[role] for role, name in roles.items()},
+                      roles=roles, key_column=style_column)
 
 
 def _finding_texts(rows: np.ndarray, findings: list[Finding]) -> tuple[list, list]:

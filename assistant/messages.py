@@ -85,7 +85,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "flag.findings": ("另有校验问题：{error} 个错误，{warning} 个警告（见 assistant check）",
                       "Validation: {error} errors, {warning} warnings (see assistant check)"),
     "flag.written": ("已写回 {location}：{cells} 个单元格", "Written back to {location}: {cells} cells"),
-    "flag.backup": ("，原文件备份为 .assistant/backups/{path}", "; the original is backed up as .assistant/backups/{path}"),
+    "flag.backup": ("，写入前的内容备份在 .assistant/backups/{path}", "; what was there before is backed up in .assistant/backups/{path}"),
     "flag.dry_run": ("（试运行：没有写入任何文件）", "(dry run: no file was written)"),
     "write.locked": ("{path} 正被打开（发现锁文件 {lock}），这次没有写入，数据未改动",
                      "{path} is open (lock file {lock}); nothing was written and the file is untouched"),
@@ -287,7 +287,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "sheet \"{sheet}\" lacks required columns: {names} (headers in row {row}: {found})"),
     "source.missing_columns_hint": ("补上这些列，或在台账格式里用 aliases 写上现在的列名",
                                     "add these columns, or list the current header under aliases in the schema"),
-    "source.gsheets_unavailable": ("工作簿 {name} 使用 Google 表格，这个版本还不支持", "workbook {name} uses Google Sheets, which this version does not support yet"),
 }
 
 # --- ledger (assistant/ledger.py) ---
@@ -430,3 +429,7 @@ CATALOG.update({
     "cron.weekdays.3": ("周三", "Wednesdays"), "cron.weekdays.4": ("周四", "Thursdays"), "cron.weekdays.5": ("周五", "Fridays"),
     "cron.weekdays.6": ("周六", "Saturdays"),
 })
+
+from assistant.messages_gsheets import GSHEETS  # noqa: E402 - one catalog, kept in two files
+
+CATALOG.update(GSHEETS)

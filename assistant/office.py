@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import Config, WorkbookConfig, load_config
-from assistant.errors import ConfigError, SheetMissing
+from assistant.errors import ConfigError
 from assistant.i18n import tr
 from assistant.schema.loader import load_registers
 from assistant.schema.model import Register
@@ -57,19 +57,17 @@ class ReadResult:
 
 def read_workbook(office: Office, wb: WorkbookConfig, source: Source, only: set[str] | None = None) -> ReadResult:
     """Tables of the registers this workbook holds (all listed, or all whose sheet it has)."""
-    available = source.sheet_names()
-    wanted: list[tuple[Register, str]] = []
-    for reg_id in wb.registers or office.registers:
-        if only is not None and reg_id not in only:
+    regs = [office.register(reg_id) for reg_id in wb.registers or office.registers
+            if only is None or reg_id in only]
+    found = source.read_sheets([reg.sheet for reg in regs])
+    tables = []
+    for reg in regs:
+        if reg.sheet not in found:
+            if wb.registers:  # listed explicitly: the sheet must be there (raises, with what there is)
+                match_sheet(reg.sheet, source.sheet_names(), source.location)
             continue
-        reg = office.register(reg_id)
-        try:
-            wanted.append((reg, match_sheet(reg.sheet, available, source.location)))
-        except SheetMissing:
-            if wb.registers:  # listed explicitly: the sheet must be there
-                raise
-    grids = source.grids(sorted({sheet for _, sheet in wanted}))
-    tables = [build_table(grids[sheet], reg, wb.name, sheet) for reg, sheet in wanted]
+        title, grid = found[reg.sheet]
+        tables.append(build_table(grid, reg, wb.name, title, serial_dates=source.serial_dates))
     return ReadResult(tables=tables)
 
 

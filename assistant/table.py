@@ -17,6 +17,8 @@ from assistant.schema.model import Register
 from assistant.text import col_letter, norm_header
 
 HEADER_SCAN_ROWS = 30
+SERIAL_EPOCH = np.datetime64("1899-12-30", "s")
+MAX_SERIAL = 2958465  # 9999-12-31
 
 
 @dataclass
@@ -70,7 +72,9 @@ def find_header_row(grid: list[list], register: Register) -> int:
     return best_row
 
 
-def build_table(grid: list[list], register: Register, workbook: str, sheet: str) -> Table:
+def build_table(grid: list[list], register: Register, workbook: str, sheet: str, serial_dates: bool = False) -> Table:
+    """`serial_dates`: the source gives dates as serial numbers (Google Sheets' UNFORMATTED_VALUE);
+    those in date and datetime fields become dates, as calamine gives an xlsx date cell."""
     if register.header_row is not None:
         h = register.header_row - 1
         if h >= len(grid):
@@ -112,6 +116,10 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str)
         blank = (sub == None) | (sub == "")  # noqa: E711 - elementwise on an object array
         keep = ~blank.all(axis=1)
         frame = pd.DataFrame(sub[keep], columns=fields, dtype=object)
+        if serial_dates:
+            for f in register.fields:
+                if f.name in frame.columns and f.type in ("date", "datetime"):
+                    frame[f.name] = serials_to_dates(frame[f.name])
         rows = np.nonzero(keep)[0] + h + 2
         ours = [columns[n] for n in register.outputs.columns() if n in columns]
         if ours:
@@ -126,3 +134,20 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str)
     return Table(workbook=workbook, register=register, sheet=sheet, header_row=h + 1, frame=frame,
                  rows=rows, columns=columns, headers=headers, missing=missing, width=width,
                  stale_rows=stale)
+
+
+def serials_to_dates(column: pd.Series) -> pd.Series:
+    """Serial numbers (days since 1899-12-30, time as the fraction) as date or datetime objects;
+    anything else (text, yyyymmdd numbers, blanks) as it was."""
+    kind = column.map(type)
+    num = column[kind.isin((int, float))].astype(float)
+    num = num[(num >= 1) & (num <= MAX_SERIAL)]
+    if num.empty:
+        return column
+    seconds = (num * 86400).round().astype(np.int64).to_numpy()
+    stamps = pd.Series(SERIAL_EPOCH + seconds.astype("timedelta64[s]"), index=num.index)
+    whole = (seconds % 86400) == 0
+    out = column.copy()
+    out[num.index[whole]] = stamps[whole].dt.date.to_numpy()
+    out[num.index[~whole]] = stamps[~whole].dt.to_pydatetime()
+    return out

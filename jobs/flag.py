@@ -19,7 +19,7 @@ from assistant.findings import Finding, counts
 from assistant.i18n import tr
 from assistant.judge import Judgement, judge
 from assistant.errors import SourceError
-from assistant.sources.xlsx import ApplyReport, StalePlan
+from assistant.sources.base import ApplyReport, StalePlan
 
 MAX_ATTEMPTS = 3
 STATUS_ORDER = {"overdue": 0, "due_soon": 1, "behind_pace": 2, "invalid": 3, "on_track": 4, "done_late": 5, "done": 6}
@@ -47,9 +47,9 @@ def run(ctx: JobContext) -> FlagResult:
     written: list[ApplyReport] = []
     problems: list[str] = []
     for attempt in range(MAX_ATTEMPTS):
-        if attempt:
-            for source in ctx.sources.values():
-                source.refresh()
+        if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
+            for name in pending:
+                ctx.sources[name].refresh()
         j = judge(ctx, calendar)
         result = FlagResult(items=_items(j.frames), findings=j.findings, notices=j.notices, written=written,
                             problems=problems, judgement=j)

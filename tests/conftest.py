@@ -19,7 +19,9 @@ TODAY = "2026-11-20"
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A real .xlsx file: each sheet's rows written from row 1 (None leaves a cell empty)."""
+    """A real .xlsx file: each sheet's rows written from row 1 (None leaves a cell empty). Text is
+    text, also when it starts with "=" (as typed into a text cell); openpyxl alone would make it a
+    formula."""
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -27,7 +29,9 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
                 if value is not None:
-                    ws.cell(row=r, column=c, value=value)
+                    cell = ws.cell(row=r, column=c, value=value)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.config import Config, WorkbookConfig
-from assistant.errors import ConfigError
-from assistant.i18n import tr
 from assistant.sources.base import Source
 
 
 def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
     """The source for one `[[workbooks]]` entry. Only the CLI and the scheduler call this: jobs are
     handed their sources."""
+    # Backups are kept only for an office (a config); a bare workbook entry has nowhere to keep them.
+    backups = config.state_dir / "backups" / wb.name if config is not None else None
+    keep = config.keep_backups if config is not None else 10
     if wb.is_gsheets:
-        raise ConfigError(tr("source.gsheets_unavailable", name=wb.name))
+        from assistant.sources.gsheets import GSheetsSource
+        from assistant.sources.gsheets_http import api_base, connect, spreadsheet_key
+
+        api_base(wb)  # a bad api_url is a config error now, not at the first request
+        return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups,
+                             keep_backups=keep)
     from assistant.sources.xlsx import XlsxSource
 
-    if config is None:
-        return XlsxSource(wb.name, Path(wb.source))
     # One backup folder per workbook entry: two files both named 镇.xlsx never prune each other.
-    return XlsxSource(wb.name, Path(wb.source), backups=config.state_dir / "backups" / wb.name,
-                      keep_backups=config.keep_backups)
+    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep)

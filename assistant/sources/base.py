@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
-from assistant.errors import SheetMissing
+from assistant.errors import SheetMissing, SourceError
 from assistant.i18n import tr
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 
 Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
+
+
+class StalePlan(SourceError):
+    """The workbook changed after it was read; the plan must be made again from a fresh read."""
+
+
+@dataclass
+class ApplyReport:
+    workbook: str
+    location: str
+    cells: int
+    backup: Path | None
 
 
 class Source(Protocol):
@@ -25,6 +39,13 @@ class Source(Protocol):
     def grids(self, sheets: list[str]) -> dict[str, Grid]:
         """The cells of each named sheet, read in as few round trips as the source allows."""
         ...
+
+    def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
+        """Wanted sheet name -> (its title in the workbook, its cells), matched as `match_sheet`
+        does; names the workbook lacks are left out. One read for all of them."""
+        ...
+
+    serial_dates: bool  # dates arrive as serial numbers (Sheets), not as date cells (xlsx)
 
     fingerprint: str | None  # identifies what the last read saw; a plan is applied only to that
 
@@ -47,3 +68,16 @@ def match_sheet(wanted: str, available: list[str], location: str) -> str:
     raise SheetMissing(tr("source.sheet_missing", sheet=wanted, workbook=location,
                           sheets="、".join(available) or tr("source.nothing")) + did_you_mean(wanted, available),
                        hint=tr("source.sheet_missing_hint"))
+
+
+def read_matching(source: Source, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
+    """`read_sheets` for a source whose sheet names cost nothing to list."""
+    available = source.sheet_names()
+    titles: dict[str, str] = {}
+    for name in wanted:
+        try:
+            titles[name] = match_sheet(name, available, source.location)
+        except SheetMissing:
+            continue
+    grids = source.grids(sorted(set(titles.values())))
+    return {name: (title, grids[title]) for name, title in titles.items()}

@@ -19,14 +19,13 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as pc
 
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
-from assistant.sources.base import Grid
+from assistant.sources.base import ApplyReport, Grid, StalePlan, read_matching
 from assistant.sources.xlsx_patch import PackageError, SheetPatch, patch_package
 
 
@@ -34,20 +33,8 @@ class WorkbookLocked(SourceError):
     """Someone has the workbook open; it was left alone."""
 
 
-class StalePlan(SourceError):
-    """The workbook changed after it was read; the plan must be made again from a fresh read."""
-
-
 class WriteFailed(SourceError):
     """The system refused the write (disk full, no permission…); the workbook is untouched."""
-
-
-@dataclass
-class ApplyReport:
-    workbook: str
-    location: str
-    cells: int
-    backup: Path | None
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -62,6 +49,8 @@ def fingerprint(data: bytes) -> str:
 
 
 class XlsxSource:
+    serial_dates = False  # calamine gives date cells as dates
+
     def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10):
         self.name = name
         self.path = Path(path)
@@ -118,6 +107,9 @@ class XlsxSource:
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name, detail=exc)) from None
         return out
+
+    def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
+        return read_matching(self, wanted)
 
     def close(self) -> None:
         self.refresh()

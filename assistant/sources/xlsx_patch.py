@@ -65,6 +65,8 @@ class SheetPatch:
     highlights: list[str] = field(default_factory=list)  # cell refs to mark as erroneous
     highlight: Fill = Fill("FFFFC7CE", "FF9C0006")
     widths: dict[str, float] = field(default_factory=dict)  # of new columns, in characters
+    roles: dict[str, str] = field(default_factory=dict)  # "status"/"days"/"findings" -> output header
+    key_column: int = 0  # 0-based: the key (or first data) column, which finds rows that moved
 
 
 class PackageError(Exception):

@@ -1,0 +1,205 @@
+"""Google Sheets as a source: the same registers, findings, statuses and write-back rules as an
+xlsx file, in at most three API requests per spreadsheet for a whole check + flag + write-back:
+
+1. spreadsheets.get, metadata only: the worksheets (titles, ids, sizes) and their conditional
+   formats, so sheets are matched as in xlsx (spaces and full-width forms ignored), a missing one
+   is named with what there is, and our colour rules can be compared with what is there;
+2. values:batchGet of every register's sheet at once, UNFORMATTED_VALUE with SERIAL_NUMBER dates
+   (turned into dates for date fields when the table is built, as calamine gives xlsx dates);
+3. one spreadsheets:batchUpdate with all that differs (split in order only when that is over the
+   API's 10 MB request limit, as on a first run over tens of thousands of rows): our columns' values (updateCells with
+   stringValue/numberValue, which like RAW input never makes text a formula), new columns and
+   our conditional-format rules. It is atomic, and it is checked by key: its response carries the
+   header row and the key column as they were when the write was applied; when they differ from
+   our read (a row inserted, deleted or moved, a column inserted), the job re-reads, re-plans
+   and writes again at once, so each status ends up on its own key. A separate read just before
+   the write would cost a fourth request and still leave a gap before the write; the write's own
+   response has none.
+
+A rerun with nothing new sends no write at all (two requests). The values read are kept as a
+backup (.assistant/backups/<workbook>/<key>.<time>.json.gz, the last N) before anything is
+written; Google's version history holds the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from assistant.i18n import tr
+from assistant.sources.base import ApplyReport, Grid, StalePlan, read_matching
+from assistant.sources.gsheets_http import translate
+from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved,
+                                            rule_requests, value_requests)
+from assistant.sources.xlsx_patch import SheetPatch
+
+METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
+                   "gridProperties(rowCount,columnCount)),conditionalFormats)")
+BATCH_UPDATE_URL = "https://sheets.googleapis.com/v4/spreadsheets/%s:batchUpdate"
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+MAX_PAYLOAD = 9_000_000  # bytes per batchUpdate; the API refuses requests over 10,485,760
+READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+                "majorDimension": "ROWS"}
+
+
+def quote(title: str) -> str:
+    """A sheet title as an A1 range: always quoted, quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+class GSheetsSource:
+    serial_dates = True  # UNFORMATTED_VALUE gives dates as serial numbers
+
+    def __init__(self, name: str, key: str, connect: Callable[[], Any], backups: Path | None = None,
+                 keep_backups: int = 10, max_payload: int = MAX_PAYLOAD):
+        self.name = name
+        self.max_payload = max_payload
+        self.key = key
+        self.backups = backups
+        self.keep_backups = keep_backups
+        self.fingerprint: str | None = None
+        self._connect = connect  # builds the HTTP client: credentials are read on first use only
+        self._client: Any = None
+        self._title: str | None = None
+        self._sheets: dict[str, dict] | None = None  # title -> {"properties", "conditionalFormats"}
+        self._grids: dict[str, Grid] = {}
+
+    @property
+    def location(self) -> str:
+        return f"{self._title}（{self.key}）" if self._title else f"gsheets:{self.key}"
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _call(self, method: str, *args: Any) -> Any:
+        return self._guarded(lambda: getattr(self.client, method)(self.key, *args))
+
+    def _call_url(self, method: str, url: str, payload: bytes) -> Any:
+        return self._guarded(lambda: self.client.request(method, url, data=payload, headers=JSON_HEADERS))
+
+    def _guarded(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Exception as exc:  # the API's, the token endpoint's and the network's: as a message
+            email = getattr(getattr(self._client, "auth", None), "service_account_email", None)
+            raise translate(exc, self.name, self.key, email) from None
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._sheets, self._grids, self.fingerprint = None, {}, None
+
+    def _metadata(self) -> dict[str, dict]:
+        if self._sheets is None:
+            meta = self._call("fetch_sheet_metadata", {"fields": METADATA_FIELDS, "includeGridData": "false"})
+            self._title = meta.get("properties", {}).get("title") or self._title
+            self._sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])
+                            if s.get("properties", {}).get("sheetType", "GRID") == "GRID"}
+        return self._sheets
+
+    def sheet_names(self) -> list[str]:
+        return list(self._metadata())
+
+    def grids(self, sheets: list[str]) -> dict[str, Grid]:
+        missing = [s for s in sheets if s not in self._grids]
+        if missing:
+            reply = self._call("values_batch_get", [quote(s) for s in missing], dict(READ_OPTIONS))
+            for title, vr in zip(missing, reply.get("valueRanges", [])):
+                self._grids[title] = vr.get("values", [])
+            self.fingerprint = hashlib.sha256(json.dumps(self._grids, sort_keys=True, default=str)
+                                              .encode()).hexdigest()
+        return {s: self._grids[s] for s in sheets}
+
+    def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
+        return read_matching(self, wanted)
+
+    def close(self) -> None:
+        self.refresh()
+
+    # --- write-back -------------------------------------------------------------------------------
+
+    def _state(self, title: str) -> SheetState:
+        sheet = self._metadata()[title]
+        props = sheet["properties"]
+        grid = props.get("gridProperties", {})
+        return SheetState(sheet_id=props.get("sheetId", 0), title=title, rows=grid.get("rowCount", 0),
+                          columns=grid.get("columnCount", 0), rules=sheet.get("conditionalFormats", []),
+                          grid=self._grids[title])
+
+    def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
+        """Write what differs, in one atomic batchUpdate; StalePlan when the sheet moved under us."""
+        if planned_from is None or planned_from != self.fingerprint:
+            raise StalePlan(tr("write.stale", path=self.location))
+        requests: list[dict] = []
+        cells = 0
+        for patch in patches:
+            state = self._state(patch.sheet)
+            values, n = value_requests(patch, state)
+            requests += grid_requests(patch, state) + values + rule_requests(state, desired_rules(patch, state.sheet_id))
+            cells += n
+        if not requests:  # a rerun with nothing new: no write, no backup
+            return ApplyReport(self.name, self.location, 0, None)
+        backup = self._backup([p.sheet for p in patches])
+        read = {p.sheet: self._grids[p.sheet] for p in patches}
+        anchors = [r for p in patches for r in anchor_ranges(p.sheet, p)]
+        try:
+            for batch in batches(requests, self.max_payload):  # one, unless it is over the API's 10 MB
+                reply = self._post({"requests": batch, "includeSpreadsheetInResponse": True,
+                                    "responseIncludeGridData": True, "responseRanges": anchors})
+                landed: dict[str, list[dict]] = {}
+                for sheet in reply.get("updatedSpreadsheet", {}).get("sheets", []):
+                    landed.setdefault(sheet["properties"]["title"], []).extend(sheet.get("data", []))
+                for patch in patches:
+                    data = landed.get(patch.sheet, [])
+                    after, landed[patch.sheet] = data[:2], data[2:]
+                    if moved(patch, read[patch.sheet], after):
+                        raise StalePlan(tr("gsheets.moved", sheet=patch.sheet, path=self.location))
+        finally:
+            self.refresh()  # what we hold is no longer what the sheet holds
+        return ApplyReport(self.name, self.location, cells, backup)
+
+    def _post(self, body: dict) -> dict:
+        """spreadsheets:batchUpdate with the body as compact UTF-8 JSON: Chinese text costs 3 bytes
+        a character instead of the 6 of an ASCII escape, which keeps more rows under the API's
+        10 MB request limit."""
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        response = self._call_url("post", BATCH_UPDATE_URL % self.key, payload)
+        return response.json()
+
+    def _backup(self, sheets: list[str]) -> Path | None:
+        """The values as read, before our write, kept with the workbook's other backups."""
+        if self.backups is None:
+            return None
+        self.backups.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.backups / f"{self.key}.{stamp}.json.gz"
+        snapshot = {"spreadsheet": self.key, "title": self._title, "read_at": stamp,
+                    "sheets": {s: self._grids[s] for s in sheets}}
+        target.write_bytes(gzip.compress(json.dumps(snapshot, ensure_ascii=False, default=str).encode()))
+        ours = re.compile(re.escape(self.key) + r"\.\d{8}-\d{6}-\d{6}\.json\.gz")
+        kept = sorted(p for p in self.backups.iterdir() if ours.fullmatch(p.name))
+        for old in kept[: max(0, len(kept) - self.keep_backups)]:
+            old.unlink(missing_ok=True)
+        return target
+
+
+def batches(requests: list[dict], limit: int = MAX_PAYLOAD) -> list[list[dict]]:
+    """The requests, in order, in as few batches as keep each under `limit` bytes of JSON."""
+    out: list[list[dict]] = [[]]
+    size = 0
+    for req in requests:
+        n = len(json.dumps(req, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+        if out[-1] and size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(req)
+        size += n
+    return out

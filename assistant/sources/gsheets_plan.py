@@ -1,0 +1,304 @@
+"""A SheetPatch as Sheets API requests: only what differs from what the sheet holds now.
+
+Values go into the assistant-owned columns with `updateCells` and `userEnteredValue.stringValue`
+/ `numberValue`: like RAW input, text is never parsed, so "=1+1" stays text and nothing we write
+is a formula. Runs of consecutive changed cells share one request; unchanged cells are not sent.
+
+Colour is conditional formatting, never a cell's own format: a few rules of ours per sheet, each
+recognised by the marker in its formula (as in the xlsx write-back), so a later run replaces
+exactly these and never the rules people made. The rules colour the status and days columns by
+the status label, the findings column when it has text, and the cells with errors (plus that
+row's findings cell) in red. People's cells keep their formats; the rules follow rows that are
+inserted or moved, and they can be compared with what the metadata says, so a rerun with nothing
+new sends nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.annotate import FINDING_FILLS, STATUS_FILLS
+from assistant.deadlines import labels
+from assistant.i18n import tr
+from assistant.sources.base import Grid
+from assistant.sources.xlsx_patch import MARKER_FORMULA, Fill, SheetPatch
+from assistant.text import col_index, col_letter
+
+MAX_CELL_TEXT = 50000  # the Sheets limit per cell
+BRIDGE = 3  # unchanged rows a run of changed rows may span, rather than start a new request
+PIXELS_PER_CHAR = 7  # column widths are given in characters (as in xlsx), Sheets wants pixels
+
+
+@dataclass
+class SheetState:
+    """What the metadata and the read said about one worksheet."""
+
+    sheet_id: int
+    title: str
+    rows: int  # gridProperties.rowCount
+    columns: int  # gridProperties.columnCount
+    rules: list[dict]  # its conditional-format rules, in order (index = position)
+    grid: Grid  # the values read
+
+
+def plain(value: Any) -> Any:
+    """A cell value as both reads give it (values:batchGet and grid data): numbers as float,
+    blank as None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return value
+
+
+def extended_value(ev: dict | None) -> Any:
+    """An ExtendedValue (grid data) as a plain value."""
+    if not ev:
+        return None
+    for kind in ("numberValue", "stringValue", "boolValue"):
+        if kind in ev:
+            return plain(ev[kind])
+    return ev.get("errorValue", {}).get("type", "#ERROR")
+
+
+def cell_at(grid: Grid, row0: int, col0: int) -> Any:
+    return plain(grid[row0][col0]) if row0 < len(grid) and col0 < len(grid[row0]) else None
+
+
+def _cell(value: Any) -> dict:
+    if value is None:
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (int, float)):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)[:MAX_CELL_TEXT]}}
+
+
+def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], int]:
+    """updateCells for the rows whose cells in our columns changed, and the header and note of
+    each new column; (requests, cells that changed).
+
+    Adjacent output columns share one request per run of rows (a row's unchanged cells in the run
+    are sent again as they are), and a run bridges up to BRIDGE unchanged rows, so a first run
+    over 10,000 rows is a handful of requests, not 30,000."""
+    requests: list[dict] = []
+    cells = 0
+    for name in patch.new_columns:
+        requests.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name],
+                                [[{**_cell(name), "note": tr("gsheets.column_note")}]], "userEnteredValue,note"))
+        cells += 1
+    order = sorted(range(len(patch.rows)), key=lambda i: patch.rows[i])
+    rows0 = [patch.rows[i] - 1 for i in order]
+    for group in _adjacent(patch):
+        cols = [patch.columns[n] for n in group]
+        want = [[_wanted(patch, n, i) for n in group] for i in order]
+        changed = [sum(plain(w) != cell_at(state.grid, r, c) for w, c in zip(ws, cols)) for ws, r in zip(want, rows0)]
+        cells += sum(changed)
+        start = last = -1
+        for k in [k for k, n in enumerate(changed) if n]:
+            # Extend the run over rows k-1.. when they follow in the sheet and few are unchanged.
+            if start >= 0 and k - last <= BRIDGE + 1 and rows0[k] - rows0[last] == k - last:
+                last = k
+                continue
+            if start >= 0:
+                requests.append(_update(state.sheet_id, rows0[start], cols[0], want[start:last + 1], "userEnteredValue"))
+            start = last = k
+        if start >= 0:
+            requests.append(_update(state.sheet_id, rows0[start], cols[0], want[start:last + 1], "userEnteredValue"))
+    return requests, cells
+
+
+def _adjacent(patch: SheetPatch) -> list[list[str]]:
+    """Output columns in sheet order, grouped where they stand side by side."""
+    groups: list[list[str]] = []
+    for name in sorted(patch.values, key=lambda n: patch.columns[n]):
+        if groups and patch.columns[name] == patch.columns[groups[-1][-1]] + 1:
+            groups[-1].append(name)
+        else:
+            groups.append([name])
+    return groups
+
+
+def _wanted(patch: SheetPatch, name: str, i: int) -> Any:
+    value = patch.values[name][i]
+    return float(value) if name in patch.numbers and value is not None else value
+
+
+def _update(sheet_id: int, row0: int, col0: int, rows: list[list], fields: str) -> dict:
+    """One updateCells from (row0, col0): `rows` of values, or of CellData dicts already made."""
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row0, "columnIndex": col0},
+                            "rows": [{"values": [c if isinstance(c, dict) else _cell(c) for c in row]} for row in rows],
+                            "fields": fields}}
+
+
+def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
+    """Columns appended when ours lie beyond the grid, and the widths of the new columns."""
+    out: list[dict] = []
+    needed = max(patch.columns.values(), default=-1) + 1
+    if needed > state.columns:
+        out.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "COLUMNS",
+                                        "length": needed - state.columns}})
+    for name in patch.new_columns:
+        col = patch.columns[name]
+        width = round(patch.widths.get(name, 10.0) * PIXELS_PER_CHAR + 5)
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": state.sheet_id, "dimension": "COLUMNS", "startIndex": col, "endIndex": col + 1},
+            "properties": {"pixelSize": width}, "fields": "pixelSize"}})
+    return out
+
+
+# --- conditional formats ----------------------------------------------------------------------------
+
+
+def _colour(argb: str) -> dict:
+    return {"red": int(argb[2:4], 16) / 255, "green": int(argb[4:6], 16) / 255, "blue": int(argb[6:8], 16) / 255}
+
+
+def _rule(ranges: list[dict], condition: str, fill: Fill) -> dict:
+    fmt: dict[str, Any] = {"backgroundColor": _colour(fill.rgb)}
+    if fill.font:
+        fmt["textFormat"] = {"foregroundColor": _colour(fill.font)}
+    return {"ranges": ranges, "booleanRule": {
+        "condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"=AND({MARKER_FORMULA},{condition})"
+                                                            if condition else f"={MARKER_FORMULA}"}]},
+        "format": fmt}}
+
+
+def _column(sheet_id: int, col: int, first_row0: int) -> dict:
+    # No end row: the rule covers rows people add later too.
+    return {"sheetId": sheet_id, "startRowIndex": first_row0, "startColumnIndex": col, "endColumnIndex": col + 1}
+
+
+def _text(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def desired_rules(patch: SheetPatch, sheet_id: int) -> list[dict]:
+    """Our rules for the sheet, most important first: error cells, then statuses, then findings."""
+    sid, first, roles = sheet_id, patch.header_row, patch.roles
+    rules = []
+    errors = error_ranges(patch, sid)
+    if errors:
+        rules.append(_rule(errors, "", patch.highlight))
+    status_col = patch.columns.get(roles.get("status", ""))
+    if status_col is not None:
+        coloured = [_column(sid, status_col, first)]
+        if roles.get("days") in patch.columns:
+            coloured.append(_column(sid, patch.columns[roles["days"]], first))
+        ref = f"${col_letter(status_col)}{first + 1}"
+        by_fill: dict[Fill, list[str]] = {}
+        for status, label in labels().items():
+            if status in STATUS_FILLS:
+                by_fill.setdefault(STATUS_FILLS[status], []).append(f"{ref}={_text(label)}")
+        for fill, tests in by_fill.items():
+            rules.append(_rule(coloured, tests[0] if len(tests) == 1 else f"OR({','.join(tests)})", fill))
+    findings_col = patch.columns.get(roles.get("findings", ""))
+    if findings_col is not None:
+        ref = f"${col_letter(findings_col)}{first + 1}"
+        rules.append(_rule([_column(sid, findings_col, first)], f"LEN({ref})>0", FINDING_FILLS["warning"]))
+    return rules
+
+
+def error_ranges(patch: SheetPatch, sheet_id: int) -> list[dict]:
+    """The error cells, and the findings cell of each row with an error, as vertical runs."""
+    cells = set()
+    for ref in patch.highlights:
+        letters = ref.rstrip("0123456789")
+        cells.add((col_index(letters), int(ref[len(letters):]) - 1))
+    findings = patch.roles.get("findings")
+    if findings in patch.fills:
+        col = patch.columns[findings]
+        cells |= {(col, row - 1) for row, fill in zip(patch.rows, patch.fills[findings]) if fill == FINDING_FILLS["error"]}
+    ranges: list[dict] = []
+    for col, row0 in sorted(cells):
+        last = ranges[-1] if ranges else None
+        if last and last["startColumnIndex"] == col and last["endRowIndex"] == row0:
+            last["endRowIndex"] = row0 + 1
+        else:
+            ranges.append({"sheetId": sheet_id, "startRowIndex": row0, "endRowIndex": row0 + 1,
+                           "startColumnIndex": col, "endColumnIndex": col + 1})
+    return ranges
+
+
+def is_ours(rule: dict) -> bool:
+    values = rule.get("booleanRule", {}).get("condition", {}).get("values", [])
+    return any(MARKER_FORMULA in str(v.get("userEnteredValue", "")) for v in values)
+
+
+def _canon(rule: dict) -> tuple:
+    """A rule as comparable data: the API fills in defaults and rounds colours its own way."""
+    def rng(r: dict) -> tuple:
+        return tuple(r.get(k, 0 if k.startswith("start") else None) for k in
+                     ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
+
+    def colour(c: dict | None) -> tuple | None:
+        return None if c is None else tuple(round(c.get(k, 0) * 255) for k in ("red", "green", "blue"))
+
+    br = rule.get("booleanRule", {})
+    fmt = br.get("format", {})
+    return (tuple(rng(r) for r in rule.get("ranges", [])), br.get("condition", {}).get("type"),
+            tuple(str(v.get("userEnteredValue")) for v in br.get("condition", {}).get("values", [])),
+            colour(fmt.get("backgroundColor")), colour(fmt.get("textFormat", {}).get("foregroundColor")))
+
+
+def rule_requests(state: SheetState, wanted: list[dict]) -> list[dict]:
+    """Make our rules on the sheet equal `wanted`: update ours in place, add or delete the rest.
+    Nothing when they are equal already."""
+    ours = [i for i, r in enumerate(state.rules) if is_ours(r)]
+    if [_canon(state.rules[i]) for i in ours] == [_canon(r) for r in wanted]:
+        return []
+    out: list[dict] = []
+    for index, rule in zip(ours, wanted):
+        out.append({"updateConditionalFormatRule": {"index": index, "sheetId": state.sheet_id, "rule": rule}})
+    next_index = ours[-1] + 1 if ours else 0  # ours stay together; new ones first when there are none
+    for offset, rule in enumerate(wanted[len(ours):]):
+        out.append({"addConditionalFormatRule": {"index": next_index + offset, "rule": rule}})
+    for index in sorted(ours[len(wanted):], reverse=True):  # from the end, so indices stay valid
+        out.append({"deleteConditionalFormatRule": {"index": index, "sheetId": state.sheet_id}})
+    return out
+
+
+# --- checking where the write landed ----------------------------------------------------------------
+
+
+def anchors(patch: SheetPatch) -> tuple[int, int]:
+    """(header row, key column), both 0-based: what must not have moved for the plan to hold."""
+    return patch.header_row - 1, patch.key_column
+
+
+def anchor_ranges(title: str, patch: SheetPatch) -> list[str]:
+    header0, key = anchors(patch)
+    quoted = "'" + title.replace("'", "''") + "'"
+    letter = col_letter(key)
+    return [f"{quoted}!{header0 + 1}:{header0 + 1}", f"{quoted}!{letter}:{letter}"]
+
+
+def moved(patch: SheetPatch, read: Grid, after: list[dict]) -> bool:
+    """Whether the header row (but for our columns) or the key column differ between our read and
+    the sheet as the write's response shows it: then rows or columns moved under us."""
+    header0, key = anchors(patch)
+    ours = set(patch.columns.values())
+    header = _row_values(after[0] if after else {})
+    for c in range(max(len(header), len(read[header0]) if header0 < len(read) else 0)):
+        if c not in ours and (header[c] if c < len(header) else None) != cell_at(read, header0, c):
+            return True
+    column = _column_values(after[1] if len(after) > 1 else {})
+    height = max(len(column), len(read))
+    return any((column[r] if r < len(column) else None) != cell_at(read, r, key) for r in range(height))
+
+
+def _row_values(data: dict) -> list:
+    rows = data.get("rowData", [])
+    start = data.get("startColumn", 0)
+    values = [extended_value(c.get("effectiveValue")) for c in rows[0].get("values", [])] if rows else []
+    return [None] * start + values
+
+
+def _column_values(data: dict) -> list:
+    start = data.get("startRow", 0)
+    return [None] * start + [extended_value((r.get("values") or [{}])[0].get("effectiveValue"))
+                             for r in data.get("rowData", [])]
