@@ -92,6 +92,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "write.locked_hint": ("请关闭 Excel/WPS/LibreOffice 中的这个文件，下次运行时会自动写入",
                           "close it in Excel/WPS/LibreOffice; the next run writes it"),
     "write.stale": ("{path} 在读取后被修改了", "{path} changed after it was read"),
+    "write.gave_up_written": ("{workbook} 在写入时一直被改动或出错（已重试 {attempts} 次，最后一次：{detail}）；助手的列可能还没有完全更新，下次运行会更正，其他单元格没有改动",
+                              "{workbook} kept changing or failing while we wrote ({attempts} attempts; the last: {detail}); the assistant's columns may not be fully updated until the next run, no other cell was changed"),
     "write.gave_up": ("{workbook} 一直在被修改（已重试 {attempts} 次），这次没有写入，数据未改动",
                       "{workbook} kept changing ({attempts} attempts); nothing was written and the file is untouched"),
     "write.layout": ("工作表的结构不常见（如行或单元格没有编号），无法安全地写回",

@@ -56,6 +56,8 @@ GSHEETS: dict[str, tuple[str, str]] = {
     "gsheets.unreachable_hint": ("检查网络；只能经网关访问 Google 时，在 [[workbooks]] 里设 api_url（或环境变量 {env}）",
                                  "check the network; when Google is reached only through a gateway, set api_url in "
                                  "[[workbooks]] (or ${env})"),
+    "gsheets.bad_answer": ("工作簿 {workbook}：Google Sheets 的回应无法识别（{detail}），可能是网关返回了别的页面",
+                           "workbook {workbook}: the answer from Google Sheets cannot be read ({detail}); a gateway may have sent another page"),
     "gsheets.write_unknown": ("写入时出错（{status}），不确定是否已写入", "the write failed ({status}); it may or may not have been applied"),
     "gsheets.moved": ("{path} 的工作表“{sheet}”在写入时有行或列被插入、删除或移动",
                       "rows or columns of sheet \"{sheet}\" in {path} were inserted, deleted or moved while we wrote"),

@@ -22,8 +22,10 @@ schemas = "sheets_schema"          # 台账格式（YAML），改完运行 assis
 
 [[workbooks]]                       # 每个乡镇或办公室一个工作簿，可以有多个
 name = "{office}"
-source = "data/{office}.xlsx"       # 或 "gsheets:<表格 key>"
+source = "data/{office}.xlsx"       # 或 "gsheets:<表格 key>"，或 Google 表格的完整网址
 # registers = ["tasks", "roster"]   # 可选：这个工作簿里有哪些台账；不写则按工作表名自动识别
+# credentials = {{ env = "GOOGLE_APPLICATION_CREDENTIALS" }}   # Google 表格：服务账号密钥文件（或其路径）
+# api_url = "https://sheets-gw.example.gov.cn"                 # 经网关访问 Google 时（也可用环境变量 ASSISTANT_SHEETS_API_URL）
 
 [mail]
 transport = "file"                  # "file"：邮件写到 outbox/ 文件夹；"smtp"：真正发送

@@ -46,6 +46,7 @@ def run(ctx: JobContext) -> FlagResult:
     pending = [wb.name for wb in ctx.office.config.workbooks]
     written: list[ApplyReport] = []
     problems: list[str] = []
+    last_stale: dict[str, StalePlan] = {}
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
             for name in pending:
@@ -64,14 +65,17 @@ def run(ctx: JobContext) -> FlagResult:
             source = ctx.sources[name]
             try:
                 written.append(source.apply(patches, source.fingerprint))
-            except StalePlan:
+            except StalePlan as exc:
                 stale.append(name)
+                last_stale[name] = exc
             except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
                 problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
         pending = stale
         if not pending:
             return result
-    problems += [tr("write.gave_up", workbook=name, attempts=MAX_ATTEMPTS) for name in pending]
+    problems += [tr("write.gave_up_written", workbook=name, attempts=MAX_ATTEMPTS, detail=last_stale[name].message)
+                 if last_stale[name].written else tr("write.gave_up", workbook=name, attempts=MAX_ATTEMPTS)
+                 for name in pending]
     return result
 
 

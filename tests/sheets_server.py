@@ -150,6 +150,15 @@ class Sheet:
         self.row_px: dict[int, int] = {}  # pixelSize set by updateDimensionProperties, by index
         self.col_px: dict[int, int] = {}
 
+    def clone(self) -> "Sheet":
+        """A copy to roll back to: rows copied one level deep (cell values are immutable), which
+        is far cheaper than deepcopy on a sheet of millions of cells."""
+        twin = copy.copy(self)
+        twin.rows = [list(r) for r in self.rows]
+        twin.cf_rules = copy.deepcopy(self.cf_rules)
+        twin.row_px, twin.col_px = dict(self.row_px), dict(self.col_px)
+        return twin
+
     def properties(self) -> dict:
         return {
             "sheetId": self.sheet_id,
@@ -1033,7 +1042,8 @@ class SheetsServer:
         def own(store: dict) -> dict:
             return {k: v for k, v in store.items() if k[0] == ss.id}
 
-        saved = copy.deepcopy((ss.sheets, own(self.formats), own(self.notes))), self.formulas_written
+        saved = ([sh.clone() for sh in ss.sheets], copy.deepcopy(own(self.formats)), dict(own(self.notes))), \
+            self.formulas_written
         try:
             yield
         except BaseException:

@@ -359,3 +359,175 @@ def test_workbook_config_credentials_forms(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_credentials(wb)
     assert "NOPE_NOT_SET" in exc.value.message
+
+
+# --- people's own formatting, and big writes ----------------------------------------------------
+
+
+def people_rule(sheet_id: int) -> dict:
+    return {"ranges": [{"sheetId": sheet_id, "startRowIndex": 2, "endRowIndex": 500, "startColumnIndex": 0,
+                        "endColumnIndex": 12}],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": '=$J3="已办结"'}]},
+                            "format": {"textFormat": {"foregroundColor": {"red": 0.5, "green": 0.5, "blue": 0.5}}}}}
+
+
+def formula(rule: dict) -> str:
+    return rule["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+
+
+def test_conditional_formats_people_made_are_kept(gs):
+    gs.create(register_sheets())
+    sheet = gs.server.spreadsheets[gs.sid].sheet(SHEET)
+    theirs = people_rule(sheet.sheet_id)
+    sheet.cf_rules.append(theirs)
+    assert cli(gs, "flag").code == 1
+    rules = gs.server.conditional_formats(gs.sid, SHEET)
+    assert theirs in rules and sum(r == theirs for r in rules) == 1
+    ours_now = [r for r in rules if 'N("office-assistant")' in formula(r)]
+    assert len(ours_now) == len(rules) - 1 >= 5  # errors, four status colours, findings
+    sheet.set(FIRST + 5, 7, __import__("datetime").date(2026, 12, 31))  # DB-2026-006's bad date is fixed
+    gs.server.reset_counts()
+    assert cli(gs, "flag").code == 1
+    rules = gs.server.conditional_formats(gs.sid, SHEET)
+    assert theirs in rules and len(rules) == len(ours_now) + 1
+    [write] = [e["body"] for e in gs.server.log if e["endpoint"] == "spreadsheets.batchUpdate"]
+    kinds = [next(iter(r)) for r in write["requests"]]
+    assert "updateConditionalFormatRule" in kinds
+    assert "deleteConditionalFormatRule" not in kinds and "addConditionalFormatRule" not in kinds
+
+
+def test_errors_fixed_removes_our_error_rule_only(gs):
+    gs.create(register_sheets())
+    sheet = gs.server.spreadsheets[gs.sid].sheet(SHEET)
+    sheet.cf_rules.append(people_rule(sheet.sheet_id))
+    cli(gs, "flag")
+    clean = [t for t in TASKS if not t.expect_highlight]
+    rows = register_sheets(clean)[SHEET]
+    for i, row in enumerate(sheet.rows[FIRST:]):  # people fix their sheet: the bad rows are cleared
+        if row and row[0] not in {t.key for t in clean}:
+            sheet.rows[FIRST + i] = [None] * len(row)
+    assert len(rows) < len(sheet.rows)
+    cli(gs, "flag")
+    rules = gs.server.conditional_formats(gs.sid, SHEET)
+    assert people_rule(sheet.sheet_id) in rules
+    assert '=N("office-assistant")=0' not in [formula(r) for r in rules]  # no error cells: no highlight rule
+
+
+def test_a_write_over_the_request_limit_is_split_and_still_lands_by_key(gs):
+    gs.create(register_sheets())
+    office = load_office(gs.config)
+    ctx = make_context(office, __import__("datetime").date.fromisoformat(TODAY), "zh")
+    creds = Credentials.from_service_account_file(str(gs.key_file), scopes=SCOPES)
+    cls = client_class(gs.server.url, RetryPolicy())
+    ctx.sources = {"凤凰镇": GSheetsSource("凤凰镇", gs.sid, lambda: cls(auth=creds), max_payload=2000)}
+    result = jobs.flag.run(ctx)
+    assert result.problems == []
+    assert gs.server.counts["spreadsheets.batchUpdate"] > 3
+    bodies = [e["body"] for e in gs.server.log if e["endpoint"] == "spreadsheets.batchUpdate"]
+    assert all(len(json.dumps(b, ensure_ascii=False, separators=(",", ":")).encode()) < 2000 + 600 for b in bodies)
+    rows = by_key(gs.rows(SHEET))
+    assert [ours(rows[t.key])[0] for t in TASKS] == [t.expect for t in TASKS]
+
+
+def test_the_server_refuses_bodies_over_ten_megabytes(gs):
+    """The limit the split above exists for: the test server enforces it as the API does."""
+    import gspread
+
+    gs.create(register_sheets())
+    creds = Credentials.from_service_account_file(str(gs.key_file), scopes=SCOPES)
+    gc = gspread.Client(auth=creds, http_client=gs.server.http_client_class())
+    big = {"requests": [{"updateCells": {"start": {"sheetId": 0, "rowIndex": 2, "columnIndex": 12},
+                                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "x" * 11_000_000}}]}],
+                                         "fields": "userEnteredValue"}}]}
+    with pytest.raises(gspread.exceptions.APIError) as exc:
+        gc.http_client.batch_update(gs.sid, big)
+    assert "payload size exceeds the limit" in str(exc.value)
+
+
+def test_messages_in_english(gs):
+    gs.create(register_sheets())
+    gs.server.spreadsheets[gs.sid].shared = False
+    res = run_cli("check", "--config", gs.config, "--lang", "en")
+    assert res.code == 2 and "may not open Google spreadsheet" in res.err and "Share" in res.err
+
+
+def test_a_gateway_answering_with_a_web_page(gs):
+    """A misconfigured api_url that answers 200 with HTML: a plain message, exit 2."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html><body>Welcome to the intranet portal</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    portal = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=portal.serve_forever, daemon=True).start()
+    try:
+        gs.create(register_sheets())
+        text = gs.config.read_text(encoding="utf-8").replace(gs.server.url, f"http://127.0.0.1:{portal.server_address[1]}")
+        gs.config.write_text(text, encoding="utf-8")
+        res = cli(gs, "check")
+        assert res.code == 2 and "无法识别" in res.err and "api_url" in res.err and "Traceback" not in res.err
+    finally:
+        portal.shutdown()
+        portal.server_close()
+
+
+def test_a_re_plan_reads_again_only_the_spreadsheet_that_moved(gs):
+    gs.create(register_sheets())
+    other = gs.server.add_spreadsheet("石桥镇督查台账", register_sheets())
+    with gs.config.open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[[workbooks]]\nname = "石桥镇"\nsource = "gsheets:{other}"\n'
+                 f'credentials = "{gs.key_file.as_posix()}"\napi_url = "{gs.server.url}"\n')
+    row = ["DB-2026-013", "上级交办", "新增", "党政办", "王芳", "张建国", None, None, 0.5, "推进中"]
+    gs.server.before_write(lambda s: s.insert_row(other, SHEET, FIRST, row))  # during 凤凰镇's write
+    assert cli(gs, "flag").code == 1
+    per_sheet = {sid: sum(1 for e in gs.server.log if sid in e["path"]) for sid in (gs.sid, other)}
+    assert per_sheet == {gs.sid: 3, other: 6}
+    moved_rows = by_key(gs.server.values(other, SHEET))
+    assert [moved_rows[t.key][12] for t in TASKS] == [t.expect for t in TASKS]
+
+
+def test_new_columns_beyond_a_narrow_grid_are_added_with_width_and_a_note(gs):
+    sheets = register_sheets()
+    gs.sid = gs.server.add_spreadsheet("凤凰镇督查台账", sheets, col_count=12)  # exactly the 12 data columns
+    gs.write_config(f'source = "gsheets:{gs.sid}"\ncredentials = "{gs.key_file.as_posix()}"\n'
+                    f'api_url = "{gs.server.url}"\n')
+    assert cli(gs, "flag").code == 1
+    assert gs.server.grid_size(gs.sid, SHEET)[1] == 15
+    assert gs.rows(SHEET)[1][12:] == ["预警状态", "剩余工作日", "校验提示"]
+    assert gs.server.column_width(gs.sid, SHEET, 14) > gs.server.column_width(gs.sid, SHEET, 12) > 50
+    assert "办公助手" in gs.server.note_at(gs.sid, SHEET, 1, 12)
+
+
+def test_serial_numbers_become_dates_only_in_date_fields():
+    import datetime as dt
+
+    import pandas as pd
+
+    from assistant.table import serials_to_dates
+
+    column = pd.Series([46346, 46346.75, "2026-11-20", 20261120, True, None, 0.0], dtype=object)
+    assert serials_to_dates(column).tolist() == [
+        dt.date(2026, 11, 20), dt.datetime(2026, 11, 20, 18, 0), "2026-11-20", 20261120, True, None, 0.0]
+
+
+def test_a_write_failing_every_time_gives_up_with_what_happened(gs):
+    gs.create(register_sheets())
+
+    def fail_the_write(server) -> None:  # after each read, the write that follows gets a 500
+        server.fail_next(1, 500)
+        server.after_next("values.batchGet", fail_the_write)
+
+    gs.server.after_next("values.batchGet", fail_the_write)
+    res = cli(gs, "flag")
+    assert res.code == 2
+    assert "已重试 3 次" in res.err and "500" in res.err and "下次运行会更正" in res.err
+    assert gs.server.counts["spreadsheets.batchUpdate"] == 3  # once per attempt: never replayed

@@ -157,6 +157,9 @@ def test_row_inserted_between_read_and_write_gets_each_status_on_its_key(backend
     assert ours(rows["DB-2026-013"])[:2] == ["临期", 1.0]  # and has its own status
     for t in TASKS:
         assert ours(rows[t.key])[0] == t.expect, t.key
+    assert rows["DB-2026-013"][:10] == values  # the person's cells are as they typed them
+    if backend.kind == "gsheets":  # the first write landed on moved rows, was caught and redone
+        assert backend.server.counts["spreadsheets.batchUpdate"] == 2
 
 
 def test_deleted_row_loses_what_we_wrote(backend):

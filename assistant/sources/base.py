@@ -17,6 +17,15 @@ Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
 class StalePlan(SourceError):
     """The workbook changed after it was read; the plan must be made again from a fresh read."""
 
+    written = False  # whether some of our cells may have been written before this was found
+
+
+class StaleAfterWrite(StalePlan):
+    """Found only by the write itself (Sheets): our cells may sit on moved rows until the re-plan
+    writes them again."""
+
+    written = True
+
 
 @dataclass
 class ApplyReport:

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import hashlib
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any, Callable
 
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StalePlan, read_matching
+from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, read_matching
 from assistant.sources.gsheets_http import translate
 from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved,
                                             rule_requests, value_requests)
@@ -83,7 +83,7 @@ class GSheetsSource:
         return self._guarded(lambda: getattr(self.client, method)(self.key, *args))
 
     def _call_url(self, method: str, url: str, payload: bytes) -> Any:
-        return self._guarded(lambda: self.client.request(method, url, data=payload, headers=JSON_HEADERS))
+        return self._guarded(lambda: self.client.request(method, url, data=payload, headers=JSON_HEADERS).json())
 
     def _guarded(self, call: Callable[[], Any]) -> Any:
         try:
@@ -114,8 +114,9 @@ class GSheetsSource:
             reply = self._call("values_batch_get", [quote(s) for s in missing], dict(READ_OPTIONS))
             for title, vr in zip(missing, reply.get("valueRanges", [])):
                 self._grids[title] = vr.get("values", [])
-            self.fingerprint = hashlib.sha256(json.dumps(self._grids, sort_keys=True, default=str)
-                                              .encode()).hexdigest()
+            # Names this read: a plan is applied only after the read it was made from. Whether the
+            # sheet still matches it is checked by key in the write's response (see `apply`).
+            self.fingerprint = uuid.uuid4().hex
         return {s: self._grids[s] for s in sheets}
 
     def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
@@ -138,32 +139,38 @@ class GSheetsSource:
         """Write what differs, in one atomic batchUpdate; StalePlan when the sheet moved under us."""
         if planned_from is None or planned_from != self.fingerprint:
             raise StalePlan(tr("write.stale", path=self.location))
-        requests: list[dict] = []
+        planned: list[tuple[SheetPatch, dict]] = []  # each request with the patch it comes from
         cells = 0
         for patch in patches:
             state = self._state(patch.sheet)
             values, n = value_requests(patch, state)
-            requests += grid_requests(patch, state) + values + rule_requests(state, desired_rules(patch, state.sheet_id))
+            rules = rule_requests(state, desired_rules(patch, state.sheet_id))
+            planned += [(patch, r) for r in grid_requests(patch, state) + values + rules]
             cells += n
-        if not requests:  # a rerun with nothing new: no write, no backup
+        if not planned:  # a rerun with nothing new: no write, no backup
             return ApplyReport(self.name, self.location, 0, None)
         backup = self._backup([p.sheet for p in patches])
         read = {p.sheet: self._grids[p.sheet] for p in patches}
-        anchors = [r for p in patches for r in anchor_ranges(p.sheet, p)]
         try:
-            for batch in batches(requests, self.max_payload):  # one, unless it is over the API's 10 MB
-                reply = self._post({"requests": batch, "includeSpreadsheetInResponse": True,
-                                    "responseIncludeGridData": True, "responseRanges": anchors})
+            for batch in batches(planned, self.max_payload):  # one, unless it is over the API's 10 MB
+                touched = list({id(p): p for p, _ in batch}.values())
+                reply = self._post({"requests": [r for _, r in batch], "includeSpreadsheetInResponse": True,
+                                    "responseIncludeGridData": True,
+                                    "responseRanges": [a for p in touched for a in anchor_ranges(p.sheet, p)]})
                 landed: dict[str, list[dict]] = {}
                 for sheet in reply.get("updatedSpreadsheet", {}).get("sheets", []):
                     landed.setdefault(sheet["properties"]["title"], []).extend(sheet.get("data", []))
-                for patch in patches:
+                for patch in touched:
                     data = landed.get(patch.sheet, [])
                     after, landed[patch.sheet] = data[:2], data[2:]
                     if moved(patch, read[patch.sheet], after):
-                        raise StalePlan(tr("gsheets.moved", sheet=patch.sheet, path=self.location))
-        finally:
-            self.refresh()  # what we hold is no longer what the sheet holds
+                        raise StaleAfterWrite(tr("gsheets.moved", sheet=patch.sheet, path=self.location))
+        except Exception:
+            self.refresh()  # what we hold may no longer be what the sheet holds: read afresh
+            raise
+        # Written: the read is kept (a re-plan of another workbook in the same run judges this one
+        # again without spending requests), but no plan made from it can be applied any more.
+        self.fingerprint = None
         return ApplyReport(self.name, self.location, cells, backup)
 
     def _post(self, body: dict) -> dict:
@@ -171,8 +178,7 @@ class GSheetsSource:
         a character instead of the 6 of an ASCII escape, which keeps more rows under the API's
         10 MB request limit."""
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        response = self._call_url("post", BATCH_UPDATE_URL % self.key, payload)
-        return response.json()
+        return self._call_url("post", BATCH_UPDATE_URL % self.key, payload)
 
     def _backup(self, sheets: list[str]) -> Path | None:
         """The values as read, before our write, kept with the workbook's other backups."""
@@ -191,15 +197,15 @@ class GSheetsSource:
         return target
 
 
-def batches(requests: list[dict], limit: int = MAX_PAYLOAD) -> list[list[dict]]:
+def batches(planned: list[tuple[SheetPatch, dict]], limit: int = MAX_PAYLOAD) -> list[list[tuple[SheetPatch, dict]]]:
     """The requests, in order, in as few batches as keep each under `limit` bytes of JSON."""
-    out: list[list[dict]] = [[]]
+    out: list[list[tuple[SheetPatch, dict]]] = [[]]
     size = 0
-    for req in requests:
-        n = len(json.dumps(req, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+    for item in planned:
+        n = len(json.dumps(item[1], ensure_ascii=False, separators=(",", ":")).encode()) + 1
         if out[-1] and size + n > limit:
             out.append([])
             size = 0
-        out[-1].append(req)
+        out[-1].append(item)
         size += n
     return out

@@ -31,7 +31,7 @@ from typing import Any, Callable
 from assistant.config import Secret, WorkbookConfig
 from assistant.errors import ConfigError, SourceError, WorkbookNotFound
 from assistant.i18n import tr
-from assistant.sources.base import StalePlan
+from assistant.sources.base import StaleAfterWrite
 
 GOOGLE_API = "https://sheets.googleapis.com"
 API_URL_ENV = "ASSISTANT_SHEETS_API_URL"
@@ -42,7 +42,7 @@ _KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 _URL = re.compile(r"^https://docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
 
 
-class WriteOutcomeUnknown(StalePlan):
+class WriteOutcomeUnknown(StaleAfterWrite):
     """A write failed in a way that may or may not have applied it: read again and re-plan."""
 
 
@@ -238,7 +238,10 @@ def translate(exc: Exception, wb_name: str, key: str, client_email: str | None) 
         if status >= 500:
             return SourceError(tr("gsheets.unavailable", workbook=wb_name, status=status), hint=tr("gsheets.retry_hint"))
         return SourceError(tr("gsheets.refused", workbook=wb_name, status=status, detail=message[:300]))
-    if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
+    if isinstance(exc, (ValueError, KeyError, TypeError)):  # a gateway's HTML page, a cut-off body
+        return SourceError(tr("gsheets.bad_answer", workbook=wb_name, detail=type(exc).__name__),
+                           hint=tr("gsheets.unreachable_hint", env=API_URL_ENV))
+    if isinstance(exc, requests.RequestException):
         return SourceError(tr("gsheets.unreachable", workbook=wb_name, detail=type(exc).__name__),
                            hint=tr("gsheets.unreachable_hint", env=API_URL_ENV))
     raise exc

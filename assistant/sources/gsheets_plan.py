@@ -2,7 +2,8 @@
 
 Values go into the assistant-owned columns with `updateCells` and `userEnteredValue.stringValue`
 / `numberValue`: like RAW input, text is never parsed, so "=1+1" stays text and nothing we write
-is a formula. Runs of consecutive changed cells share one request; unchanged cells are not sent.
+is a formula. Each column's changed cells go in runs of rows, one request per run; unchanged cells
+are not sent (but for the few a run bridges).
 
 Colour is conditional formatting, never a cell's own format: a few rules of ours per sheet, each
 recognised by the marker in its formula (as in the xlsx write-back), so a later run replaces
@@ -82,9 +83,10 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
     """updateCells for the rows whose cells in our columns changed, and the header and note of
     each new column; (requests, cells that changed).
 
-    Adjacent output columns share one request per run of rows (a row's unchanged cells in the run
-    are sent again as they are), and a run bridges up to BRIDGE unchanged rows, so a first run
-    over 10,000 rows is a handful of requests, not 30,000."""
+    Each column is sent on its own (on a normal day only the days left change: the long findings
+    texts next to them are not sent again), in runs of rows that bridge up to BRIDGE unchanged
+    rows (sent again as they are), so a first run over 10,000 rows is a handful of requests,
+    not 30,000."""
     requests: list[dict] = []
     cells = 0
     for name in patch.new_columns:
@@ -93,34 +95,23 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
         cells += 1
     order = sorted(range(len(patch.rows)), key=lambda i: patch.rows[i])
     rows0 = [patch.rows[i] - 1 for i in order]
-    for group in _adjacent(patch):
-        cols = [patch.columns[n] for n in group]
-        want = [[_wanted(patch, n, i) for n in group] for i in order]
-        changed = [sum(plain(w) != cell_at(state.grid, r, c) for w, c in zip(ws, cols)) for ws, r in zip(want, rows0)]
+    for name in sorted(patch.values, key=lambda n: patch.columns[n]):
+        col = patch.columns[name]
+        want = [[_wanted(patch, name, i)] for i in order]
+        changed = [plain(w[0]) != cell_at(state.grid, r, col) for w, r in zip(want, rows0)]
         cells += sum(changed)
         start = last = -1
-        for k in [k for k, n in enumerate(changed) if n]:
+        for k in [k for k, c in enumerate(changed) if c]:
             # Extend the run over rows k-1.. when they follow in the sheet and few are unchanged.
             if start >= 0 and k - last <= BRIDGE + 1 and rows0[k] - rows0[last] == k - last:
                 last = k
                 continue
             if start >= 0:
-                requests.append(_update(state.sheet_id, rows0[start], cols[0], want[start:last + 1], "userEnteredValue"))
+                requests.append(_update(state.sheet_id, rows0[start], col, want[start:last + 1], "userEnteredValue"))
             start = last = k
         if start >= 0:
-            requests.append(_update(state.sheet_id, rows0[start], cols[0], want[start:last + 1], "userEnteredValue"))
+            requests.append(_update(state.sheet_id, rows0[start], col, want[start:last + 1], "userEnteredValue"))
     return requests, cells
-
-
-def _adjacent(patch: SheetPatch) -> list[list[str]]:
-    """Output columns in sheet order, grouped where they stand side by side."""
-    groups: list[list[str]] = []
-    for name in sorted(patch.values, key=lambda n: patch.columns[n]):
-        if groups and patch.columns[name] == patch.columns[groups[-1][-1]] + 1:
-            groups[-1].append(name)
-        else:
-            groups.append([name])
-    return groups
 
 
 def _wanted(patch: SheetPatch, name: str, i: int) -> Any:
