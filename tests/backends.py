@@ -123,10 +123,11 @@ class XlsxBackend(Backend):
         """The background a person sees in the cell: its own fill, or our conditional format."""
         wb = openpyxl.load_workbook(self.path)
         ws = wb[sheet]
-        for rng, rules in ws.conditional_formatting._cf_rules.items():
-            for rule in rules:
-                if MARKER in "".join(rule.formula or []) and ref in rng.sqref:
-                    return rule.dxf.fill.fgColor.rgb if rule.dxf.fill.fgColor.rgb != "00000000" else rule.dxf.fill.bgColor.rgb
+        for block in ws.conditional_formatting:
+            for rule in block.rules:
+                if MARKER in "".join(rule.formula or []) and ref in block.sqref:
+                    fill = rule.dxf.fill
+                    return fill.fgColor.rgb if fill.fgColor.rgb != "00000000" else fill.bgColor.rgb
         fill = ws[ref].fill
         return fill.fgColor.rgb if fill.fill_type == "solid" else None
 

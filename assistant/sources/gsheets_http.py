@@ -103,21 +103,21 @@ def load_credentials(wb: WorkbookConfig) -> Any:
 
 
 def _key_text(wb: WorkbookConfig) -> tuple[str, str]:
+    """(where the key came from, for messages; the key file's text)."""
     creds = wb.credentials
     if creds is None:
         if not os.environ.get(CREDENTIALS_ENV):
             raise ConfigError(tr("gsheets.no_creds", workbook=wb.name), hint=tr("gsheets.no_creds_hint"))
         creds = Secret(env=CREDENTIALS_ENV)
     if isinstance(creds, Secret):
-        value = creds.resolve()
+        env, value = creds.env, creds.resolve()
         if not value:
-            raise ConfigError(tr("gsheets.creds_env_unset", workbook=wb.name, env=creds.env),
-                              hint=tr("gsheets.creds_env_hint", env=creds.env))
+            raise ConfigError(tr("gsheets.creds_env_unset", workbook=wb.name, env=env),
+                              hint=tr("gsheets.creds_env_hint", env=env))
         if value.lstrip().startswith("{"):
-            return tr("gsheets.creds_in_env", env=creds.env), value
+            return tr("gsheets.creds_in_env", env=env), value
         creds = Path(value).expanduser()
-        where = tr("gsheets.creds_file_from_env", path=creds.name, env=wb.credentials.env
-                   if isinstance(wb.credentials, Secret) else CREDENTIALS_ENV)
+        where = tr("gsheets.creds_file_from_env", path=creds.name, env=env)
     else:
         where = tr("gsheets.creds_file", path=creds.name)
     try:
