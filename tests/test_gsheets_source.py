@@ -531,3 +531,13 @@ def test_a_write_failing_every_time_gives_up_with_what_happened(gs):
     assert res.code == 2
     assert "已重试 3 次" in res.err and "500" in res.err and "下次运行会更正" in res.err
     assert gs.server.counts["spreadsheets.batchUpdate"] == 3  # once per attempt: never replayed
+
+
+def test_error_cells_read_the_same_in_both_reads():
+    """The key check compares values:batchGet (error cells as "#N/A") with grid data (errorValue)."""
+    from assistant.sources.gsheets_plan import extended_value, plain
+
+    assert extended_value({"errorValue": {"type": "N_A", "message": "not found"}}) == "#N/A"
+    assert extended_value({"errorValue": {"type": "DIVIDE_BY_ZERO"}}) == "#DIV/0!"
+    assert extended_value({"numberValue": 3}) == plain(3) == 3.0
+    assert extended_value({"stringValue": ""}) is None and extended_value(None) is None

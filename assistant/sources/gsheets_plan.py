@@ -29,6 +29,8 @@ from assistant.text import col_index, col_letter
 MAX_CELL_TEXT = 50000  # the Sheets limit per cell
 BRIDGE = 3  # unchanged rows a run of changed rows may span, rather than start a new request
 PIXELS_PER_CHAR = 7  # column widths are given in characters (as in xlsx), Sheets wants pixels
+ERROR_TEXTS = {"ERROR": "#ERROR!", "NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!",
+               "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "Loading..."}
 
 
 @dataclass
@@ -62,7 +64,8 @@ def extended_value(ev: dict | None) -> Any:
     for kind in ("numberValue", "stringValue", "boolValue"):
         if kind in ev:
             return plain(ev[kind])
-    return ev.get("errorValue", {}).get("type", "#ERROR")
+    # An error cell, as values:batchGet writes it (so a #N/A key reads the same both ways).
+    return ERROR_TEXTS.get(ev.get("errorValue", {}).get("type", "ERROR"), "#ERROR!")
 
 
 def cell_at(grid: Grid, row0: int, col0: int) -> Any:
