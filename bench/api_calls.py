@@ -32,7 +32,6 @@ Sheets API's 60 requests per minute per user.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import tempfile

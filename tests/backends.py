@@ -19,6 +19,7 @@ import openpyxl
 import python_calamine as pc
 
 from assistant.resources import defaults
+from assistant.text import col_index
 from tests.conftest import write_xlsx
 from tests.sheets_server import SheetsServer, make_service_account
 
@@ -169,7 +170,7 @@ class GSheetsBackend(Backend):
         """The background a person sees: the first conditional-format rule that holds for the cell
         (the formulas we write are evaluated here), else the cell's own background."""
         m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-        col0, row0 = _col0(m.group(1)), int(m.group(2)) - 1
+        col0, row0 = col_index(m.group(1)), int(m.group(2)) - 1
         sh = self.server.spreadsheets[self.sid].sheet(sheet)
         for rule in self.server.conditional_formats(self.sid, sheet):
             ranges = rule.get("ranges", [])
@@ -185,13 +186,6 @@ class GSheetsBackend(Backend):
         pass
 
 
-def _col0(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 def _inside(r: dict, row0: int, col0: int) -> bool:
     return (r.get("startRowIndex", 0) <= row0 < r.get("endRowIndex", 10**9)
             and r.get("startColumnIndex", 0) <= col0 < r.get("endColumnIndex", 10**9))
@@ -204,7 +198,7 @@ def _holds(formula: str, offset: int, first_row0: int, sheet: Any) -> bool:
 
     def ref_value(m: re.Match) -> Any:
         row0 = int(m.group(2)) - 1 + offset
-        v = sheet.get(row0, _col0(m.group(1)))
+        v = sheet.get(row0, col_index(m.group(1)))
         return "" if v is None else str(v)
 
     body = re.sub(r'\$([A-Z]+)(\d+)="((?:[^"]|"")*)"',

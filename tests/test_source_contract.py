@@ -87,7 +87,7 @@ def test_flag_writes_each_status_and_days_next_to_its_key(backend):
         status, days, hint = ours(rows[t.key])
         assert status == t.expect, t.key
         assert days == (float(t.expect_days) if t.expect_days is not None else None), t.key
-        assert bool(hint) == bool(t.expect_highlight) or t.key == "DB-2026-012", t.key
+        assert bool(hint) == bool(t.expect_highlight or t.owner == "孙悟空"), t.key  # 孙悟空: a warning
 
 
 def test_status_colours_as_people_see_them(backend):

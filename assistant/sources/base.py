@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -90,3 +92,16 @@ def read_matching(source: Source, wanted: list[str]) -> dict[str, tuple[str, Gri
             continue
     grids = source.grids(sorted(set(titles.values())))
     return {name: (title, grids[title]) for name, title in titles.items()}
+
+
+def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int) -> Path:
+    """Write `data` as folder/<stem>.<time><suffix> and prune this stem's backups to the last `keep`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stem}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{suffix}"
+    target.write_bytes(data)
+    # Only this workbook's backups: "name.2025.xlsx" must not prune those of "name.xlsx".
+    ours = re.compile(re.escape(stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(suffix))
+    kept = sorted(p for p in folder.iterdir() if ours.fullmatch(p.name))
+    for old in kept[: max(0, len(kept) - keep)]:
+        old.unlink(missing_ok=True)
+    return target

@@ -7,9 +7,9 @@ xlsx file, in at most three API requests per spreadsheet for a whole check + fla
 2. values:batchGet of every register's sheet at once, UNFORMATTED_VALUE with SERIAL_NUMBER dates
    (turned into dates for date fields when the table is built, as calamine gives xlsx dates);
 3. one spreadsheets:batchUpdate with all that differs (split in order only when that is over the
-   API's 10 MB request limit, as on a first run over tens of thousands of rows): our columns' values (updateCells with
-   stringValue/numberValue, which like RAW input never makes text a formula), new columns and
-   our conditional-format rules. It is atomic, and it is checked by key: its response carries the
+   API's 10 MB request limit, as on a first run over tens of thousands of rows): our columns'
+   values (updateCells with stringValue/numberValue, which like RAW input never makes text a
+   formula), new columns and our conditional-format rules. It is atomic, and it is checked by key: its response carries the
    header row and the key column as they were when the write was applied; when they differ from
    our read (a row inserted, deleted or moved, a column inserted), the job re-reads, re-plans
    and writes again at once, so each status ends up on its own key. A separate read just before
@@ -23,18 +23,16 @@ written; Google's version history holds the rest.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Callable
 
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, read_matching
+from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, keep_backup, read_matching
 from assistant.sources.gsheets_http import translate
-from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved,
+from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved, quote,
                                             rule_requests, value_requests)
 from assistant.sources.xlsx_patch import SheetPatch
 
@@ -47,21 +45,16 @@ READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
                 "majorDimension": "ROWS"}
 
 
-def quote(title: str) -> str:
-    """A sheet title as an A1 range: always quoted, quotes doubled."""
-    return "'" + title.replace("'", "''") + "'"
-
-
 class GSheetsSource:
     serial_dates = True  # UNFORMATTED_VALUE gives dates as serial numbers
 
     def __init__(self, name: str, key: str, connect: Callable[[], Any], backups: Path | None = None,
                  keep_backups: int = 10, max_payload: int = MAX_PAYLOAD):
         self.name = name
-        self.max_payload = max_payload
         self.key = key
         self.backups = backups
         self.keep_backups = keep_backups
+        self.max_payload = max_payload
         self.fingerprint: str | None = None
         self._connect = connect  # builds the HTTP client: credentials are read on first use only
         self._client: Any = None
@@ -122,21 +115,17 @@ class GSheetsSource:
     def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
         return read_matching(self, wanted)
 
-    def close(self) -> None:
-        self.refresh()
-
     # --- write-back -------------------------------------------------------------------------------
 
     def _state(self, title: str) -> SheetState:
         sheet = self._metadata()[title]
         props = sheet["properties"]
-        grid = props.get("gridProperties", {})
-        return SheetState(sheet_id=props.get("sheetId", 0), title=title, rows=grid.get("rowCount", 0),
-                          columns=grid.get("columnCount", 0), rules=sheet.get("conditionalFormats", []),
-                          grid=self._grids[title])
+        return SheetState(sheet_id=props.get("sheetId", 0), columns=props.get("gridProperties", {}).get("columnCount", 0),
+                          rules=sheet.get("conditionalFormats", []), grid=self._grids[title])
 
     def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
-        """Write what differs, in one atomic batchUpdate; StalePlan when the sheet moved under us."""
+        """Write what differs, in one atomic batchUpdate (more only past 10 MB); StalePlan when the
+        sheet moved under us."""
         if planned_from is None or planned_from != self.fingerprint:
             raise StalePlan(tr("write.stale", path=self.location))
         planned: list[tuple[SheetPatch, dict]] = []  # each request with the patch it comes from
@@ -184,17 +173,9 @@ class GSheetsSource:
         """The values as read, before our write, kept with the workbook's other backups."""
         if self.backups is None:
             return None
-        self.backups.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.backups / f"{self.key}.{stamp}.json.gz"
-        snapshot = {"spreadsheet": self.key, "title": self._title, "read_at": stamp,
-                    "sheets": {s: self._grids[s] for s in sheets}}
-        target.write_bytes(gzip.compress(json.dumps(snapshot, ensure_ascii=False, default=str).encode()))
-        ours = re.compile(re.escape(self.key) + r"\.\d{8}-\d{6}-\d{6}\.json\.gz")
-        kept = sorted(p for p in self.backups.iterdir() if ours.fullmatch(p.name))
-        for old in kept[: max(0, len(kept) - self.keep_backups)]:
-            old.unlink(missing_ok=True)
-        return target
+        snapshot = {"spreadsheet": self.key, "title": self._title, "sheets": {s: self._grids[s] for s in sheets}}
+        data = gzip.compress(json.dumps(snapshot, ensure_ascii=False, default=str).encode())
+        return keep_backup(self.backups, self.key, ".json.gz", data, self.keep_backups)
 
 
 def batches(planned: list[tuple[SheetPatch, dict]], limit: int = MAX_PAYLOAD) -> list[list[tuple[SheetPatch, dict]]]:

@@ -168,7 +168,6 @@ def client_class(base_url: str, policy: RetryPolicy, sleep: Callable[[float], No
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.timeout = policy.timeout
-            self.requests_made = 0
 
         def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
             if endpoint.startswith(GOOGLE_API):
@@ -176,7 +175,6 @@ def client_class(base_url: str, policy: RetryPolicy, sleep: Callable[[float], No
             write = method.lower() != "get"
             start = clock()
             for attempt in range(1, policy.attempts + 1):
-                self.requests_made += 1
                 try:
                     return super().request(method, endpoint, *args, **kwargs)
                 except APIError as exc:

@@ -38,8 +38,6 @@ class SheetState:
     """What the metadata and the read said about one worksheet."""
 
     sheet_id: int
-    title: str
-    rows: int  # gridProperties.rowCount
     columns: int  # gridProperties.columnCount
     rules: list[dict]  # its conditional-format rules, in order (index = position)
     grid: Grid  # the values read
@@ -264,11 +262,15 @@ def anchors(patch: SheetPatch) -> tuple[int, int]:
     return patch.header_row - 1, patch.key_column
 
 
+def quote(title: str) -> str:
+    """A sheet title as an A1 range: always quoted, quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
 def anchor_ranges(title: str, patch: SheetPatch) -> list[str]:
     header0, key = anchors(patch)
-    quoted = "'" + title.replace("'", "''") + "'"
     letter = col_letter(key)
-    return [f"{quoted}!{header0 + 1}:{header0 + 1}", f"{quoted}!{letter}:{letter}"]
+    return [f"{quote(title)}!{header0 + 1}:{header0 + 1}", f"{quote(title)}!{letter}:{letter}"]
 
 
 def moved(patch: SheetPatch, read: Grid, after: list[dict]) -> bool:

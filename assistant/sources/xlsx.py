@@ -11,11 +11,9 @@ Write-back rules (DESIGN §7), each enforced here:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -25,7 +23,7 @@ import python_calamine as pc
 
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StalePlan, read_matching
+from assistant.sources.base import ApplyReport, Grid, StalePlan, keep_backup, read_matching
 from assistant.sources.xlsx_patch import PackageError, SheetPatch, patch_package
 
 
@@ -164,13 +162,4 @@ class XlsxSource:
     def _backup(self, data: bytes) -> Path | None:
         if self.backups is None:
             return None
-        self.backups.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.backups / f"{self.path.stem}.{stamp}{self.path.suffix}"
-        target.write_bytes(data)
-        # Only this workbook's backups: "name.2025.xlsx" must not prune those of "name.xlsx".
-        ours = re.compile(re.escape(self.path.stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(self.path.suffix))
-        kept = sorted(p for p in self.backups.iterdir() if ours.fullmatch(p.name))
-        for old in kept[: max(0, len(kept) - self.keep_backups)]:
-            old.unlink(missing_ok=True)
-        return target
+        return keep_backup(self.backups, self.path.stem, self.path.suffix, data, self.keep_backups)
