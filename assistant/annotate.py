@@ -14,21 +14,14 @@ import pandas as pd
 
 from assistant.checks.base import Context
 from assistant.findings import Finding
+from assistant.status import STATUSES
 from assistant.sources.xlsx_patch import Fill, SheetPatch
 
-STATUS_FILLS = {
-    "overdue": Fill("FFFFC7CE"),  # red
-    "due_soon": Fill("FFFFEB9C"),  # yellow
-    "behind_pace": Fill("FFFFD8A8"),  # orange
-    "on_track": Fill("FFC6EFCE"),  # green
-    "done": Fill("FFE7E6E6"),  # grey
-    "done_late": Fill("FFE7E6E6"),
-    "invalid": Fill("FFE4DFEC"),  # lavender: to verify
-}
+STATUS_FILLS = {s.code: Fill(s.fill) for s in STATUSES.values()}
 FINDING_FILLS = {"error": Fill("FFFFC7CE"), "warning": Fill("FFFFF2CC")}
 SEPARATOR = "；"
 NEW_COLUMN_WIDTHS = {"status": 10.0, "days": 10.0, "findings": 48.0}
-NO_DAYS = ("done", "done_late", "invalid")  # a finished or undated item has no days left to show
+NO_DAYS = [s.code for s in STATUSES.values() if not s.shows_days]  # finished or undated: no days to show
 
 
 def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame | None) -> SheetPatch | None:

@@ -15,18 +15,12 @@ import pandas as pd
 from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context, when_mask
 from assistant.fieldtypes import TYPES
-from assistant.i18n import tr
+from assistant.status import labels
 from assistant.text import display
 
-STATUSES = ("overdue", "due_soon", "on_track", "behind_pace", "done", "done_late", "invalid")
 COLUMNS = ["position", "row", "key", "due", "status", "label", "days_left", "owner", "leader", "unit",
            "content", "escalate", "expected"]
 ITEM_KEYS = ("workbook", "register", "key", "row", "due", "status", "label", "days_left", "owner", "leader")
-
-
-def labels() -> dict[str, str]:
-    """Status → label in the current language (逾期, 临期, … / overdue, due soon, …)."""
-    return {s: tr(f"deadline.status.{s}") for s in STATUSES}
 
 
 def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFrame:

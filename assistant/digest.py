@@ -21,11 +21,11 @@ from assistant.fieldtypes import TYPES
 from assistant.findings import counts
 from assistant.i18n import tr
 from assistant.judge import Judgement
+from assistant.status import CODES, STATUSES
 from assistant.text import display
 
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _ID = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9Xx])")
-SHOWN_STATUSES = ("overdue", "due_soon", "behind_pace", "invalid", "on_track", "done_late", "done")
 
 
 def mask(value: object) -> str:
@@ -50,8 +50,12 @@ class Item:
     due: str
     days_left: int | None
     status: str
-    label: str
     escalate: bool
+
+    @property
+    def label(self) -> str:
+        """The status in the reader's language (set when the mail is built, not when judged)."""
+        return STATUSES[self.status].label
 
     @property
     def overdue_days(self) -> int:
@@ -71,7 +75,7 @@ class Digest:
     recipient: Recipient
     today: dt.date
     subject: str
-    counts: list[tuple[str, str, int]]  # (status, label, count), the order of SHOWN_STATUSES
+    counts: list[tuple[str, str, int]]  # (status, label, count), in urgency order
     overdue: list[Item]
     due_soon: list[Item]
     behind: list[Item]
@@ -88,9 +92,9 @@ def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Ite
     return [Item(workbook=ctx.table.workbook, register=ctx.register.title, key=mask(k), content=mask(c),
                  unit=mask(u), owner=mask(o), leader=mask(ld),
                  due="" if pd.isna(d) else d.date().isoformat(), days_left=None if pd.isna(n) else int(n),
-                 status=s, label=lb, escalate=bool(e))
-            for k, c, u, o, ld, d, n, s, lb, e in zip(f["key"], f["content"], f["unit"], f["owner"], f["leader"],
-                                                         f["due"], f["days_left"], f["status"], f["label"], f["escalate"])]
+                 status=s, escalate=bool(e))
+            for k, c, u, o, ld, d, n, s, e in zip(f["key"], f["content"], f["unit"], f["owner"], f["leader"],
+                                                  f["due"], f["days_left"], f["status"], f["escalate"])]
 
 
 def in_scope(ctx: Context, scope: str | dict[str, str]) -> np.ndarray:
@@ -124,10 +128,9 @@ LIST_LIMIT = 30  # items listed per section: a leader reads a summary; the attac
 
 def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date, limit: int = LIST_LIMIT) -> Digest:
     items = tracked(j, recipient.scope)
-    by_status: dict[str, list[Item]] = {s: [] for s in SHOWN_STATUSES}
+    by_status: dict[str, list[Item]] = {s: [] for s in CODES}
     for it in items:
         by_status.setdefault(it.status, []).append(it)
-    labels = {it.status: it.label for it in items}
     monday = today - dt.timedelta(days=today.weekday())
     overdue = sorted(by_status["overdue"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
     due_soon = sorted(by_status["due_soon"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
@@ -136,13 +139,10 @@ def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date
     return Digest(
         office=office, recipient=recipient, today=today,
         subject=tr("digest.subject", office=office, date=monday.isoformat()),
-        counts=[(s, labels.get(s, tr(f"deadline.status.{s}")), len(by_status[s])) for s in SHOWN_STATUSES],
+        counts=[(s.code, s.label, len(by_status[s.code])) for s in STATUSES.values()],
         overdue=overdue[:limit], due_soon=due_soon[:limit], behind=behind[:limit],
         units=_units(items), errors=_errors(j), total=len(items), notices=j.notices, all_overdue=overdue,
         hidden={name: len(lst) - limit for name, lst in sections.items() if len(lst) > limit})
-
-
-_BAR_ORDER = ("overdue", "due_soon", "behind_pace", "invalid", "on_track", "done_late", "done")
 
 
 def _units(items: list[Item]) -> list[UnitLine]:
@@ -150,13 +150,13 @@ def _units(items: list[Item]) -> list[UnitLine]:
     if not items:
         return []
     frame = pd.DataFrame({"unit": [i.unit or tr("digest.no_unit") for i in items], "status": [i.status for i in items]})
-    table = pd.crosstab(frame["unit"], frame["status"]).reindex(columns=list(_BAR_ORDER), fill_value=0)
+    table = pd.crosstab(frame["unit"], frame["status"]).reindex(columns=list(CODES), fill_value=0)
     table = table.sort_values(["overdue", "due_soon"], ascending=False, kind="stable")
     widest = max(int(table.sum(axis=1).max()), 1)
     lines = []
     for unit, row in table.iterrows():  # one line per unit: a dozen, not per item
         total = int(row.sum())
-        parts = [(s, int(row[s]), round(100.0 * row[s] / widest, 1)) for s in _BAR_ORDER if row[s]]
+        parts = [(s, int(row[s]), round(100.0 * row[s] / widest, 1)) for s in CODES if row[s]]
         lines.append(UnitLine(unit=str(unit), total=total, parts=parts))
     return lines
 

@@ -15,9 +15,9 @@ from openpyxl.styles import Font, PatternFill
 from assistant.digest import Item
 from assistant.i18n import get_lang, tr
 from assistant.resources import defaults
+from assistant.status import STATUSES
 
-STATUS_COLOURS = {"overdue": "#f8696b", "due_soon": "#ffd966", "behind_pace": "#f4b183", "invalid": "#b4a7d6",
-                  "on_track": "#8fd19e", "done_late": "#bfbfbf", "done": "#d9d9d9"}
+STATUS_COLOURS = {s.code: s.colour for s in STATUSES.values()}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 
 from assistant.findings import Finding, counts
 from assistant.i18n import tr
+from assistant.status import STATUSES
 
 
 def check_json(findings: list[Finding]) -> str:
@@ -71,13 +72,13 @@ def flag_text(result, dry_run: bool, out: TextIO) -> None:
     """Tracked items, most urgent first, then what was written back where."""
     con = _console(out)
     _notices(con, result.notices)
-    urgent = [i for i in result.items if i["status"] not in ("done", "done_late", "on_track")]
+    urgent = [i for i in result.items if STATUSES[i["status"]].urgent]
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for col in ("flag.col.status", "flag.col.days", "flag.col.key", "flag.col.row", "flag.col.due",
                 "flag.col.owner", "flag.col.leader", "flag.col.where"):
         table.add_column(tr(col), no_wrap=True)
     for i in urgent:
-        style = _STATUS_STYLE.get(i["status"], "")
+        style = STATUSES[i["status"]].style
         days = "" if i["days_left"] is None else str(i["days_left"])
         label = f"[{style}]{escape(i['label'])}[/]" if style else escape(i["label"])
         table.add_row(label, days, escape(i["key"] or ""), str(i["row"]), i["due"] or "", escape(i["owner"] or ""),
@@ -96,5 +97,3 @@ def flag_text(result, dry_run: bool, out: TextIO) -> None:
     if dry_run:
         con.print(tr("flag.dry_run"))
 
-
-_STATUS_STYLE = {"overdue": "red", "due_soon": "yellow", "behind_pace": "dark_orange", "invalid": "magenta"}

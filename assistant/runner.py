@@ -19,13 +19,13 @@ def make_context(office: Office, today: dt.date, lang: str, register: str | None
 
 
 def run_check(office: Office, today: dt.date, lang: str, register: str | None = None):
-    from jobs import check
+    from assistant.jobs import check
 
     return check.run(make_context(office, today, lang, register))
 
 
 def run_flag(office: Office, today: dt.date, lang: str, register: str | None = None, dry_run: bool = False):
-    from jobs import flag
+    from assistant.jobs import flag
 
     ctx = make_context(office, today, lang, register)
     ctx.dry_run = dry_run
@@ -45,7 +45,7 @@ def _sending(office: Office, today: dt.date, lang: str, job: str, force: bool, *
     config = office.config
     with Ledger(config.state_dir / FILENAME) as ledger, open_delivery(config) as delivery:
         ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force)
-        return importlib.import_module(f"jobs.{job}").run(ctx)
+        return importlib.import_module(f"assistant.jobs.{job}").run(ctx)
 
 
 def run_digest(office: Office, today: dt.date, lang: str, force: bool = False, preview: bool = False,

@@ -20,9 +20,9 @@ from assistant.i18n import tr
 from assistant.judge import Judgement, judge
 from assistant.errors import SourceError
 from assistant.sources.base import ApplyReport, StalePlan
+from assistant.status import order
 
 MAX_ATTEMPTS = 3
-STATUS_ORDER = {"overdue": 0, "due_soon": 1, "behind_pace": 2, "invalid": 3, "on_track": 4, "done_late": 5, "done": 6}
 
 
 @dataclass
@@ -81,5 +81,5 @@ def run(ctx: JobContext) -> FlagResult:
 
 def _items(frames: dict[tuple[str, str], pd.DataFrame]) -> list[dict]:
     items = [item for (workbook, register), df in frames.items() for item in to_items(df, workbook, register)]
-    return sorted(items, key=lambda i: (STATUS_ORDER.get(i["status"], 9),
+    return sorted(items, key=lambda i: (order(i["status"]),
                                         i["days_left"] if i["days_left"] is not None else 0, i["workbook"], i["row"]))

@@ -14,7 +14,7 @@ import time
 import pytest
 from google.oauth2.service_account import Credentials
 
-import jobs.flag
+import assistant.jobs.flag
 from assistant.errors import ConfigError, SourceError
 from assistant.office import load_office
 from assistant.runner import make_context
@@ -339,7 +339,7 @@ def test_a_write_is_not_replayed_after_a_5xx_but_re_planned(gs):
     ctx = make_context(office, dt.date.fromisoformat(TODAY), "zh")
     ctx.sources = {"凤凰镇": source_with(gs, RetryPolicy(), clock)}
     gs.server.after_next("values.batchGet", lambda s: s.fail_next(1, 500))
-    result = jobs.flag.run(ctx)
+    result = assistant.jobs.flag.run(ctx)
     assert result.problems == []
     assert gs.server.counts["spreadsheets.batchUpdate"] == 2 and clock.sleeps == []
     rows = by_key(gs.rows(SHEET))
@@ -409,7 +409,7 @@ def test_a_write_over_the_request_limit_is_split_and_still_lands_by_key(gs):
     creds = Credentials.from_service_account_file(str(gs.key_file), scopes=SCOPES)
     cls = client_class(gs.server.url, RetryPolicy())
     ctx.sources = {"凤凰镇": GSheetsSource("凤凰镇", gs.sid, lambda: cls(auth=creds), max_payload=2000)}
-    result = jobs.flag.run(ctx)
+    result = assistant.jobs.flag.run(ctx)
     assert result.problems == []
     assert gs.server.counts["spreadsheets.batchUpdate"] > 3
     bodies = [e["body"] for e in gs.server.log if e["endpoint"] == "spreadsheets.batchUpdate"]

@@ -28,7 +28,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import jobs.flag
+import assistant.jobs.flag
 from assistant.messages import CATALOG
 from assistant.office import load_office
 from assistant.runner import make_context
@@ -316,7 +316,7 @@ REORDERED = [TASKS[4], NEW_TASK, TASKS[1], TASKS[3], TASKS[0], *TASKS[5:]]
 
 def test_file_changed_between_read_and_write_is_replanned_by_key(book):
     ctx, source = context_with(book, lambda real: EditingSource(real, person_reorders))
-    result = jobs.flag.run(ctx)
+    result = assistant.jobs.flag.run(ctx)
     assert source.calls == 2, "the first plan must be refused and a second one made"
     assert source.refreshes >= 1, "the workbook must be read again"
     assert not result.problems and len(result.written) == 1
@@ -338,8 +338,8 @@ def test_file_changing_on_every_attempt_is_left_alone(book):
         build_register(path, tasks)
 
     ctx, source = context_with(book, lambda real: EditingSource(real, person_keeps_saving, every=True))
-    result = jobs.flag.run(ctx)
-    assert source.calls == jobs.flag.MAX_ATTEMPTS
+    result = assistant.jobs.flag.run(ctx)
+    assert source.calls == assistant.jobs.flag.MAX_ATTEMPTS
     assert not result.written
     assert result.problems and "凤凰镇" in result.problems[0]
     assert result.exit_code == 2
@@ -361,7 +361,7 @@ def test_change_just_before_the_rename_is_caught(book, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", fsync)
     ctx, source = context_with(book, lambda real: EditingSource(real, lambda p, c: None))
-    result = jobs.flag.run(ctx)
+    result = assistant.jobs.flag.run(ctx)
     assert saves, "the write never reached fsync"
     assert source.calls == 2 and not result.problems
     assert_labels_beside_keys(book, REORDERED)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.annotate import FINDING_FILLS, STATUS_FILLS
-from assistant.deadlines import labels
+from assistant.status import labels
 from assistant.i18n import tr
 from assistant.sources.base import Grid
 from assistant.sources.xlsx_patch import MARKER_FORMULA, Fill, SheetPatch
