@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,6 +22,10 @@ from assistant import __version__
 from assistant.config import resolve_config_path
 from assistant.errors import AssistantError, SchemaError, UsageError
 from assistant.i18n import set_lang, tr, using
+from assistant.outcome import Outcome, worst
+
+if TYPE_CHECKING:
+    from assistant.office import Office
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -70,8 +74,8 @@ class Options:
         self._today = today
         self.lang = lang
 
-    def office(self):
-        from assistant.office import load_office
+    def office(self) -> Office:
+        from assistant.api import load_office
 
         office = load_office(self.config_path)
         if not self.lang:
@@ -79,8 +83,10 @@ class Options:
             self.lang = office.config.lang
         return office
 
-    def today(self, tz: str = DEFAULT_TZ) -> dt.date:
-        return self._today or dt.datetime.now(ZoneInfo(tz)).date()
+    def today(self, office: Office) -> dt.date:
+        from assistant.api import today_of
+
+        return self._today or today_of(office)
 
 
 def _fail(exc: AssistantError) -> None:
@@ -109,7 +115,7 @@ def init(opts: Options, folder: Path, force: bool) -> int:
     """Create a working folder: config, schemas, a sample workbook, outbox."""
     from assistant.scaffold import init_folder
 
-    init_folder(folder, force=force, today=opts.today())
+    init_folder(folder, force=force, today=opts._today or dt.datetime.now(ZoneInfo(DEFAULT_TZ)).date())
     click.echo(tr("init.done", folder=folder, config=folder / "assistant.toml"))
     return 0
 
@@ -131,10 +137,10 @@ def demo(opts: Options, folder: Path) -> int:
 @common
 def check(opts: Options, fmt: str, register: str | None) -> int:
     """Validate every register against its schema."""
-    from assistant.runner import run_check
+    from assistant.api import check as run_check
 
     office = opts.office()
-    result = run_check(office, opts.today(office.config.timezone), opts.lang or "zh", register)
+    result = run_check(office, opts.today(office), register=register, lang=opts.lang)
     if fmt == "json":
         from assistant.report import check_json
 
@@ -156,10 +162,10 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
 def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     """Deadline statuses in working days, written back into the sheets."""
     from assistant.report import flag_json, flag_text
-    from assistant.runner import run_flag
+    from assistant.api import flag as run_flag
 
     office = opts.office()
-    result = run_flag(office, opts.today(office.config.timezone), opts.lang or "zh", register, dry_run)
+    result = run_flag(office, opts.today(office), register=register, dry_run=dry_run, lang=opts.lang)
     if fmt == "json":
         for line in result.notices:
             click.echo(f"{tr('report.notice')}{line}", err=True)
@@ -187,10 +193,10 @@ def _send_report(result, dry_run: bool) -> None:
 @common
 def digest(opts: Options, preview: bool, force: bool, dry_run: bool) -> int:
     """Each leader's personal digest, sent once per period."""
-    from assistant.runner import run_digest
+    from assistant.api import digest as run_digest
 
     office = opts.office()
-    result = run_digest(office, opts.today(office.config.timezone), opts.lang or "zh", force, preview, dry_run)
+    result = run_digest(office, opts.today(office), force=force, preview=preview, dry_run=dry_run, lang=opts.lang)
     for path in result.previews:
         click.echo(tr("send.preview", path=path))
     _send_report(result, dry_run)
@@ -203,10 +209,10 @@ def digest(opts: Options, preview: bool, force: bool, dry_run: bool) -> int:
 @common
 def remind(opts: Options, force: bool, dry_run: bool) -> int:
     """Reminders to owners of items due soon or overdue; escalations to their leaders."""
-    from assistant.runner import run_remind
+    from assistant.api import remind as run_remind
 
     office = opts.office()
-    result = run_remind(office, opts.today(office.config.timezone), opts.lang or "zh", force, dry_run)
+    result = run_remind(office, opts.today(office), force=force, dry_run=dry_run, lang=opts.lang)
     _send_report(result, dry_run)
     if not result.outcomes and not dry_run:
         click.echo(tr("send.nothing"))
@@ -214,12 +220,11 @@ def remind(opts: Options, force: bool, dry_run: bool) -> int:
 
 
 def _scheduler(opts: Options):
-    from assistant.runner import run_named
     from assistant.scheduler import Scheduler, setup_logging
 
     office = opts.office()  # config and schemas checked up front: a mistake is exit 2, not a log line
     setup_logging(office.config.state_dir)
-    return office, Scheduler(opts.config_path, lambda name, today: run_named(opts.config_path, name, today))
+    return office, Scheduler(opts.config_path)
 
 
 @main.command("run")
@@ -233,8 +238,7 @@ def run_cmd(opts: Options, once: bool) -> int:
     with Lock(office.config.state_dir):
         if once:
             sched.report_uncertain()
-            outcomes = sched.run_due()
-            return 1 if any(o in ("data_errors", "problem", "error") for o in outcomes) else 0
+            return worst(sched.run_due())
         sched.serve()
     return 0
 
@@ -249,27 +253,19 @@ def jobs() -> None:
 @common
 def jobs_list(opts: Options, fmt: str) -> int:
     """Each job, its schedule in words and its next five run times."""
-    from assistant import cron
-    from assistant.calendar import WorkCalendar
-    from assistant.scheduler import jobs_of
+    from assistant.scheduler import planned
 
-    office = opts.office()
-    config = office.config
-    calendar = WorkCalendar.from_config(config)
-    start = (dt.datetime.combine(opts._today, dt.time(), config.tz) if opts._today
-             else dt.datetime.now(config.tz))
-    rows = []
-    for job in jobs_of(config):
-        runs = cron.next_runs(job.trigger, start, 5, calendar.is_workday if job.workdays_only else None)
-        rows.append({"job": job.name, "cron": job.expr, "workdays_only": job.workdays_only,
-                     "next_runs": [r.isoformat() for r in runs], "words": cron.describe(job.expr, job.workdays_only)})
+    config = opts.office().config
+    start = dt.datetime.combine(opts._today, dt.time(), config.tz) if opts._today else None
+    plans = planned(config, start)
     if fmt == "json":
-        click.echo(json.dumps([{k: r[k] for k in ("job", "cron", "workdays_only", "next_runs")} for r in rows],
+        click.echo(json.dumps([{"job": p.job, "cron": p.cron, "workdays_only": p.workdays_only,
+                                "next_runs": [r.isoformat() for r in p.next_runs]} for p in plans],
                               ensure_ascii=False))
     else:
-        for r in rows:
-            nxt = "、".join(x[:16].replace("T", " ") for x in r["next_runs"][:3])
-            click.echo(f"{r['job']:<8}{r['words']}  [{r['cron']}]  {tr('jobs.next')}{nxt}")
+        for p in plans:
+            nxt = tr("word.list_sep").join(f"{r:%Y-%m-%d %H:%M}" for r in p.next_runs[:3])
+            click.echo(f"{p.job:<8}{p.words}  [{p.cron}]  {tr('jobs.next')}{nxt}")
     return 0
 
 
@@ -278,7 +274,7 @@ def jobs_list(opts: Options, fmt: str) -> int:
 @common
 def jobs_run(opts: Options, name: str) -> int:
     """Run one job now (recorded in the ledger like a scheduled run)."""
-    from assistant.scheduler import JOBS
+    from assistant.jobs import JOBS
 
     if name not in JOBS:
         from assistant.suggest import did_you_mean
@@ -288,8 +284,11 @@ def jobs_run(opts: Options, name: str) -> int:
     job = next((j for j in sched.jobs if j.name == name), None)
     if job is None:
         raise UsageError(tr("run.disabled", name=name))
-    outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now
-    return {"ok": 0, "data_errors": 1}.get(outcome, 2)
+    if opts._today:  # --today moves the job's clock (deadlines are counted from it), not the time of day
+        day, clock = opts._today, sched.clock
+        sched.clock = lambda: dt.datetime.combine(day, clock().timetz())
+    outcome: Outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now
+    return outcome.exit_code
 
 
 @main.group()

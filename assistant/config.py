@@ -263,7 +263,7 @@ class _Reader:
                 raise self.fail("mail.directory", tr("config.expected", expected=tr("type.text")))
         ca_file = self.get(t, "ca_file", "mail", str)
         return MailConfig(
-            transport=self.get(t, "transport", "mail", str, "file", check=_one_of("file", "smtp")),
+            transport=self.get(t, "transport", "mail", str, "file", check=_transport),
             sender=self.get(t, "sender", "mail", str, ""),
             allowed_domains=tuple(d.lower() for d in (self.strings(t, "allowed_domains", "mail") or ())),
             host=self.get(t, "host", "mail", str),
@@ -339,6 +339,13 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if value in choices else tr("config.one_of", choices=" | ".join(choices)) + did_you_mean(value, list(choices))
     return check
+
+
+def _transport(value: Any) -> str | None:
+    """A `[mail] transport` some delivery registered (assistant.delivery.registry)."""
+    from assistant.delivery.registry import transports
+
+    return _one_of(*transports())(value)
 
 
 def _at_least_one(value: int) -> str | None:

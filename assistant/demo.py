@@ -9,7 +9,7 @@ from typing import TextIO
 from assistant.i18n import get_lang, tr
 from assistant.office import load_office
 from assistant.report import check_text, flag_text
-from assistant.runner import run_check, run_digest, run_flag
+from assistant.api import check, digest, flag
 from assistant.scaffold import init_folder
 
 
@@ -21,14 +21,14 @@ def run_demo(folder: Path, today: dt.date | None, out: TextIO) -> None:
         out.write(tr("demo.created", folder=folder) + "\n")
     office = load_office(config)
     today = today or dt.datetime.now(office.config.tz).date()
-    result = run_check(office, today, get_lang())
+    result = check(office, today, lang=get_lang())
     out.write(tr("demo.check_head") + "\n")
     check_text(result.findings, result.sheets, result.notices, out)
     out.write("\n" + tr("demo.flag_head") + "\n")
-    flag_text(run_flag(office, today, get_lang()), False, out)
+    flag_text(flag(office, today, lang=get_lang()), False, out)
     out.write("\n" + tr("demo.digest_head") + "\n")
     # The demo's config sends to the file outbox: nothing leaves the machine.
-    for outcome in run_digest(office, today, get_lang()).outcomes:
+    for outcome in digest(office, today, lang=get_lang()).outcomes:
         out.write(outcome.message() + "\n")
     out.write("\n" + tr("demo.where", workbook=office.config.workbooks[0].source, config=config,
                          outbox=office.config.outbox_dir) + "\n")

@@ -12,7 +12,7 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from assistant.digest import Item
+from assistant.digests import Item
 from assistant.i18n import get_lang, tr
 from assistant.resources import defaults
 from assistant.status import STATUSES

@@ -6,14 +6,14 @@ run after it runs once — so a scheduler that was down over a fire time catches
 and a job killed mid-way (kill -9) runs again, its sends deduplicated by the ledger. Re-adding
 jobs at start-up therefore never loses or repeats a run, whatever APScheduler's own defaults.
 
-Exactly one scheduler per folder: an flock on .assistant/scheduler.lock, which the kernel releases
-when the process dies, even by kill -9.
+Exactly one scheduler per folder: an OS file lock on .assistant/scheduler.lock (filelock: flock on
+POSIX, msvcrt on Windows), which the OS releases when the process dies, even by kill -9. The
+holder's pid is in .assistant/scheduler.pid, so a refusal can name it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
 import logging.handlers
 import os
@@ -21,25 +21,22 @@ import re
 import signal
 import time
 import traceback
+
+import filelock
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from assistant import cron
 from assistant.calendar import WorkCalendar
-from assistant.config import Config, JobConfig
+from assistant.config import Config
 from assistant.errors import AssistantError, ConfigError
 from assistant.i18n import tr
+from assistant.jobs import JOBS
 from assistant.ledger import FILENAME, Ledger
+from assistant.outcome import JobResult, Outcome
 from assistant.suggest import did_you_mean
 
-JOBS = ("check", "flag", "digest", "remind")
-DEFAULTS = {  # what an office gets without a [jobs.NAME] table
-    "check": JobConfig("check", cron="0 7 * * 1-5", workdays_only=True),
-    "flag": JobConfig("flag", cron="10 7 * * 1-5", workdays_only=True),
-    "digest": JobConfig("digest", cron="30 8 * * mon", workdays_only=True),
-    "remind": JobConfig("remind", cron="0 9 * * 1-5", workdays_only=True),
-}
 DEFAULT_CATCH_UP = dt.timedelta(hours=12)
 log = logging.getLogger("assistant.scheduler")
 
@@ -67,75 +64,102 @@ def catch_up_of(text: str | None, job: str) -> dt.timedelta:
 
 
 def jobs_of(config: Config) -> list[Job]:
-    """The office's jobs: the defaults, with each [jobs.NAME] table taking precedence."""
+    """The office's jobs: the registry's defaults, with each [jobs.NAME] table taking precedence."""
     for name in config.jobs:
         if name not in JOBS:
             raise ConfigError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
     out = []
-    for name in JOBS:
-        given, default = config.jobs.get(name), DEFAULTS[name]
+    for name, default in JOBS.items():
+        given = config.jobs.get(name)
         if given is not None and not given.enabled:
             continue
-        expr = (given.cron if given and given.cron else default.cron) or ""
+        expr = given.cron if given and given.cron else default.cron
         workdays = given.workdays_only if given and given.cron else default.workdays_only
         out.append(Job(name, expr, workdays, catch_up_of(given.catch_up if given else None, name),
                        cron.parse(expr, config.timezone)))
     return out
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A job's schedule as `assistant jobs list` shows it."""
+
+    job: str
+    cron: str
+    workdays_only: bool
+    words: str  # the schedule in words, in the current language
+    next_runs: list[dt.datetime]
+
+
+def planned(config: Config, start: dt.datetime | None = None, n: int = 5) -> list[Planned]:
+    """Each enabled job and its next `n` run times from `start` (default: now in the office time zone)."""
+    calendar = WorkCalendar.from_config(config)
+    start = start or dt.datetime.now(config.tz)
+    return [Planned(job.name, job.expr, job.workdays_only, cron.describe(job.expr, job.workdays_only),
+                    cron.next_runs(job.trigger, start, n, calendar.is_workday if job.workdays_only else None))
+            for job in jobs_of(config)]
+
+
 class Lock:
-    """One scheduler per office folder."""
+    """One scheduler per office folder (portable: filelock picks flock or msvcrt)."""
 
     def __init__(self, state_dir: Path):
         state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / "scheduler.lock"
-        self.fd: int | None = None
+        self.pid_path = state_dir / "scheduler.pid"
+        self._lock = filelock.FileLock(self.path, timeout=0)
 
-    def __enter__(self) -> "Lock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+    def __enter__(self) -> Lock:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            self._lock.acquire()
+        except filelock.Timeout:
             holder = ""
             for _ in range(40):  # the holder may have the lock but not yet have written its pid
-                holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                holder = self._holder()
                 if holder:
                     break
                 time.sleep(0.05)
-            os.close(fd)
-            holder = holder or "?"
-            raise SchedulerRunning(tr("run.already", folder=self.path.parent.parent, pid=holder),
+            raise SchedulerRunning(tr("run.already", folder=self.path.parent.parent, pid=holder or "?"),
                                    hint=tr("run.already_hint")) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self.fd = fd
+        self.pid_path.write_text(str(os.getpid()), encoding="ascii")
         return self
 
+    def _holder(self) -> str:
+        try:
+            return self.pid_path.read_text(encoding="ascii").strip()
+        except OSError:
+            return ""
+
     def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing releases the lock (so does the process dying)
-            self.fd = None
+        if self._lock.is_locked:
+            self.pid_path.unlink(missing_ok=True)
+            self._lock.release()  # so does the process dying
 
 
 def setup_logging(state_dir: Path) -> None:
-    """One line per run to stderr and to a rotating file in .assistant/logs/."""
-    if log.handlers:
+    """One line per run to stderr and to a rotating file in .assistant/logs/ (of this folder: a
+    process that serves another folder afterwards, a test run say, logs there from then on)."""
+    path = (state_dir / "logs" / "assistant.log").absolute()
+    if any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
         return
-    (state_dir / "logs").mkdir(parents=True, exist_ok=True)
+    for old in list(log.handlers):
+        log.removeHandler(old)
+        old.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     for handler in (logging.StreamHandler(),
-                    logging.handlers.RotatingFileHandler(state_dir / "logs" / "assistant.log", maxBytes=1_000_000,
-                                                         backupCount=5, encoding="utf-8")):
+                    logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")):
         handler.setFormatter(fmt)
         log.addHandler(handler)
     log.setLevel(logging.INFO)
 
 
-Runner = Callable[[str, dt.date], object]  # (job name, today) -> a result with exit_code
+Runner = Callable[[str, dt.date], JobResult]  # (job name, today) -> the job's result
 
 
 class Scheduler:
-    def __init__(self, config_path: Path, run_job: Runner, clock: Callable[[], dt.datetime] | None = None):
+    def __init__(self, config_path: Path, run_job: Runner | None = None,
+                 clock: Callable[[], dt.datetime] | None = None):
         from assistant.config import load_config
 
         self.config_path = config_path
@@ -143,42 +167,47 @@ class Scheduler:
         self.tz = self.config.tz
         self.jobs = jobs_of(self.config)
         self.calendar = WorkCalendar.from_config(self.config)
-        self.run_job = run_job
+        self.run_job = run_job or self._run_from_files
         self.clock = clock or (lambda: dt.datetime.now(self.tz))
         self.ledger_path = self.config.state_dir / FILENAME
+
+    def _run_from_files(self, name: str, today: dt.date) -> JobResult:
+        """One job on the office as its files say now: an admin's edit to the config or a schema
+        applies from the next run, without a restart. In the office's language (`run_job`)."""
+        from assistant.api import load_office, run_job
+
+        return run_job(load_office(self.config_path), name, today)
 
     def is_workday(self, day: dt.date) -> bool:
         return self.calendar.is_workday(day)
 
-    def run(self, job: Job, fire: dt.datetime | None = None) -> str:
+    def run(self, job: Job, fire: dt.datetime | None = None) -> Outcome:
         """Run one job now (the scheduler's callback): skip non-working days if asked, record the
         run in the ledger, log one line, never let an exception escape."""
         now = self.clock()
         today = now.date()
         if job.workdays_only and not self.is_workday(today):
             log.info("%s skipped: %s is not a working day", job.name, today)
-            return "skipped"
+            return Outcome.SKIPPED
         with Ledger(self.ledger_path) as ledger:
             run_id = ledger.run_started(job.name, now)
         started = time.monotonic()
-        outcome, counts, error, trace = "ok", {}, None, ""
+        outcome, counts, error, trace = Outcome.OK, {}, None, ""
         try:
             result = self.run_job(job.name, today)
-            code = getattr(result, "exit_code", 0)
-            outcome = {0: "ok", 1: "data_errors"}.get(code, "problem")
-            counts = summary(result)
+            outcome, counts = result.outcome, summary(result)
         except AssistantError as exc:  # the office's own problem (a workbook, the config): said plainly
-            outcome, error, trace = "problem", str(exc), traceback.format_exc()
+            outcome, error, trace = Outcome.PROBLEM, str(exc), traceback.format_exc()
         except Exception:  # a bug: logged with its traceback, reported, and the scheduler goes on
-            outcome, error = "error", traceback.format_exc()
+            outcome, error = Outcome.ERROR, traceback.format_exc()
             trace = error
         duration = time.monotonic() - started
         with Ledger(self.ledger_path) as ledger:
-            ledger.run_finished(run_id, self.clock(), outcome, counts, error)
+            ledger.run_finished(run_id, self.clock(), outcome.value, counts, error)
         line = " ".join(f"{k}={v}" for k, v in counts.items())
-        log.info("%s %s start=%s duration=%.1fs %s", job.name, outcome, now.isoformat(timespec="seconds"), duration, line)
+        log.info("%s %s start=%s duration=%.1fs %s", job.name, outcome.value, now.isoformat(timespec="seconds"), duration, line)
         if error:
-            log.error("%s failed: %s\n%s", job.name, error if outcome == "problem" else "", trace.rstrip())
+            log.error("%s failed: %s\n%s", job.name, error if outcome is Outcome.PROBLEM else "", trace.rstrip())
             self.alert(job.name, error)
         return outcome
 
@@ -205,7 +234,7 @@ class Scheduler:
                             "resend with: assistant %s --force", row["job"], row["recipient"], row["period"],
                             row["job"] if row["job"] in JOBS else "digest")
 
-    def run_due(self) -> list[str]:
+    def run_due(self) -> list[Outcome]:
         return [self.run(job, fire) for job, fire in self.due()]
 
     def serve(self) -> None:

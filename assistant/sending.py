@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Callable
 
-from assistant.delivery.mail import DeliveryError, FileOutbox, allowed
+from assistant.delivery.mail import Delivery, DeliveryError, allowed
 from assistant.i18n import tr
 from assistant.ledger import ALREADY_SENT, Ledger
 
@@ -21,7 +21,7 @@ SENT, WRITTEN, SKIPPED, UNCERTAIN, FAILED, BLOCKED, NO_ADDRESS = (
 
 
 @dataclass
-class Outcome:
+class SendOutcome:
     kind: str  # digest | remind | escalate
     name: str
     email: str | None
@@ -43,19 +43,19 @@ class Outcome:
 class Sender:
     """What a job needs to send: the delivery, the ledger and the office's rules."""
 
-    delivery: object  # a Delivery: FileOutbox or SmtpDelivery
+    delivery: Delivery
     ledger: Ledger
     domains: tuple[str, ...]
     force: bool = False
 
     def send(self, kind: str, name: str, email: str | None, periods: list[str],
-             build: Callable[[list[str]], EmailMessage]) -> Outcome:
+             build: Callable[[list[str]], EmailMessage]) -> SendOutcome:
         """Claim every period (one per item for reminders, one for a digest) and send one
         message covering the claimed ones, which `build(claimed periods)` makes."""
         if not email:
-            return Outcome(kind, name, None, NO_ADDRESS)
+            return SendOutcome(kind, name, None, NO_ADDRESS)
         if not allowed(email, self.domains):
-            return Outcome(kind, name, email, BLOCKED)
+            return SendOutcome(kind, name, email, BLOCKED)
         claims, reasons = [], set()
         for period in periods:
             claim, reason = self.ledger.claim_or_reason(kind, email, period, force=self.force)
@@ -64,7 +64,7 @@ class Sender:
             else:
                 claims.append(claim)
         if not claims:
-            return Outcome(kind, name, email, SKIPPED if reasons == {ALREADY_SENT} else UNCERTAIN)
+            return SendOutcome(kind, name, email, SKIPPED if reasons == {ALREADY_SENT} else UNCERTAIN)
         try:
             msg = build([c.period for c in claims])
         except BaseException:
@@ -76,8 +76,8 @@ class Sender:
         except DeliveryError as exc:  # refused before the server took it: safe to retry
             for c in claims:
                 self.ledger.failed(c, exc.message)
-            return Outcome(kind, name, email, FAILED, exc.message)
+            return SendOutcome(kind, name, email, FAILED, exc.message)
         # Anything else (Ctrl-C, a crash) mid-send leaves the claims 'sending': maybe sent, never repeated.
         for c in claims:
             self.ledger.sent(c, message_id)
-        return Outcome(kind, name, email, WRITTEN if isinstance(self.delivery, FileOutbox) else SENT)
+        return SendOutcome(kind, name, email, WRITTEN if self.delivery.local else SENT)

@@ -18,7 +18,7 @@ class ReferenceIndex:
 
     def __init__(self, contexts: Iterable[Context]):
         self._values: dict[tuple[str, str], set[str]] = {}
-        self._contexts = {c.register.id: [] for c in contexts}
+        self._contexts: dict[str, list[Context]] = {c.register.id: [] for c in contexts}
         for c in contexts:
             self._contexts[c.register.id].append(c)
 

@@ -1,2 +1,34 @@
-"""The scheduled jobs, one small module each. A job takes a JobContext and returns a result; it
-never builds its own clients."""
+"""The scheduled jobs, one small module each, and the one registry of them.
+
+A job takes a JobContext (office, sources, clock, and for jobs that send a Sender) and returns a
+JobResult; it never builds its own clients. `JOBS` is the only list of jobs: the scheduler's
+defaults, `assistant jobs list/run`, `assistant run` and the library API (`assistant.run_job`)
+all read it. A new job is one module here plus one `JobSpec` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.context import JobContext
+from . import check, digest, flag, remind
+from assistant.outcome import JobResult
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    run: Callable[[JobContext], JobResult]
+    cron: str  # the default schedule (cron syntax, office time zone); `[jobs.NAME] cron` overrides it
+    sends: bool  # needs a delivery and the ledger (mail, robots)
+    options: tuple[str, ...] = ()  # what a caller may pass: register, dry_run, force, preview
+    workdays_only: bool = True  # by default, run on working days of the official calendar only
+
+
+JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
+    JobSpec("check", check.run, "0 7 * * 1-5", sends=False, options=("register",)),
+    JobSpec("flag", flag.run, "10 7 * * 1-5", sends=False, options=("register", "dry_run")),
+    JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "preview", "dry_run")),
+    JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "dry_run")),
+)}

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from assistant.context import JobContext
 from assistant.findings import Finding, counts
 from assistant.judge import judge
+from assistant.outcome import JobResult, Outcome
 
 
 @dataclass
-class CheckResult:
+class CheckResult(JobResult):
     findings: list[Finding]
     notices: list[str] = field(default_factory=list)
     # (workbook, register) -> (sheet name, data rows), in reading order, for reports
@@ -25,8 +26,8 @@ class CheckResult:
         return self.counts["error"] == 0
 
     @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
+    def outcome(self) -> Outcome:
+        return Outcome.OK if self.ok else Outcome.DATA_ERRORS
 
 
 def run(ctx: JobContext) -> CheckResult:

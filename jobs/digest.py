@@ -9,24 +9,25 @@ from pathlib import Path
 
 from assistant.context import JobContext
 from assistant.delivery.mail import Attachment, build_message
-from assistant.digest import build_digest
+from assistant.digests import build_digest
 from assistant.i18n import tr, using
 from assistant.judge import judge
+from assistant.outcome import JobResult, Outcome
 from assistant.render import environment, items_workbook, render
-from assistant.sending import Outcome
+from assistant.sending import SendOutcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
-class DigestResult:
-    outcomes: list[Outcome] = field(default_factory=list)
+class DigestResult(JobResult):
+    outcomes: list[SendOutcome] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
-    def exit_code(self) -> int:
-        return 1 if any(o.failed for o in self.outcomes) else 0
+    def outcome(self) -> Outcome:
+        return Outcome.DATA_ERRORS if any(o.failed for o in self.outcomes) else Outcome.OK
 
 
 def period_of(today: dt.date, unit: str) -> str:

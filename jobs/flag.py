@@ -18,6 +18,7 @@ from assistant.deadlines import to_items
 from assistant.findings import Finding, counts
 from assistant.i18n import tr
 from assistant.judge import Judgement, judge
+from assistant.outcome import JobResult, Outcome
 from assistant.errors import SourceError
 from assistant.sources.base import ApplyReport, StalePlan
 from assistant.status import order
@@ -26,7 +27,7 @@ MAX_ATTEMPTS = 3
 
 
 @dataclass
-class FlagResult:
+class FlagResult(JobResult):
     items: list[dict]
     findings: list[Finding]
     notices: list[str] = field(default_factory=list)
@@ -35,10 +36,10 @@ class FlagResult:
     judgement: Judgement | None = None
 
     @property
-    def exit_code(self) -> int:
-        if self.problems:
-            return 2
-        return 1 if counts(self.findings)["error"] else 0
+    def outcome(self) -> Outcome:
+        if self.problems:  # a workbook that could not be written back
+            return Outcome.PROBLEM
+        return Outcome.DATA_ERRORS if counts(self.findings)["error"] else Outcome.OK
 
 
 def run(ctx: JobContext) -> FlagResult:

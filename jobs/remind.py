@@ -8,22 +8,23 @@ from dataclasses import dataclass, field
 
 from assistant.context import JobContext
 from assistant.delivery.mail import build_message
-from assistant.digest import Item, reminders
+from assistant.digests import Item, reminders
 from assistant.i18n import tr
 from assistant.judge import judge
+from assistant.outcome import JobResult, Outcome
 from assistant.people import directory
 from assistant.render import environment, render
-from assistant.sending import Outcome
+from assistant.sending import SendOutcome
 
 
 @dataclass
-class RemindResult:
-    outcomes: list[Outcome] = field(default_factory=list)
+class RemindResult(JobResult):
+    outcomes: list[SendOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
-    def exit_code(self) -> int:
-        return 1 if any(o.failed for o in self.outcomes) else 0
+    def outcome(self) -> Outcome:
+        return Outcome.DATA_ERRORS if any(o.failed for o in self.outcomes) else Outcome.OK
 
 
 def _period(today: str, it: Item) -> str:

@@ -17,7 +17,7 @@ from google.oauth2.service_account import Credentials
 import assistant.jobs.flag
 from assistant.errors import ConfigError, SourceError
 from assistant.office import load_office
-from assistant.runner import make_context
+from assistant.api import make_context
 from assistant.sources.gsheets import GSheetsSource
 from assistant.sources.gsheets_http import (SCOPES, RetryPolicy, backoff, client_class,
                                             retry_after_seconds, spreadsheet_key)

@@ -31,7 +31,7 @@ import pytest
 import assistant.jobs.flag
 from assistant.messages import CATALOG
 from assistant.office import load_office
-from assistant.runner import make_context
+from assistant.api import make_context
 from assistant.sources.xlsx import XlsxSource
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import (HEADERS, OUTPUT_COLUMNS, OUTPUTS, SHEET, SQL_LIKE, TASKS, TODAY as TODAY_DATE,

@@ -1,4 +1,5 @@
-"""Delivery of messages: e-mail (SMTP via yagmail, or .eml files in the outbox); IM robots later."""
+"""Delivery of messages: e-mail (SMTP via yagmail, or .eml files in the outbox); IM robots later.
+Deliveries are found by transport name in one registry (assistant.delivery.registry)."""
 
 from assistant.delivery.mail import (
     Attachment,

@@ -4,7 +4,7 @@
     Delivery                  send(msg) -> Message-ID, close(); a context manager
     ├── FileOutbox(folder)    each message as a .eml file (transport = "file")
     └── SmtpDelivery(mail)    one SMTP connection per run, opened and logged in by yagmail
-    open_delivery(config)     the one the config asks for
+    open_delivery(config)     the one the config asks for (assistant.delivery.registry)
     allowed(address, domains) is the address's domain one of allowed_domains (exact match)?
 
 yagmail is used for what it is good at (connecting with the right TLS mode and logging in) and
@@ -26,31 +26,10 @@ Recipient checks against `allowed_domains` are the caller's job (`allowed()`), b
 
 from __future__ import annotations
 
-from typing import (
-    TYPE_CHECKING,
-)
-
-from assistant.i18n import tr
-
-if TYPE_CHECKING:  # pragma: no cover
-    from assistant.config import Config
-
 from assistant.delivery.message import Attachment, DeliveryError, allowed, build_message
 from assistant.delivery.outbox import Delivery, FileOutbox
+from assistant.delivery.registry import open_delivery
 from assistant.delivery.smtp import SmtpDelivery
-
-
-def open_delivery(config: Config) -> Delivery:
-    """The delivery [mail] asks for: "file" → FileOutbox(outbox/), "smtp" → SmtpDelivery."""
-    mail = config.mail
-    if mail.transport == "smtp":
-        return SmtpDelivery(mail)
-    if mail.transport == "file":
-        return FileOutbox(config.outbox_dir)
-    raise DeliveryError(tr("mail.bad_transport", value=mail.transport))
-
-
-
 
 __all__ = ["Attachment", "Delivery", "DeliveryError", "FileOutbox", "SmtpDelivery", "allowed", "build_message",
            "open_delivery"]

@@ -27,6 +27,8 @@ from assistant.delivery.message import DeliveryError, _ensure_message_id, _envel
 class Delivery(Protocol):
     """Where messages go. `send` returns the Message-ID or raises DeliveryError."""
 
+    local: bool  # messages are written on this machine (an outbox), not handed to a server
+
     def send(self, msg: EmailMessage) -> str: ...
 
     def close(self) -> None: ...
@@ -56,6 +58,8 @@ class FileOutbox(_ContextManager):
     temporary file, or an exclusive create), and `n` grows until a free name is found. A reader
     never sees a half-written .eml.
     """
+
+    local = True
 
     def __init__(self, folder: Path, *, clock: Callable[[], dt.datetime] | None = None):
         self.folder = Path(folder)

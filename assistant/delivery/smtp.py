@@ -45,6 +45,8 @@ class SmtpDelivery(_ContextManager):
     `connections` and `logins` count connections opened and logins made; `sent` the messages.
     """
 
+    local = False
+
     def __init__(self, config: MailConfig, *, connect_attempts: int = 3, backoff: float = 0.5,
                  idle_probe: float | None = 10.0, local_hostname: str | None = None,
                  sleep: Callable[[float], Any] = time.sleep):
@@ -119,6 +121,7 @@ class SmtpDelivery(_ContextManager):
         kwargs: dict[str, Any] = {"timeout": self.timeout}
         if self.local_hostname:
             kwargs["local_hostname"] = self.local_hostname
+        starttls: bool | dict[str, Any]
         if self.security == "ssl":
             smtp_ssl, starttls = True, False
             kwargs["context"] = context

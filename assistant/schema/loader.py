@@ -124,7 +124,7 @@ class _Linter:
         outputs = self.outputs(data.get("outputs"), by_name)
         if outputs.columns() and key is None:
             self.add(("outputs",), tr("schema.outputs_need_key"))
-        if self.problems:
+        if self.problems or not isinstance(reg_id, str):
             return None
         return Register(id=reg_id, title=title, sheet=sheet, fields=fields, key=key, header_row=header_row,
                         rules=rules, deadline=deadline, outputs=outputs, description=data.get("description"),
