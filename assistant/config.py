@@ -372,3 +372,25 @@ def _check_tz(value: str) -> str | None:
 
 def _check_email(value: str) -> str | None:
     return None if "@" in value and "." in value.rsplit("@", 1)[-1] else tr("config.bad_email")
+
+
+def known_keys() -> dict[str, set[str]]:
+    """Every table of assistant.toml and the keys the loader accepts in it, for docs and tests.
+
+    Names: "" for the top level, "office", "workbooks" ([[workbooks]]), "mail", "mail.directory",
+    "recipients" ([[recipients]]), "jobs.NAME" ([jobs.NAME]), "calendar", "writeback". Read off the
+    loader itself: a minimal config is loaded and the keys each table is checked against are recorded,
+    so this cannot drift from what `load_config` accepts. Reads no file and changes nothing.
+    """
+    seen: dict[str, set[str]] = {}
+
+    class _Recorder(_Reader):
+        def table(self, data: Any, key: str, allowed: list[str]) -> dict:
+            seen.setdefault(key.split("[", 1)[0], set()).update(allowed)
+            return super().table(data, key, allowed)
+
+    minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
+               "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
+               "jobs": {"NAME": {}}, "calendar": {}, "writeback": {}}
+    _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
+    return seen
