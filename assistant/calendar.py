@@ -1,5 +1,5 @@
 """Working days of China's official calendar: statutory holidays and swapped working days (调休),
-with the admin's overrides from `[calendar]` on top (DESIGN §6).
+with the admin's overrides from `[calendar]` on top (docs/design.md §6).
 
 Years the `chinesecalendar` package knows are exact. Other years are estimated from the `holidays`
 package's China calendar (statutory holidays, no swapped working days) or, without it, from
@@ -120,7 +120,7 @@ class WorkCalendar:
         return int(self._count[b - self._first] - self._count[a - self._first])
 
     def days_left(self, due: pd.Series, today: dt.date) -> pd.Series:
-        """Working days from `today` to each due date (DESIGN §6): W(due) − W(today), where W(x) counts
+        """Working days from `today` to each due date (docs/design.md §6): W(due) − W(today), where W(x) counts
         working days up to x. Nullable Int64, NA where due is NaT; times of day are ignored."""
         days = np.asarray(pd.to_datetime(due), dtype="datetime64[D]")
         ok = ~np.isnat(days)

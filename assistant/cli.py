@@ -1,6 +1,6 @@
 """The thin command line: parse options, call one library function, turn errors into exit codes.
 
-Exit codes (DESIGN §6): 0 all good, 1 the data has errors, 2 usage / config / schema / source.
+Exit codes (docs/design.md §6): 0 all good, 1 the data has errors, 2 usage / config / schema / source.
 """
 
 from __future__ import annotations

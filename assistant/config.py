@@ -1,4 +1,4 @@
-"""assistant.toml: the office's configuration (DESIGN §4).
+"""assistant.toml: the office's configuration (docs/design.md §4).
 
 Every key is checked: an unknown key or a wrong type is a ConfigError that names the file, the key
 and what was expected. Paths are relative to the config file. Secrets are `{ env = "NAME" }` and are

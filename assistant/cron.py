@@ -1,4 +1,4 @@
-"""Cron expressions as cron users mean them, turned into APScheduler 3 triggers (DESIGN §4, `[jobs.*] cron`).
+"""Cron expressions as cron users mean them, turned into APScheduler 3 triggers (docs/design.md §4, `[jobs.*] cron`).
 
 The form is the standard crontab one, five fields separated by spaces:
 

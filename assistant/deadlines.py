@@ -1,4 +1,4 @@
-"""Deadline status of every row of a register with a `deadline:` section (DESIGN §5, §6).
+"""Deadline status of every row of a register with a `deadline:` section (docs/design.md §5, §6).
 
 One pass of masks over the whole table, no per-row Python: each status is a boolean mask and
 `np.select` applies them in the contract's precedence
@@ -68,7 +68,7 @@ def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFra
 
 
 def to_items(df: pd.DataFrame, workbook: str, register_id: str) -> list[dict]:
-    """The `flag --format json` items (DESIGN §6), keys in the contract's order."""
+    """The `flag --format json` items (docs/design.md §6), keys in the contract's order."""
     due = [None if pd.isna(d) else d.date().isoformat() for d in df["due"]]
     days = [None if pd.isna(d) else int(d) for d in df["days_left"]]
     columns = zip(df["key"], df["row"], due, df["status"], df["label"], days, df["owner"], df["leader"])

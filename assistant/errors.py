@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 
 class AssistantError(Exception):
-    """Base of every failure that stops a command; `exit_code` follows DESIGN §6."""
+    """Base of every failure that stops a command; `exit_code` follows docs/design.md §6."""
 
     exit_code = 2
 

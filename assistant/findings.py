@@ -1,4 +1,4 @@
-"""Findings: plain records of what is wrong in a cell, a row or a sheet (DESIGN §6)."""
+"""Findings: plain records of what is wrong in a cell, a row or a sheet (docs/design.md §6)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The ledger: one SQLite file (.assistant/ledger.sqlite) recording job runs and every send.
 
-DESIGN §7: a send is keyed by (job, recipient, period), so a rerun, a crash-restart or two
+docs/design.md §7: a send is keyed by (job, recipient, period), so a rerun, a crash-restart or two
 schedulers on the same folder never send the same digest twice. The protocol is at-most-once:
 
     claim = ledger.claim(job, recipient, period)   # None: delivered, or someone is sending

@@ -1,4 +1,4 @@
-"""What `assistant check` prints: the JSON contract (DESIGN §6) or a readable table per sheet."""
+"""What `assistant check` prints: the JSON contract (docs/design.md §6) or a readable table per sheet."""
 
 from __future__ import annotations
 

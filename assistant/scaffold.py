@@ -1,4 +1,4 @@
-"""`assistant init DIR`: the working folder an admin owns (DESIGN §4)."""
+"""`assistant init DIR`: the working folder an admin owns (docs/design.md §4)."""
 
 from __future__ import annotations
 

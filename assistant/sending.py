@@ -1,6 +1,6 @@
 """One send, exactly once: allowed domain → ledger claim → build → deliver → record.
 
-The ledger decides (DESIGN §7): a message already sent for (job, recipient, period) is skipped, a
+The ledger decides (docs/design.md §7): a message already sent for (job, recipient, period) is skipped, a
 failed one is retried on the next run, and one whose outcome is unknown (a crash mid-send) is not
 repeated automatically. The message is only built once the claim is held, so a skipped send costs
 nothing.

@@ -1,5 +1,5 @@
 """`assistant init`, `assistant check` and `assistant demo` on the sample office: the JSON contract
-of DESIGN §6, the readable report, exit codes."""
+of docs/design.md §6, the readable report, exit codes."""
 
 from __future__ import annotations
 

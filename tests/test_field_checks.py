@@ -1,4 +1,4 @@
-"""Field options (DESIGN §5): required, unique, enum, pattern, minimum/maximum, min_length/max_length,
+"""Field options (docs/design.md §5): required, unique, enum, pattern, minimum/maximum, min_length/max_length,
 references and `severity: warning`, run through the real CLI on real .xlsx files.
 
 Every sheet here has a title in row 1 and the headers in row 2, so the first data row is sheet row 3;

@@ -1,4 +1,4 @@
-"""Rule kinds (DESIGN §5 `rules:`) run through the real CLI on real .xlsx files, and the linting of
+"""Rule kinds (docs/design.md §5 `rules:`) run through the real CLI on real .xlsx files, and the linting of
 rules by `assistant schema lint`.
 
 Every sheet here has a title in row 1 and the headers in row 2, so the first data row is sheet row 3;

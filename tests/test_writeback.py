@@ -1,4 +1,4 @@
-"""`assistant flag` writes statuses back into people's workbooks: each guarantee of DESIGN §7, proved
+"""`assistant flag` writes statuses back into people's workbooks: each guarantee of docs/design.md §7, proved
 on a realistic register (tests/fixtures_xlsx.py) with the real CLI, or with jobs.flag.run where
 something has to happen between our read and our write.
 

@@ -1,4 +1,4 @@
-"""E-mail: building the message and delivering it (DESIGN §2 Delivery, §4 [mail], §7).
+"""E-mail: building the message and delivering it (docs/design.md §2 Delivery, §4 [mail], §7).
 
     build_message(...)        the whole MIME message, made here with the standard library
     Delivery                  send(msg) -> Message-ID, close(); a context manager

@@ -1,4 +1,4 @@
-"""The register schema as the engine sees it (DESIGN §5), after loading and linting."""
+"""The register schema as the engine sees it (docs/design.md §5), after loading and linting."""
 
 from __future__ import annotations
 

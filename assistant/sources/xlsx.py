@@ -1,6 +1,6 @@
 """Local Excel/WPS workbooks: read with python-calamine, written back by patching the package.
 
-Write-back rules (DESIGN §7), each enforced here:
+Write-back rules (docs/design.md §7), each enforced here:
 - a plan is applied only to the very bytes it was made from (sha-256 fingerprint): if the file
   changed since it was read, `apply` raises StalePlan and the caller re-reads and re-plans;
 - no write at all while an Excel/WPS (~$name.xlsx) or LibreOffice (.~lock.name.xlsx#) lock file
