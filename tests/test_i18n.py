@@ -148,7 +148,6 @@ def _dynamic_keys() -> set[str]:
     from assistant.config import _TYPE_NAMES
     from assistant.fieldtypes import TYPES
     from assistant.render import ATTACHMENT_COLUMNS
-    from assistant.sending import Outcome  # noqa: F401 - kind.{kind} below
     from assistant.status import CODES
 
     fields = [v.key for v in vars(cron).values() if isinstance(v, cron._Field)]

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from assistant.i18n import CATALOG
 from tests.conftest import TODAY, run_cli
 
-CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]+")  # ideographs and CJK/full-width punctuation
+# Chinese: ideographs, CJK punctuation (、。「」), full-width forms (，：（）)
+CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
