@@ -69,7 +69,7 @@ class Recipient:
     name: str
     email: str
     scope: str | dict[str, str] = "all"
-    lang: str | None = None
+    lang: str | None = None  # the language of their mail; None: the office's [office] lang
 
 
 @dataclass(frozen=True)

@@ -64,9 +64,16 @@ class Item:
 
 @dataclass
 class UnitLine:
+    """One responsible unit's items by status, for the per-unit table and its bars."""
+
     unit: str
     total: int
-    parts: list[tuple[str, int, float]]  # (status, count, percent of the row's bar)
+    parts: list[tuple[str, int, float]]  # (status, count, percent of the row's bar), in urgency order
+
+    @property
+    def summary(self) -> str:
+        """"逾期 2、滞后 1" ("2 overdue, 1 behind pace") in the reader's language, when read."""
+        return tr("word.list_sep").join(tr("digest.count", label=STATUSES[s].label, n=n) for s, n, _ in self.parts)
 
 
 @dataclass

@@ -34,10 +34,12 @@ def using(lang: str) -> Iterator[None]:
 
 
 def tr(key: str, /, **kw: object) -> str:
-    """The message `key` in the current language, formatted with `kw`."""
+    """The message `key` in the current language, formatted with `kw`.
+
+    Always formatted, also without `kw`, so every entry follows one rule: "{{" shows as "{"."""
     entry = CATALOG[key]
     text = entry[1] if _lang.get() == "en" else entry[0]
-    return text.format(**kw) if kw else text
+    return text.format(**kw)
 
 
 def quote(value: object) -> str:

@@ -1,7 +1,29 @@
-"""Every sentence a person reads, as (Chinese, English). Keys are stable; wording may improve."""
+"""Every sentence a person reads, as (Chinese, English). Keys are stable; wording may improve.
 
-CATALOG: dict[str, tuple[str, str]] = {
-    # --- cell findings ---
+One dict per area, all assembled into CATALOG at the end of this file (and nowhere else). Every
+entry is a str.format template — `tr` always formats it — so a literal brace is written doubled:
+"{{ env = \"NAME\" }}" shows as { env = "NAME" }.
+"""
+
+from __future__ import annotations
+
+from assistant.messages_gsheets import GSHEETS
+
+Catalog = dict[str, tuple[str, str]]
+
+
+def assemble(*parts: Catalog) -> Catalog:
+    """The areas as one catalog; a key defined in two areas is a mistake, not an override."""
+    out: Catalog = {}
+    for part in parts:
+        if twice := out.keys() & part.keys():
+            raise ValueError(f"message keys defined twice: {sorted(twice)}")
+        out.update(part)
+    return out
+
+
+# --- cell findings ---
+_FINDINGS: Catalog = {
     "check.invalid_date": ("{column}{value}不是有效日期", "{column} {value} is not a valid date"),
     "check.invalid_datetime": ("{column}{value}不是有效的日期时间", "{column} {value} is not a valid date and time"),
     "check.invalid_integer": ("{column}{value}不是整数，请填阿拉伯数字，如 {example}",
@@ -64,7 +86,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "word.etc": ("等{n}个", " ({n} in all)"),
     "severity.error": ("错误", "error"),
     "severity.warning": ("警告", "warning"),
-    # --- check report ---
+}
+
+# --- check report ---
+_REPORT: Catalog = {
     "report.notice": ("提示：", "Note: "),
     "report.sheet_head": ("{workbook} · {sheet}（{register}，{rows} 行）", "{workbook} · {sheet} ({register}, {rows} rows)"),
     "report.colon": ("：", ": "),
@@ -77,7 +102,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "report.col.message": ("说明", "Message"),
     "report.total": ("合计：{error} 个错误，{warning} 个警告。", "Total: {error} errors, {warning} warnings."),
     "report.all_clean": ("全部台账检查通过。", "All registers passed."),
-    # --- flag and write-back ---
+}
+
+# --- flag and write-back ---
+_FLAG: Catalog = {
     "flag.col.status": ("状态", "Status"), "flag.col.days": ("剩余工作日", "Working days"),
     "flag.col.key": ("编号", "Key"), "flag.col.row": ("行", "Row"), "flag.col.due": ("完成时限", "Due"),
     "flag.col.owner": ("责任人", "Owner"), "flag.col.leader": ("分管领导", "Leader"), "flag.col.where": ("台账", "Register"),
@@ -101,7 +129,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "write.layout_hint": ("用 Excel 或 WPS 打开这个文件并保存一次，下次运行即可写回",
                           "open the file in Excel or WPS and save it once; the next run can write it"),
     "write.unpatchable": ("无法写回 {path}：{detail}；文件未改动", "cannot write back to {path}: {detail}; the file is untouched"),
-    # --- digests and reminders ---
+}
+
+# --- digests and reminders ---
+_DIGEST: Catalog = {
     "digest.subject": ("【督办周报】{office} {date}", "[Supervision weekly] {office} {date}"),
     "digest.greeting": ("{name}：您好！", "Dear {name},"),
     "digest.lead": ("截至 {date}，您关注的督办事项共 {total} 项，情况如下。", "As of {date}, {total} tracked items in your scope:"),
@@ -118,6 +149,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "digest.no_unit": ("（未填单位）", "(no unit)"),
     "digest.attachment_sheet": ("逾期事项", "Overdue"),
     "digest.attachment_name": ("逾期事项-{office}-{date}.xlsx", "overdue-{office}-{date}.xlsx"),
+    # plain-text lines: the punctuation differs by language, so whole lines are messages
+    "digest.count": ("{label} {n}", "{n} {label}"),
+    "digest.text_item": ("{key} {content}（{unit}，责任人：{owner}，分管领导：{leader}）完成时限 {due}，{days}",
+                         "{key} {content} ({unit}; owner: {owner}, leader: {leader}) due {due}, {days}"),
+    "digest.text_unit": ("{unit}：{total}（{parts}）", "{unit}: {total} ({parts})"),
+    "digest.text_errors": ("{workbook} · {register}：{error} 个错误，{warning} 个警告",
+                           "{workbook} · {register}: {error} errors, {warning} warnings"),
     "digest.text_days_late": ("逾期 {n} 个工作日", "{n} working days overdue"),
     "digest.text_days_left": ("剩余 {n} 个工作日", "{n} working days left"),
     "digest.col.workbook": ("工作簿", "Workbook"), "digest.col.register": ("台账", "Register"),
@@ -147,7 +185,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "send.nothing": ("今天没有需要提醒的事项。", "Nothing to remind anyone of today."),
     "kind.digest": ("督办周报", "digest"), "kind.remind": ("督办提醒", "reminder"), "kind.escalate": ("逾期督办", "escalation"),
     "kind.alert": ("出错通知", "failure alert"),
-    # --- scheduler ---
+}
+
+# --- scheduler ---
+_SCHEDULER: Catalog = {
     "run.bad_catch_up": ("[jobs.{job}] catch_up = \"{value}\" 应写成如 \"12h\"、\"30m\"、\"2d\"", "[jobs.{job}] catch_up = \"{value}\" should look like \"12h\", \"30m\" or \"2d\""),
     "run.unknown_job": ("没有名为“{name}”的任务（有：{known}）", "no job named \"{name}\" (known: {known})"),
     "run.unknown_option": ("作业 {job} 不接受选项 {options}（可用：{known}）", "job {job} takes no option {options} (it takes: {known})"),
@@ -156,7 +197,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "run.already_hint": ("同一个文件夹只能运行一个调度器；如需重启，先停止原来的进程", "one scheduler per folder: stop the other process first to restart"),
     "run.alert_subject": ("【督办助手】{office} 的任务 {job} 运行出错", "[Assistant] job {job} of {office} failed"),
     "jobs.next": ("下次：", "next: "),
-    # --- command line ---
+}
+
+# --- command line ---
+_CLI: Catalog = {
     "cli.error": ("错误：", "Error: "),
     "cli.hint": ("提示：", "Hint: "),
     "cli.bad_today": ("日期“{value}”应写成 YYYY-MM-DD，如 2026-11-20", "date \"{value}\" should be YYYY-MM-DD, e.g. 2026-11-20"),
@@ -175,7 +219,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "demo.where": ("打开 {workbook} 看看写回的预警状态、剩余工作日和校验提示；领导收到的周报在 {outbox}（.eml 文件，可用邮件程序打开）；配置在 {config}。样例里的错误是故意留的，用来演示。",
                    "Open {workbook} to see the statuses, working days left and hints written back; the leaders' digests are in {outbox} (.eml files, open them in a mail program); the config is {config}. The sample's mistakes are deliberate."),
     "hint.did_you_mean": ("（是不是“{name}”？）", " (did you mean \"{name}\"?)"),
-    # --- config ---
+}
+
+# --- config ---
+_CONFIG: Catalog = {
     "config.not_found": ("找不到配置文件 {path}", "config file {path} not found"),
     "config.not_found_hint": ("用 --config 指定，或设置 ASSISTANT_CONFIG；新建可运行 assistant init 文件夹名",
                               "pass --config, set ASSISTANT_CONFIG, or create one with: assistant init FOLDER"),
@@ -189,9 +236,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "config.one_of": ("应为以下之一：{choices}", "must be one of: {choices}"),
     "config.bad_timezone": ("不是有效的时区名，如 Asia/Shanghai", "not a valid time zone name such as Asia/Shanghai"),
     "config.bad_email": ("不是有效的邮箱地址", "not a valid e-mail address"),
-    "config.secret_form": ("机密只能写成 { env = \"变量名\" }，不能直接写在文件里",
-                           "secrets must be written as { env = \"NAME\" }, never literally"),
-    "config.scope_form": ("scope 应为 \"all\" 或 { \"字段\" = \"值\" }", "scope must be \"all\" or { \"field\" = \"value\" }"),
+    "config.secret_form": ("机密只能写成 {{ env = \"变量名\" }}，不能直接写在文件里",
+                           "secrets must be written as {{ env = \"NAME\" }}, never literally"),
+    "config.scope_form": ("scope 应为 \"all\" 或 {{ \"字段\" = \"值\" }}", "scope must be \"all\" or {{ \"field\" = \"value\" }}"),
     "config.calendar_form": ("应为 \"YYYY-MM-DD\" = \"说明\" 的形式", "expected entries of the form \"YYYY-MM-DD\" = \"note\""),
     "config.calendar_bad_date": ("不是有效日期，应写成 YYYY-MM-DD，如 \"2027-02-08\"",
                                  "not a valid date; write YYYY-MM-DD such as \"2027-02-08\""),
@@ -202,11 +249,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "config.duplicate_workbook": ("工作簿名“{name}”重复", "workbook name \"{name}\" is used twice"),
     "config.no_workbooks": ("至少要有一个 [[workbooks]]", "at least one [[workbooks]] entry is needed"),
     "type.text": ("文字", "text"), "type.integer": ("整数", "an integer"), "type.true/false": ("true 或 false", "true or false"),
-    "type.number": ("数字", "a number"), "type.list": ("列表", "a list"), "type.table": ("表（{ … }）", "a table ({ … })"),
+    "type.number": ("数字", "a number"), "type.list": ("列表", "a list"), "type.table": ("表（{{ … }}）", "a table ({{ … }})"),
     "type.list_of_text": ("文字列表", "a list of text"), "type.nonneg_integer": ("非负整数", "a whole number ≥ 0"),
     "type.date_or_today": ("日期（如 2026-01-01）或 today", "a date (such as 2026-01-01) or today"),
     "type.positive_integer": ("正整数", "a whole number ≥ 1"), "type.value": ("一个值（文字、数字或日期）", "a value (text, number or date)"),
-    # --- calendar and deadlines ---
+}
+
+# --- calendar and deadlines ---
+_DEADLINES: Catalog = {
     "calendar.estimated": ("{years} 年的放假和调休安排尚未收录，其工作日为估算（{basis}）。"
                            "安排公布后，请在 assistant.toml 的 [calendar] 中填写 holidays 和 workdays"
                            "（或用 file = \"calendar.toml\" 指定一个文件）",
@@ -223,7 +273,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "deadline.status.done": ("已办结", "done"),
     "deadline.status.done_late": ("逾期办结", "done late"),
     "deadline.status.invalid": ("待核实", "to verify"),
-    # --- schema ---
+}
+
+# --- schema ---
+_SCHEMA: Catalog = {
     "schema.yaml_syntax": ("YAML 格式错误：{detail}", "YAML syntax error: {detail}"),
     "schema.empty_file": ("文件是空的", "the file is empty"),
     "schema.unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
@@ -245,13 +298,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "schema.expected": ("应为{what}", "expected {what}"),
     "schema.expected_field_name": ("应为字段名", "expected a field name"),
     "schema.expected_field_list": ("应为字段名列表，如 [姓名, 单位]", "expected a list of field names such as [姓名, 单位]"),
-    "schema.expected_when": ("应为 { 字段: 值 } 或 { 字段: [值1, 值2] }", "expected { field: value } or { field: [value1, value2] }"),
+    "schema.expected_when": ("应为 {{ 字段: 值 }} 或 {{ 字段: [值1, 值2] }}", "expected {{ field: value }} or {{ field: [value1, value2] }}"),
     "schema.bad_op": ("op 应为 {ops} 之一", "op must be one of {ops}"),
     "schema.bad_regex": ("正则表达式有误：{detail}", "invalid regular expression: {detail}"),
     "schema.right_or_value": ("compare 需要 right（另一个字段）或 value（固定值）二者之一",
                               "compare needs exactly one of right (another field) or value (a constant)"),
     "schema.compare_kinds": ("left 和 right 的类型不同，无法比较", "left and right have different types and cannot be compared"),
-    "schema.reference_form": ("应为 { register: 台账, field: 字段 }", "expected { register: id, field: name }"),
+    "schema.reference_form": ("应为 {{ register: 台账, field: 字段 }}", "expected {{ register: id, field: name }}"),
     "schema.needs_date_field": ("“{name}”应是日期字段", "\"{name}\" must be a date field"),
     "schema.needs_number_field": ("“{name}”应是数字或百分比字段", "\"{name}\" must be a number or percent field"),
     "schema.output_is_field": ("“{name}”是录入列，不能作为助手写入的列", "\"{name}\" is a data column and cannot be an output column"),
@@ -259,7 +312,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                                 "outputs need a key: write-back finds each row by its key"),
     "schema.duplicate_register": ("与 {other} 的 register 重复", "same register id as {other}"),
     "schema.no_schemas": ("{folder} 里没有台账格式文件（*.yaml）", "no register schemas (*.yaml) in {folder}"),
-    # --- office and sources ---
+}
+
+# --- office and sources ---
+_SOURCES: Catalog = {
     "office.unknown_register": ("没有名为“{name}”的台账（已有：{known}）", "no register named \"{name}\" (known: {known})"),
     "office.register_not_held": ("没有哪个工作簿包含台账 {register}（工作表“{sheet}”），已跳过",
                                  "no workbook holds register {register} (sheet \"{sheet}\"); skipped"),
@@ -293,7 +349,7 @@ CATALOG: dict[str, tuple[str, str]] = {
 }
 
 # --- ledger (assistant/ledger.py) ---
-CATALOG.update({
+_LEDGER: Catalog = {
     "ledger.unreadable": ("运行记录库 {path} 无法使用：{detail}", "the ledger {path} cannot be used: {detail}"),
     "ledger.locked": ("运行记录库 {path} 被另一个进程占用，等待 {seconds} 秒后放弃",
                       "the ledger {path} is held by another process; gave up after {seconds} s"),
@@ -307,10 +363,10 @@ CATALOG.update({
     "ledger.too_new": ("运行记录库 {path} 由更新版本的 assistant 创建（格式版本 {found}，本版本最高支持 {supported}），请升级",
                        "the ledger {path} was written by a newer assistant (format {found}; this version reads up to "
                        "{supported}); please upgrade"),
-})
+}
 
 # --- mail delivery (assistant/delivery/mail.py) ---
-CATALOG.update({
+_DELIVERY: Catalog = {
     "mail.bad_address": ("邮件地址“{address}”无效", "\"{address}\" is not a valid e-mail address"),
     "mail.no_recipients": ("这封邮件没有收件人", "the message has no recipients"),
     "mail.bad_transport": ("[mail] transport 应为 file 或 smtp，实际是 {value}", "[mail] transport must be file or smtp, got {value}"),
@@ -321,8 +377,8 @@ CATALOG.update({
     "mail.no_host_hint": ("在 assistant.toml 的 [mail] 中填写 host、port 和 security，如 host = \"smtp.example.gov.cn\"",
                           "set host, port and security in [mail] of assistant.toml, e.g. host = \"smtp.example.gov.cn\""),
     "mail.password_not_configured": ("[mail] 设置了登录用户 {user}，但没有设置 password", "[mail] sets the login user {user} but no password"),
-    "mail.password_not_configured_hint": ("在 [mail] 中加入 password = { env = \"ASSISTANT_SMTP_PASSWORD\" } 并设置这个环境变量；服务器不需要登录时删掉 user",
-                                          "add password = { env = \"ASSISTANT_SMTP_PASSWORD\" } to [mail] and set that environment variable; "
+    "mail.password_not_configured_hint": ("在 [mail] 中加入 password = {{ env = \"ASSISTANT_SMTP_PASSWORD\" }} 并设置这个环境变量；服务器不需要登录时删掉 user",
+                                          "add password = {{ env = \"ASSISTANT_SMTP_PASSWORD\" }} to [mail] and set that environment variable; "
                                           "remove user if the server needs no login"),
     "mail.password_missing": ("邮箱密码应放在环境变量 {env} 里，但这个环境变量没有设置（或为空）",
                               "the mail password should be in the environment variable {env}, which is not set (or is empty)"),
@@ -385,10 +441,10 @@ CATALOG.update({
     "mail.login_not_ascii_hint": ("检查是否误用了全角字符；必要时在邮箱设置里改用只含英文字母、数字和符号的密码（或客户端授权码）",
                                   "look for full-width characters typed by mistake; if needed, use a password (or app password) "
                                   "of plain letters, digits and symbols"),
-})
+}
 
 # --- cron expressions (assistant/cron.py) ---
-CATALOG.update({
+_CRON: Catalog = {
     "cron.bad": ("cron 表达式{expr}有误：{problem}", "cron expression {expr} is wrong: {problem}"),
     "cron.bad_hint": ("顺序为“分 时 日 月 周”，如 \"30 8 * * mon\"（每周一 08:30）、\"0 9 * * 1-5\"（周一至周五 09:00）；周日写 0 或 7",
                       "the order is \"minute hour day-of-month month day-of-week\", e.g. \"30 8 * * mon\" (Mondays at 08:30) "
@@ -431,8 +487,8 @@ CATALOG.update({
     "cron.weekdays.0": ("周日", "Sundays"), "cron.weekdays.1": ("周一", "Mondays"), "cron.weekdays.2": ("周二", "Tuesdays"),
     "cron.weekdays.3": ("周三", "Wednesdays"), "cron.weekdays.4": ("周四", "Thursdays"), "cron.weekdays.5": ("周五", "Fridays"),
     "cron.weekdays.6": ("周六", "Saturdays"),
-})
+}
 
-from assistant.messages_gsheets import GSHEETS  # noqa: E402 - one catalog, kept in two files
 
-CATALOG.update(GSHEETS)
+CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, _DIGEST, _SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
+                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS)

@@ -1,6 +1,6 @@
 """The sentences about Google Sheets (service account, sharing, quota), as (Chinese, English)."""
 
-GSHEETS: dict[str, tuple[str, str]] = {
+GSHEETS: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.messages
     "gsheets.bad_source": ("source = \"{source}\" 不是 Google 表格：应写成 gsheets:<表格ID> 或表格的完整网址",
                            "source = \"{source}\" is not a Google spreadsheet: write gsheets:<spreadsheet key> or its full URL"),
     "gsheets.bad_source_hint": ("表格ID是网址 https://docs.google.com/spreadsheets/d/ 与 /edit 之间的那一段",

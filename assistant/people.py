@@ -1,4 +1,5 @@
-"""Who is who: a person's name (as typed in 责任人 / 分管领导) → an e-mail address.
+"""Who is who: a person's name (as typed in 责任人 / 分管领导) → an e-mail address, and the
+language their mail is written in.
 
 From the config's [[recipients]] first, then from the roster register (by default the register
 `roster` with fields 姓名 and 邮箱), so owners can be reminded without listing them in the config.
@@ -6,8 +7,9 @@ From the config's [[recipients]] first, then from the roster register (by defaul
 
 from __future__ import annotations
 
-from assistant.config import Config
 from typing import TYPE_CHECKING
+
+from assistant.config import Config, Recipient
 
 if TYPE_CHECKING:
     from assistant.judge import Judgement
@@ -28,3 +30,16 @@ def directory(config: Config, j: Judgement) -> dict[str, str]:
         out[r.name] = r.email
     return out
 
+
+def mail_lang(config: Config, recipient: Recipient | None) -> str:
+    """The language of a recipient's mail: theirs if set, else the office's ([office] lang).
+    Never the terminal's: `--lang` is for whoever runs the command, not for who reads the mail."""
+    return (recipient.lang if recipient else None) or config.lang
+
+
+def lang_of(config: Config, name: str, address: str | None) -> str:
+    """The language of mail to a person named in a register (an owner or a leader): that of the
+    recipient with their name, else of the recipient whose mailbox it goes to, else the office's."""
+    match = [r for r in config.recipients if r.name == name] or \
+        [r for r in config.recipients if address and r.email.lower() == address.lower()]
+    return mail_lang(config, match[-1] if match else None)  # the last entry wins, as in directory()

@@ -43,13 +43,15 @@ def render(env: jinja2.Environment, template: str, subject: str, /, **data: obje
     return Rendered(subject=subject, text=text, html=css_inline.inline(html))
 
 
+ATTACHMENT_COLUMNS = ("workbook", "register", "key", "content", "unit", "owner", "leader", "due", "days", "status")
+
+
 def items_workbook(items: list[Item]) -> bytes:
     """The items as an .xlsx attachment. Text is written as text: "=…" never becomes a formula."""
     wb = Workbook()
     ws = wb.active
     ws.title = tr("digest.attachment_sheet")[:31]
-    headers = [tr(f"digest.col.{c}") for c in ("workbook", "register", "key", "content", "unit", "owner", "leader",
-                                                 "due", "days", "status")]
+    headers = [tr(f"digest.col.{c}") for c in ATTACHMENT_COLUMNS]
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)

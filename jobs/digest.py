@@ -13,6 +13,7 @@ from assistant.digests import build_digest
 from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
+from assistant.people import mail_lang
 from assistant.render import environment, items_workbook, render
 from assistant.sending import SendOutcome
 
@@ -49,11 +50,12 @@ def run(ctx: JobContext) -> DigestResult:
     preview = bool(ctx.options.get("preview"))
     result = DigestResult(notices=j.notices)
     for r in config.recipients:
-        with using(r.lang or ctx.lang):
+        lang = mail_lang(config, r)  # the reader's, whatever --lang the terminal has
+        with using(lang):
             d = build_digest(j, config.office_name, r, ctx.today)
 
-            def build(_claimed: list[str], d=d, r=r):
-                with using(r.lang or ctx.lang):
+            def build(_claimed: list[str], d=d, r=r, lang=lang):
+                with using(lang):
                     parts = render(env, "digest", d.subject, d=d)
                     files = [Attachment(tr("digest.attachment_name", office=d.office, date=d.today.isoformat()),
                                         items_workbook(d.all_overdue), XLSX)] if d.all_overdue else []
@@ -66,7 +68,7 @@ def run(ctx: JobContext) -> DigestResult:
                 target.write_text(render(env, "digest", d.subject, d=d).html, encoding="utf-8")
                 result.previews.append(target)
                 continue
-            if ctx.dry_run or ctx.sender is None:
-                continue
-            result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))
+        if ctx.dry_run or ctx.sender is None:
+            continue
+        result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))
     return result

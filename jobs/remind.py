@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from assistant.context import JobContext
 from assistant.delivery.mail import build_message
 from assistant.digests import Item, reminders
-from assistant.i18n import tr
+from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
-from assistant.people import directory
+from assistant.people import directory, lang_of
 from assistant.render import environment, render
 from assistant.sending import SendOutcome
 
@@ -45,9 +45,10 @@ def run(ctx: JobContext) -> RemindResult:
 
             def build(claimed: list[str], name=name, kind=kind, periods=periods):
                 mine = [periods[p] for p in claimed]
-                subject = tr(f"{kind}.subject", office=config.office_name, date=today, n=len(mine))
-                parts = render(env, "reminder", subject, name=name, items=mine, escalation=kind == "escalate",
-                               office=config.office_name)
+                with using(lang_of(config, name, people.get(name))):  # the reader's, not the terminal's
+                    subject = tr(f"{kind}.subject", office=config.office_name, date=today, n=len(mine))
+                    parts = render(env, "reminder", subject, name=name, items=mine, escalation=kind == "escalate",
+                                   office=config.office_name)
                 return build_message(config.mail.sender, [f"{name} <{people[name]}>"], parts.subject, parts.text,
                                      parts.html)
 
