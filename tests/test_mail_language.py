@@ -80,7 +80,7 @@ def data_values(folder: Path) -> list[str]:
     from assistant.digests import tracked
     from assistant.judge import judge
     from assistant.office import load_office
-    from assistant.runner import make_context
+    from assistant.api import make_context
 
     office = load_office(folder / "assistant.toml")
     j = judge(make_context(office, dt.date.fromisoformat(TODAY), "zh"))
