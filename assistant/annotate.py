@@ -15,7 +15,7 @@ import pandas as pd
 from assistant.checks.base import Context
 from assistant.findings import Finding
 from assistant.status import STATUSES
-from assistant.sources.xlsx_patch import Fill, SheetPatch
+from assistant.sources.xlsx.patch import Fill, SheetPatch
 
 STATUS_FILLS = {s.code: Fill(s.fill) for s in STATUSES.values()}
 FINDING_FILLS = {"error": Fill("FFFFC7CE"), "warning": Fill("FFFFF2CC")}

@@ -19,8 +19,8 @@ from assistant.errors import ConfigError, SourceError
 from assistant.office import load_office
 from assistant.runner import make_context
 from assistant.sources.gsheets import GSheetsSource
-from assistant.sources.gsheets_http import (SCOPES, RetryPolicy, backoff, client_class,
-                                            retry_after_seconds, spreadsheet_key)
+from assistant.sources.gsheets.http import (SCOPES, RetryPolicy, backoff, client_class, retry_after_seconds,
+                                            spreadsheet_key)
 from tests.backends import GSheetsBackend
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import SHEET, TASKS
@@ -522,7 +522,7 @@ def test_a_write_failing_every_time_gives_up_with_what_happened(gs):
 
 def test_error_cells_read_the_same_in_both_reads():
     """The key check compares values:batchGet (error cells as "#N/A") with grid data (errorValue)."""
-    from assistant.sources.gsheets_plan import extended_value, plain
+    from assistant.sources.gsheets.plan import extended_value, plain
 
     assert extended_value({"errorValue": {"type": "N_A", "message": "not found"}}) == "#N/A"
     assert extended_value({"errorValue": {"type": "DIVIDE_BY_ZERO"}}) == "#DIV/0!"

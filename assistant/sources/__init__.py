@@ -15,13 +15,13 @@ def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
     backups = config.state_dir / "backups" / wb.name if config is not None else None
     keep = config.keep_backups if config is not None else 10
     if wb.is_gsheets:
-        from assistant.sources.gsheets import GSheetsSource
-        from assistant.sources.gsheets_http import api_base, connect, spreadsheet_key
+        from assistant.sources.gsheets.source import GSheetsSource
+        from assistant.sources.gsheets.http import api_base, connect, spreadsheet_key
 
         api_base(wb)  # a bad api_url is a config error now, not at the first request
         return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups,
                              keep_backups=keep)
-    from assistant.sources.xlsx import XlsxSource
+    from assistant.sources.xlsx.source import XlsxSource
 
     # One backup folder per workbook entry: two files both named 镇.xlsx never prune each other.
     return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep)

@@ -24,7 +24,7 @@ import python_calamine as pc
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
 from assistant.sources.base import ApplyReport, Grid, StalePlan, keep_backup, read_matching
-from assistant.sources.xlsx_patch import PackageError, SheetPatch, patch_package
+from assistant.sources.xlsx.patch import PackageError, SheetPatch, patch_package
 
 
 class WorkbookLocked(SourceError):

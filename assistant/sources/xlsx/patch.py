@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from assistant.sources.xlsx_styles import Fill, Styles, q
+from assistant.sources.xlsx.styles import Fill, Styles, q
 from assistant.text import col_index, col_letter
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -23,7 +23,7 @@ from assistant.annotate import FINDING_FILLS, STATUS_FILLS
 from assistant.status import labels
 from assistant.i18n import tr
 from assistant.sources.base import Grid
-from assistant.sources.xlsx_patch import MARKER_FORMULA, Fill, SheetPatch
+from assistant.sources.xlsx.patch import MARKER_FORMULA, Fill, SheetPatch
 from assistant.text import col_index, col_letter
 
 MAX_CELL_TEXT = 50000  # the Sheets limit per cell

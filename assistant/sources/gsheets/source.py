@@ -31,10 +31,10 @@ from typing import Any, Callable
 
 from assistant.i18n import tr
 from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, keep_backup, read_matching
-from assistant.sources.gsheets_http import translate
-from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved, quote,
+from assistant.sources.gsheets.http import translate
+from assistant.sources.gsheets.plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved, quote,
                                             rule_requests, value_requests)
-from assistant.sources.xlsx_patch import SheetPatch
+from assistant.sources.xlsx.patch import SheetPatch
 
 METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
                    "gridProperties(rowCount,columnCount)),conditionalFormats)")
