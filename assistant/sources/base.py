@@ -12,6 +12,7 @@ from assistant.errors import SheetMissing, SourceError
 from assistant.i18n import tr
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
+from assistant.writeback import SheetPatch
 
 Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
 
@@ -40,8 +41,15 @@ class ApplyReport:
 class Source(Protocol):
     """A workbook: a local xlsx file or a Google spreadsheet."""
 
-    name: str  # the workbook's name in the config (a township, an office)
-    location: str  # what to show people: a file name or a spreadsheet key
+    @property
+    def name(self) -> str:
+        """The workbook's name in the config (a township, an office)."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """What to show people: a file name, a spreadsheet's title and key."""
+        ...
 
     def sheet_names(self) -> list[str]:
         """Worksheet titles, in workbook order."""
@@ -64,7 +72,7 @@ class Source(Protocol):
         """Forget the last read, so the next one sees the workbook as it is now."""
         ...
 
-    def apply(self, patches: list, planned_from: str | None):
+    def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
         """Write the assistant-owned cells; StalePlan if the workbook changed since the read."""
         ...
 
