@@ -94,9 +94,79 @@ def test_patches_carry_what_sheets_needs_to_colour_statuses_and_findings():
     assert set(FINDING_FILLS) == {"error", "warning"}
 
 
-def test_importing_the_sources_does_not_import_gspread():
-    code = ("import sys, assistant.sources, assistant.sources.xlsx; "
-            "assert 'gspread' not in sys.modules and 'google.auth' not in sys.modules, 'imported'; "
-            "assert 'assistant.sources.gsheets' not in sys.modules, 'gsheets imported'")
+# --- the registry ----------------------------------------------------------------------------------
+
+class Dummy:
+    """A source kind of the tests' own: what a new source's factory returns."""
+
+    def __init__(self, wb, config):
+        self.wb, self.config = wb, config
+
+
+def dummy_factory(wb, config):
+    return Dummy(wb, config)
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """The source registry, restored after the test."""
+    import assistant.sources as sources
+
+    monkeypatch.setattr(sources, "SOURCES", dict(sources.SOURCES))
+    return sources
+
+
+def test_the_registry_lists_xlsx_and_gsheets(registry):
+    assert list(registry.SOURCES)[:2] == ["xlsx", "gsheets"]
+    assert registry.source_kind("/office/镇.xlsx").name == "xlsx"
+    assert registry.source_kind("gsheets:1AbCdEfGhIjK").name == "gsheets"
+    assert registry.source_kind("https://docs.google.com/spreadsheets/d/1AbCdEfGhIjK/edit").name == "gsheets"
+    # what nobody claims is a path, as before: a missing file is reported as one
+    assert registry.source_kind("https://example.com/镇.xlsx").name == "xlsx"
+
+
+def test_a_registered_kind_is_picked_for_its_scheme(registry, tmp_path):
+    from assistant.config import WorkbookConfig
+    from assistant.sources.xlsx import XlsxSource
+
+    registry.register_source("dummy", "tests.test_sources:dummy_factory", scheme="dummy")
+    assert "dummy" in registry.SOURCES
+    office = object()
+    src = registry.open_source(WorkbookConfig(name="镇", source="dummy:whatever"), office)
+    assert isinstance(src, Dummy) and src.wb.source == "dummy:whatever" and src.config is office
+    # its scheme only: a path that merely contains the word is still a file
+    assert isinstance(registry.open_source(WorkbookConfig(name="镇", source=str(tmp_path / "dummy.xlsx"))), XlsxSource)
+    # a factory may also be given as the function, and a predicate instead of a scheme
+    registry.register_source("csv", dummy_factory, claims=lambda s: s.endswith(".csv"))
+    assert isinstance(registry.open_source(WorkbookConfig(name="镇", source=str(tmp_path / "a.csv"))), Dummy)
+    with pytest.raises(ValueError):
+        registry.register_source("both", dummy_factory, scheme="x", claims=lambda s: True)
+    with pytest.raises(ValueError):
+        registry.register_source("neither", dummy_factory)
+
+
+def test_open_source_opens_xlsx_paths_and_spreadsheets(registry, tmp_path):
+    from assistant.config import WorkbookConfig
+    from assistant.sources.gsheets import GSheetsSource
+    from assistant.sources.xlsx import XlsxSource
+
+    office = type("Office", (), {"state_dir": tmp_path / ".assistant", "keep_backups": 3})()
+    xlsx = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")), office)
+    assert isinstance(xlsx, XlsxSource) and xlsx.location == "镇.xlsx"
+    assert xlsx.backups == tmp_path / ".assistant" / "backups" / "凤凰镇" and xlsx.keep_backups == 3
+    bare = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")))
+    assert bare.backups is None and bare.keep_backups == 10  # no office: nowhere to keep backups
+    key = "1AbCdEfGhIjKlMnOp"
+    for source in (f"gsheets:{key}", f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0"):
+        sheet = registry.open_source(WorkbookConfig(name="凤凰镇", source=source), office)
+        assert isinstance(sheet, GSheetsSource) and sheet.key == key, source
+        assert sheet.backups == tmp_path / ".assistant" / "backups" / "凤凰镇" and sheet.keep_backups == 3
+
+
+def test_importing_the_sources_and_opening_a_file_do_not_import_gspread(tmp_path):
+    code = ("import sys; from assistant.config import WorkbookConfig; from assistant.sources import open_source; "
+            f"open_source(WorkbookConfig(name='x', source={str(tmp_path / 'x.xlsx')!r})); "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('gspread', 'google') "
+            "or m.startswith('assistant.sources.gsheets')); assert not bad, bad")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr

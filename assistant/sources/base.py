@@ -6,13 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import SheetMissing, SourceError
 from assistant.i18n import tr
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 from assistant.writeback import SheetPatch
+
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
 
 Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
 
@@ -100,6 +103,15 @@ def read_matching(source: Source, wanted: list[str]) -> dict[str, tuple[str, Gri
             continue
     grids = source.grids(sorted(set(titles.values())))
     return {name: (title, grids[title]) for name, title in titles.items()}
+
+
+def backup_settings(wb: WorkbookConfig, config: Config | None) -> tuple[Path | None, int]:
+    """Where a workbook entry's backups go, and how many are kept. Only an office (a config) keeps
+    them: a bare workbook entry has nowhere to. One folder per entry: two files both named 镇.xlsx
+    never prune each other's."""
+    if config is None:
+        return None, 10
+    return config.state_dir / "backups" / wb.name, config.keep_backups
 
 
 def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int) -> Path:

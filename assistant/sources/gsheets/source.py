@@ -28,11 +28,19 @@ import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, keep_backup, read_matching
-from assistant.sources.gsheets.http import translate
+from assistant.sources.base import (
+    ApplyReport,
+    Grid,
+    StaleAfterWrite,
+    StalePlan,
+    backup_settings,
+    keep_backup,
+    read_matching,
+)
+from assistant.sources.gsheets.http import api_base, connect, spreadsheet_key, translate
 from assistant.sources.gsheets.plan import (
     SheetState,
     anchor_ranges,
@@ -45,6 +53,9 @@ from assistant.sources.gsheets.plan import (
 )
 from assistant.writeback import SheetPatch
 
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
+
 METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
                    "gridProperties(rowCount,columnCount)),conditionalFormats)")
 BATCH_UPDATE_URL = "https://sheets.googleapis.com/v4/spreadsheets/%s:batchUpdate"
@@ -52,6 +63,14 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_PAYLOAD = 9_000_000  # bytes per batchUpdate; the API refuses requests over 10,485,760
 READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"}
+
+
+def from_config(wb: WorkbookConfig, config: Config | None = None) -> GSheetsSource:
+    """The source for a `[[workbooks]]` entry naming a spreadsheet (the registry's factory). No
+    request is made and no credentials are read yet."""
+    backups, keep = backup_settings(wb, config)
+    api_base(wb)  # a bad api_url is a config error now, not at the first request
+    return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups, keep_backups=keep)
 
 
 class GSheetsSource:

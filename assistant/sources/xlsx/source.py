@@ -18,14 +18,18 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import python_calamine as pc
 
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StalePlan, keep_backup, read_matching
+from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
 from assistant.sources.xlsx.patch import PackageError, patch_package
 from assistant.writeback import SheetPatch
+
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
 
 
 class WorkbookLocked(SourceError):
@@ -45,6 +49,12 @@ def lock_files(path: Path) -> list[Path]:
 
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
+    """The source for a `[[workbooks]]` entry naming a local file (the registry's factory)."""
+    backups, keep = backup_settings(wb, config)
+    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep)
 
 
 class XlsxSource:
