@@ -77,6 +77,25 @@ def test_a_whole_cycle_costs_at_most_three_requests(gs, registers, rows):
     assert gs.server.counts["total"] == 2, dict(gs.server.counts)
 
 
+def test_a_rerun_on_the_first_sheet_sends_no_write(gs):
+    """The API leaves sheetId out of a GridRange when it is 0 (the first sheet): our rules read back
+    from the metadata must still compare equal to the planned ones, or every rerun resends them."""
+    gs.create(register_sheets())
+    sheet = gs.server.spreadsheets[gs.sid].sheet(SHEET)
+    assert sheet.sheet_id == 0 and sheet.index == 0
+    assert cli(gs, "flag").code == 1
+    assert gs.server.counts["spreadsheets.batchUpdate"] == 1
+    meta = gs.server.handle_api("GET", f"/v4/spreadsheets/{gs.sid}", {}, None)[1]
+    [first] = [s for s in meta["sheets"] if s["properties"]["title"] == SHEET]
+    assert first["conditionalFormats"] and all("sheetId" not in r for c in first["conditionalFormats"]
+                                               for r in c["ranges"])  # as the API answers
+    gs.server.reset_counts()
+    assert cli(gs, "flag").code == 1
+    counts = dict(gs.server.counts)
+    assert counts == {"spreadsheets.get": 1, "values.batchGet": 1, "total": 2}, counts  # metadata + read
+    assert [e["endpoint"] for e in gs.server.log] == ["spreadsheets.get", "values.batchGet"]  # no batchUpdate
+
+
 def test_one_token_per_run(gs):
     gs.create(register_sheets())
     cli(gs, "flag")

@@ -220,9 +220,11 @@ def is_ours(rule: dict) -> bool:
 
 
 def _canon(rule: dict) -> tuple:
-    """A rule as comparable data: the API fills in defaults and rounds colours its own way."""
+    """A rule as comparable data: the API fills in defaults and rounds colours its own way, and
+    leaves out of a range what is 0 (proto3 defaults): the sheetId of the first sheet, a start
+    index of 0. An absent end index means unbounded."""
     def rng(r: dict) -> tuple:
-        return tuple(r.get(k, 0 if k.startswith("start") else None) for k in
+        return tuple(r.get(k, None if k.startswith("end") else 0) for k in
                      ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
 
     def colour(c: dict | None) -> tuple | None:
