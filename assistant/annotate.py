@@ -15,9 +15,9 @@ import pandas as pd
 from assistant.checks.base import Context
 from assistant.findings import Finding
 from assistant.status import STATUSES
-from assistant.sources.xlsx_patch import Fill, SheetPatch
+from assistant.writeback import Fill, SheetPatch
 
-STATUS_FILLS = {s.code: Fill(s.fill) for s in STATUSES.values()}
+STATUS_FILLS = {s.code: Fill(s.fill) for s in STATUSES.values()}  # status code -> fill, from assistant.status
 FINDING_FILLS = {"error": Fill("FFFFC7CE"), "warning": Fill("FFFFF2CC")}
 SEPARATOR = "；"
 NEW_COLUMN_WIDTHS = {"status": 10.0, "days": 10.0, "findings": 48.0}
@@ -27,8 +27,8 @@ NO_DAYS = [s.code for s in STATUSES.values() if not s.shows_days]  # finished or
 def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame | None) -> SheetPatch | None:
     """The write-back for one table, or None when its register has no outputs."""
     reg, table = ctx.register, ctx.table
-    roles = {"status": reg.outputs.status, "days": reg.outputs.days, "findings": reg.outputs.findings}
-    roles = {role: name for role, name in roles.items() if name}
+    outputs = {"status": reg.outputs.status, "days": reg.outputs.days, "findings": reg.outputs.findings}
+    roles: dict[str, str] = {role: name for role, name in outputs.items() if name}
     if not roles:
         return None
     columns: dict[str, int] = {}
@@ -69,10 +69,17 @@ def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame |
     style_column = table.columns.get(reg.key or "", min(table.columns.values(), default=0))
     highlights = [f.cell for f in findings if f.severity == "error" and f.cell]
     return SheetPatch(sheet=table.sheet, header_row=table.header_row, columns=columns, new_columns=new,
-                      rows=rows, values=values, fills=fills, numbers={roles.get("days")},
+                      rows=rows, values=values, fills=fills, numbers={roles["days"]} if "days" in roles else set(),
                       style_column=style_column, highlights=highlights,
                       widths={name: NEW_COLUMN_WIDTHS[role] for role, name in roles.items()},
-                      roles=roles, key_column=style_column)
+                      roles=roles, key_column=style_column, label_fills=label_fills(),
+                      finding_fills=dict(FINDING_FILLS))
+
+
+def label_fills() -> dict[str, Fill]:
+    """Each status label, as the status column shows it in the current language, with its fill
+    (most urgent first): what a source that colours by rule (Sheets) needs to know of statuses."""
+    return {s.label: STATUS_FILLS[s.code] for s in STATUSES.values()}
 
 
 def _finding_texts(rows: np.ndarray, findings: list[Finding]) -> tuple[list, list]:

@@ -34,7 +34,9 @@ Endpoints (all but /token need `Authorization: Bearer <token from /token>`, else
                                                     responseRanges, responseIncludeGridData
     POST /token                                     JWT-bearer grant, RS256 checked against the
                                                     public keys of make_service_account()
-A `fields` query parameter filters any response like the API's partial responses. Anything this
+A `fields` query parameter filters any response like the API's partial responses. GridRanges in
+answers (conditional-format rules in spreadsheets.get, updatedSpreadsheet and replies) leave out
+sheetId when it is 0, as the API's proto3 JSON does for the first sheet. Anything this
 server does not model (another request kind, CellData field, dimension property) is a 400.
 
 Deliberately unlike the API: formulas are never evaluated (a formula cell reads back as its
@@ -533,6 +535,19 @@ def _checked_cell(cell: Any) -> dict:
 
 
 GRID_RANGE_FIELDS = ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+
+
+def returned_range(gr: dict) -> dict:
+    """A GridRange as the API answers it: proto3 JSON leaves out default values, so the first
+    sheet's ranges (sheetId 0) come back without a sheetId."""
+    return {k: v for k, v in gr.items() if not (k == "sheetId" and v == 0)}
+
+
+def returned_rule(rule: dict) -> dict:
+    """A ConditionalFormatRule as the API answers it (a copy): its ranges as `returned_range`."""
+    out = copy.deepcopy(rule)
+    out["ranges"] = [returned_range(gr) for gr in out.get("ranges", [])]
+    return out
 CONDITION_TYPES = frozenset(
     "NUMBER_GREATER NUMBER_GREATER_THAN_EQ NUMBER_LESS NUMBER_LESS_THAN_EQ NUMBER_EQ NUMBER_NOT_EQ "
     "NUMBER_BETWEEN NUMBER_NOT_BETWEEN TEXT_CONTAINS TEXT_NOT_CONTAINS TEXT_STARTS_WITH TEXT_ENDS_WITH "
@@ -752,7 +767,8 @@ class SheetsServer:
         return sh.row_count, sh.col_count
 
     def conditional_formats(self, spreadsheet_id: str, sheet_title: str) -> list[dict]:
-        """The sheet's ConditionalFormatRule JSON (a copy), in priority order."""
+        """The sheet's ConditionalFormatRule JSON (a copy), in priority order, as stored: ranges keep
+        the sheetId they were sent with (answers leave out a sheetId of 0: see `returned_rule`)."""
         with self._lock:
             return copy.deepcopy(self._sheet(spreadsheet_id, sheet_title).cf_rules)
 
@@ -866,7 +882,7 @@ class SheetsServer:
                 whole = [(0, 0, sheet.row_count, sheet.col_count)]
                 js["data"] = [self._grid_data(ss, sheet, *box) for box in boxes.get(sheet.sheet_id, whole)]
             if sheet.cf_rules:
-                js["conditionalFormats"] = copy.deepcopy(sheet.cf_rules)
+                js["conditionalFormats"] = [returned_rule(r) for r in sheet.cf_rules]
             sheets.append(js)
         return {
             "spreadsheetId": ss.id,
@@ -1176,16 +1192,17 @@ class SheetsServer:
                 )
             index = self._rule_index(sheet, spec)
             old, sheet.cf_rules[index] = sheet.cf_rules[index], rule
-            return {"updateConditionalFormatRule": {"newRule": copy.deepcopy(rule), "oldRule": old, "newIndex": index}}
+            return {"updateConditionalFormatRule": {"newRule": returned_rule(rule), "oldRule": returned_rule(old),
+                                                    "newIndex": index}}
         sheet = self._sheet_by_id(ss, spec.get("sheetId", 0))  # move
         index, new_index = self._rule_index(sheet, spec), self._rule_index(sheet, spec, "newIndex")
         sheet.cf_rules.insert(new_index, sheet.cf_rules.pop(index))
-        rule = copy.deepcopy(sheet.cf_rules[new_index])
+        rule = returned_rule(sheet.cf_rules[new_index])
         return {"updateConditionalFormatRule": {"newRule": rule, "newIndex": new_index, "oldIndex": index}}
 
     def _do_deleteConditionalFormatRule(self, ss: Spreadsheet, spec: dict) -> dict:
         sheet = self._sheet_by_id(ss, spec.get("sheetId", 0))
-        return {"deleteConditionalFormatRule": {"rule": sheet.cf_rules.pop(self._rule_index(sheet, spec))}}
+        return {"deleteConditionalFormatRule": {"rule": returned_rule(sheet.cf_rules.pop(self._rule_index(sheet, spec)))}}
 
     def _do_appendDimension(self, ss: Spreadsheet, spec: dict) -> None:
         sheet = self._sheet_by_id(ss, spec.get("sheetId", 0))

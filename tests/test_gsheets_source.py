@@ -19,8 +19,8 @@ from assistant.errors import ConfigError, SourceError
 from assistant.office import load_office
 from assistant.api import make_context
 from assistant.sources.gsheets import GSheetsSource
-from assistant.sources.gsheets_http import (SCOPES, RetryPolicy, backoff, client_class,
-                                            retry_after_seconds, spreadsheet_key)
+from assistant.sources.gsheets.http import (SCOPES, RetryPolicy, backoff, client_class, retry_after_seconds,
+                                            spreadsheet_key)
 from tests.backends import GSheetsBackend
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import SHEET, TASKS
@@ -75,6 +75,25 @@ def test_a_whole_cycle_costs_at_most_three_requests(gs, registers, rows):
     gs.server.reset_counts()
     assert cli(gs, "check").code == 1
     assert gs.server.counts["total"] == 2, dict(gs.server.counts)
+
+
+def test_a_rerun_on_the_first_sheet_sends_no_write(gs):
+    """The API leaves sheetId out of a GridRange when it is 0 (the first sheet): our rules read back
+    from the metadata must still compare equal to the planned ones, or every rerun resends them."""
+    gs.create(register_sheets())
+    sheet = gs.server.spreadsheets[gs.sid].sheet(SHEET)
+    assert sheet.sheet_id == 0 and sheet.index == 0
+    assert cli(gs, "flag").code == 1
+    assert gs.server.counts["spreadsheets.batchUpdate"] == 1
+    meta = gs.server.handle_api("GET", f"/v4/spreadsheets/{gs.sid}", {}, None)[1]
+    [first] = [s for s in meta["sheets"] if s["properties"]["title"] == SHEET]
+    assert first["conditionalFormats"] and all("sheetId" not in r for c in first["conditionalFormats"]
+                                               for r in c["ranges"])  # as the API answers
+    gs.server.reset_counts()
+    assert cli(gs, "flag").code == 1
+    counts = dict(gs.server.counts)
+    assert counts == {"spreadsheets.get": 1, "values.batchGet": 1, "total": 2}, counts  # metadata + read
+    assert [e["endpoint"] for e in gs.server.log] == ["spreadsheets.get", "values.batchGet"]  # no batchUpdate
 
 
 def test_one_token_per_run(gs):
@@ -522,7 +541,7 @@ def test_a_write_failing_every_time_gives_up_with_what_happened(gs):
 
 def test_error_cells_read_the_same_in_both_reads():
     """The key check compares values:batchGet (error cells as "#N/A") with grid data (errorValue)."""
-    from assistant.sources.gsheets_plan import extended_value, plain
+    from assistant.sources.gsheets.plan import extended_value, plain
 
     assert extended_value({"errorValue": {"type": "N_A", "message": "not found"}}) == "#N/A"
     assert extended_value({"errorValue": {"type": "DIVIDE_BY_ZERO"}}) == "#DIV/0!"

@@ -301,6 +301,11 @@ def cf_rule(sheet_id, r0, r1, formula):
     }
 
 
+def answered(rule):
+    """A rule on the first sheet as the API answers it: its ranges without sheetId (0 is left out)."""
+    return {**rule, "ranges": [{k: v for k, v in gr.items() if k != "sheetId"} for gr in rule["ranges"]]}
+
+
 def api_error(call, *args, **kwargs) -> dict:
     with pytest.raises(gspread.exceptions.APIError) as err:
         call(*args, **kwargs)
@@ -480,7 +485,7 @@ def test_conditional_format_rules_add_update_move_delete(gc, sheets_server, book
     assert res["replies"] == [{}, {}]  # index 0 (the default) puts a first
     sheets = meta(gc, book, fields="sheets(properties.title,conditionalFormats)")["sheets"]
     assert sheets == [
-        {"properties": {"title": "督查 督办"}, "conditionalFormats": [a, b]},
+        {"properties": {"title": "督查 督办"}, "conditionalFormats": [answered(a), answered(b)]},
         {"properties": {"title": "Sheet2"}},
     ]
     res = batch(
@@ -490,12 +495,12 @@ def test_conditional_format_rules_add_update_move_delete(gc, sheets_server, book
         {"updateConditionalFormatRule": {"index": 1, "sheetId": 0, "newIndex": 0}},
     )
     assert res["replies"] == [
-        {"updateConditionalFormatRule": {"newRule": c, "oldRule": b, "newIndex": 1}},
-        {"updateConditionalFormatRule": {"newRule": c, "newIndex": 0, "oldIndex": 1}},
+        {"updateConditionalFormatRule": {"newRule": answered(c), "oldRule": answered(b), "newIndex": 1}},
+        {"updateConditionalFormatRule": {"newRule": answered(c), "newIndex": 0, "oldIndex": 1}},
     ]
-    assert sheets_server.conditional_formats(book, "督查 督办") == [c, a]
+    assert sheets_server.conditional_formats(book, "督查 督办") == [c, a]  # as stored: as sent
     res = batch(gc, book, {"deleteConditionalFormatRule": {"index": 1, "sheetId": 0}})
-    assert res["replies"] == [{"deleteConditionalFormatRule": {"rule": a}}]
+    assert res["replies"] == [{"deleteConditionalFormatRule": {"rule": answered(a)}}]
     assert sheets_server.conditional_formats(book, "督查 督办") == [c]
     other_type = {**a, "booleanRule": {"condition": {"type": "FORMULA_ISH"}}}
     for request, words in [
@@ -511,6 +516,19 @@ def test_conditional_format_rules_add_update_move_delete(gc, sheets_server, book
     ]:
         assert words in api_error(batch, gc, book, request)["message"], request
     assert sheets_server.conditional_formats(book, "督查 督办") == [c]
+
+
+def test_answers_leave_sheet_id_0_out_of_ranges_as_the_api_does(gc, book):
+    first, second = cf_rule(0, 1, 10, "=$A2"), cf_rule(SHEET2, 1, 10, "=$A2")
+    res = batch(gc, book, {"addConditionalFormatRule": {"rule": first}},
+                {"addConditionalFormatRule": {"rule": second}}, includeSpreadsheetInResponse=True)
+    got = [s.get("conditionalFormats") for s in res["updatedSpreadsheet"]["sheets"]]
+    assert got == [[answered(first)], [second]]  # proto3 JSON: a default value (0) is not written
+    assert "sheetId" not in got[0][0]["ranges"][0] and got[1][0]["ranges"][0]["sheetId"] == SHEET2
+    meta_rules = [s.get("conditionalFormats") for s in meta(gc, book)["sheets"]]
+    assert meta_rules == got
+    res = batch(gc, book, {"updateConditionalFormatRule": {"index": 0, "sheetId": 0, "rule": first}})
+    assert res["replies"][0]["updateConditionalFormatRule"]["newRule"] == answered(first)
 
 
 def test_insert_and_delete_row_move_formats_notes_and_rule_ranges(gc, sheets_server, book):

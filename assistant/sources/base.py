@@ -6,12 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import SheetMissing, SourceError
 from assistant.i18n import tr
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
+from assistant.writeback import SheetPatch
+
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
 
 Grid = list[list]  # rows of raw cell values; grid[0] is sheet row 1
 
@@ -40,8 +44,15 @@ class ApplyReport:
 class Source(Protocol):
     """A workbook: a local xlsx file or a Google spreadsheet."""
 
-    name: str  # the workbook's name in the config (a township, an office)
-    location: str  # what to show people: a file name or a spreadsheet key
+    @property
+    def name(self) -> str:
+        """The workbook's name in the config (a township, an office)."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """What to show people: a file name, a spreadsheet's title and key."""
+        ...
 
     def sheet_names(self) -> list[str]:
         """Worksheet titles, in workbook order."""
@@ -64,7 +75,7 @@ class Source(Protocol):
         """Forget the last read, so the next one sees the workbook as it is now."""
         ...
 
-    def apply(self, patches: list, planned_from: str | None):
+    def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
         """Write the assistant-owned cells; StalePlan if the workbook changed since the read."""
         ...
 
@@ -92,6 +103,15 @@ def read_matching(source: Source, wanted: list[str]) -> dict[str, tuple[str, Gri
             continue
     grids = source.grids(sorted(set(titles.values())))
     return {name: (title, grids[title]) for name, title in titles.items()}
+
+
+def backup_settings(wb: WorkbookConfig, config: Config | None) -> tuple[Path | None, int]:
+    """Where a workbook entry's backups go, and how many are kept. Only an office (a config) keeps
+    them: a bare workbook entry has nowhere to. One folder per entry: two files both named 镇.xlsx
+    never prune each other's."""
+    if config is None:
+        return None, 10
+    return config.state_dir / "backups" / wb.name, config.keep_backups
 
 
 def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int) -> Path:

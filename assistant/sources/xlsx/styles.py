@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lxml import etree
+
+from assistant.writeback import Fill
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _AFTER_DXFS = ["tableStyles", "colors", "extLst"]
@@ -12,14 +12,6 @@ _AFTER_DXFS = ["tableStyles", "colors", "extLst"]
 
 def q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
-
-
-@dataclass(frozen=True)
-class Fill:
-    """A solid fill, as ARGB; `font` is a font colour for highlights (differential formats)."""
-
-    rgb: str
-    font: str | None = None
 
 
 def _canon(el: etree._Element) -> tuple:

@@ -9,12 +9,12 @@ xlsx file, in at most three API requests per spreadsheet for a whole check + fla
 3. one spreadsheets:batchUpdate with all that differs (split in order only when that is over the
    API's 10 MB request limit, as on a first run over tens of thousands of rows): our columns'
    values (updateCells with stringValue/numberValue, which like RAW input never makes text a
-   formula), new columns and our conditional-format rules. It is atomic, and it is checked by key: its response carries the
-   header row and the key column as they were when the write was applied; when they differ from
-   our read (a row inserted, deleted or moved, a column inserted), the job re-reads, re-plans
-   and writes again at once, so each status ends up on its own key. A separate read just before
-   the write would cost a fourth request and still leave a gap before the write; the write's own
-   response has none.
+   formula), new columns and our conditional-format rules. It is atomic, and it is checked by
+   key: its response carries the header row and the key column as they were when the write was
+   applied; when they differ from our read (a row inserted, deleted or moved, a column inserted),
+   the job re-reads, re-plans and writes again at once, so each status ends up on its own key. A
+   separate read just before the write would cost a fourth request and still leave a gap before
+   the write; the write's own response has none.
 
 A rerun with nothing new sends no write at all (two requests). The values read are kept as a
 backup (.assistant/backups/<workbook>/<key>.<time>.json.gz, the last N) before anything is
@@ -26,15 +26,35 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StaleAfterWrite, StalePlan, keep_backup, read_matching
-from assistant.sources.gsheets_http import translate
-from assistant.sources.gsheets_plan import (SheetState, anchor_ranges, desired_rules, grid_requests, moved, quote,
-                                            rule_requests, value_requests)
-from assistant.sources.xlsx_patch import SheetPatch
+from assistant.sources.base import (
+    ApplyReport,
+    Grid,
+    StaleAfterWrite,
+    StalePlan,
+    backup_settings,
+    keep_backup,
+    read_matching,
+)
+from assistant.sources.gsheets.http import api_base, connect, spreadsheet_key, translate
+from assistant.sources.gsheets.plan import (
+    SheetState,
+    anchor_ranges,
+    desired_rules,
+    grid_requests,
+    moved,
+    quote,
+    rule_requests,
+    value_requests,
+)
+from assistant.writeback import SheetPatch
+
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
 
 METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
                    "gridProperties(rowCount,columnCount)),conditionalFormats)")
@@ -43,6 +63,14 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_PAYLOAD = 9_000_000  # bytes per batchUpdate; the API refuses requests over 10,485,760
 READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"}
+
+
+def from_config(wb: WorkbookConfig, config: Config | None = None) -> GSheetsSource:
+    """The source for a `[[workbooks]]` entry naming a spreadsheet (the registry's factory). No
+    request is made and no credentials are read yet."""
+    backups, keep = backup_settings(wb, config)
+    api_base(wb)  # a bad api_url is a config error now, not at the first request
+    return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups, keep_backups=keep)
 
 
 class GSheetsSource:
@@ -105,7 +133,7 @@ class GSheetsSource:
         missing = [s for s in sheets if s not in self._grids]
         if missing:
             reply = self._call("values_batch_get", [quote(s) for s in missing], dict(READ_OPTIONS))
-            for title, vr in zip(missing, reply.get("valueRanges", [])):
+            for title, vr in zip(missing, reply.get("valueRanges", []), strict=False):
                 self._grids[title] = vr.get("values", [])
             # Names this read: a plan is applied only after the read it was made from. Whether the
             # sheet still matches it is checked by key in the write's response (see `apply`).
@@ -120,7 +148,8 @@ class GSheetsSource:
     def _state(self, title: str) -> SheetState:
         sheet = self._metadata()[title]
         props = sheet["properties"]
-        return SheetState(sheet_id=props.get("sheetId", 0), columns=props.get("gridProperties", {}).get("columnCount", 0),
+        return SheetState(sheet_id=props.get("sheetId", 0),
+                          columns=props.get("gridProperties", {}).get("columnCount", 0),
                           rules=sheet.get("conditionalFormats", []), grid=self._grids[title])
 
     def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:

@@ -24,9 +24,10 @@ import os
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from assistant.config import Secret, WorkbookConfig
 from assistant.errors import ConfigError, SourceError, WorkbookNotFound
@@ -222,7 +223,8 @@ def translate(exc: Exception, wb_name: str, key: str, client_email: str | None) 
         status = exc.response.status_code
         message = str(exc.error.get("message", "")) if isinstance(exc.error, dict) else ""
         if status == 404:
-            return WorkbookNotFound(tr("gsheets.not_found", workbook=wb_name, key=key), hint=tr("gsheets.not_found_hint"))
+            return WorkbookNotFound(tr("gsheets.not_found", workbook=wb_name, key=key),
+                                    hint=tr("gsheets.not_found_hint"))
         if status == 403:
             if "has not been used" in message or "disabled" in message.lower():
                 return SourceError(tr("gsheets.api_disabled", workbook=wb_name), hint=tr("gsheets.api_disabled_hint"))
@@ -234,7 +236,8 @@ def translate(exc: Exception, wb_name: str, key: str, client_email: str | None) 
         if status == 429:
             return SourceError(tr("gsheets.quota", workbook=wb_name), hint=tr("gsheets.quota_hint"))
         if status >= 500:
-            return SourceError(tr("gsheets.unavailable", workbook=wb_name, status=status), hint=tr("gsheets.retry_hint"))
+            return SourceError(tr("gsheets.unavailable", workbook=wb_name, status=status),
+                               hint=tr("gsheets.retry_hint"))
         return SourceError(tr("gsheets.refused", workbook=wb_name, status=status, detail=message[:300]))
     if isinstance(exc, (ValueError, KeyError, TypeError)):  # a gateway's HTML page, a cut-off body
         return SourceError(tr("gsheets.bad_answer", workbook=wb_name, detail=type(exc).__name__),

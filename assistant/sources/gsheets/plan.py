@@ -19,12 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.annotate import FINDING_FILLS, STATUS_FILLS
-from assistant.status import labels
 from assistant.i18n import tr
 from assistant.sources.base import Grid
-from assistant.sources.xlsx_patch import MARKER_FORMULA, Fill, SheetPatch
-from assistant.text import col_index, col_letter
+from assistant.writeback import MARKER_FORMULA, Fill, SheetPatch, col_letter, split_ref
 
 MAX_CELL_TEXT = 50000  # the Sheets limit per cell
 BRIDGE = 3  # unchanged rows a run of changed rows may span, rather than start a new request
@@ -99,7 +96,7 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
     for name in sorted(patch.values, key=lambda n: patch.columns[n]):
         col = patch.columns[name]
         want = [[_wanted(patch, name, i)] for i in order]
-        changed = [plain(w[0]) != cell_at(state.grid, r, col) for w, r in zip(want, rows0)]
+        changed = [plain(w[0]) != cell_at(state.grid, r, col) for w, r in zip(want, rows0, strict=True)]
         cells += sum(changed)
         start = last = -1
         for k in [k for k, c in enumerate(changed) if c]:
@@ -183,15 +180,15 @@ def desired_rules(patch: SheetPatch, sheet_id: int) -> list[dict]:
             coloured.append(_column(sid, patch.columns[roles["days"]], first))
         ref = f"${col_letter(status_col)}{first + 1}"
         by_fill: dict[Fill, list[str]] = {}
-        for status, label in labels().items():
-            if status in STATUS_FILLS:
-                by_fill.setdefault(STATUS_FILLS[status], []).append(f"{ref}={_text(label)}")
+        for label, fill in patch.label_fills.items():
+            by_fill.setdefault(fill, []).append(f"{ref}={_text(label)}")
         for fill, tests in by_fill.items():
             rules.append(_rule(coloured, tests[0] if len(tests) == 1 else f"OR({','.join(tests)})", fill))
     findings_col = patch.columns.get(roles.get("findings", ""))
-    if findings_col is not None:
+    warning = patch.finding_fills.get("warning")
+    if findings_col is not None and warning is not None:
         ref = f"${col_letter(findings_col)}{first + 1}"
-        rules.append(_rule([_column(sid, findings_col, first)], f"LEN({ref})>0", FINDING_FILLS["warning"]))
+        rules.append(_rule([_column(sid, findings_col, first)], f"LEN({ref})>0", warning))
     return rules
 
 
@@ -199,12 +196,13 @@ def error_ranges(patch: SheetPatch, sheet_id: int) -> list[dict]:
     """The error cells, and the findings cell of each row with an error, as vertical runs."""
     cells = set()
     for ref in patch.highlights:
-        letters = ref.rstrip("0123456789")
-        cells.add((col_index(letters), int(ref[len(letters):]) - 1))
+        col, row = split_ref(ref)
+        cells.add((col, row - 1))
     findings = patch.roles.get("findings")
-    if findings in patch.fills:
+    error = patch.finding_fills.get("error")
+    if findings is not None and findings in patch.fills and error is not None:
         col = patch.columns[findings]
-        cells |= {(col, row - 1) for row, fill in zip(patch.rows, patch.fills[findings]) if fill == FINDING_FILLS["error"]}
+        cells |= {(col, row - 1) for row, fill in zip(patch.rows, patch.fills[findings], strict=False) if fill == error}
     ranges: list[dict] = []
     for col, row0 in sorted(cells):
         last = ranges[-1] if ranges else None
@@ -222,9 +220,11 @@ def is_ours(rule: dict) -> bool:
 
 
 def _canon(rule: dict) -> tuple:
-    """A rule as comparable data: the API fills in defaults and rounds colours its own way."""
+    """A rule as comparable data: the API fills in defaults and rounds colours its own way, and
+    leaves out of a range what is 0 (proto3 defaults): the sheetId of the first sheet, a start
+    index of 0. An absent end index means unbounded."""
     def rng(r: dict) -> tuple:
-        return tuple(r.get(k, 0 if k.startswith("start") else None) for k in
+        return tuple(r.get(k, None if k.startswith("end") else 0) for k in
                      ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"))
 
     def colour(c: dict | None) -> tuple | None:
@@ -244,7 +244,7 @@ def rule_requests(state: SheetState, wanted: list[dict]) -> list[dict]:
     if [_canon(state.rules[i]) for i in ours] == [_canon(r) for r in wanted]:
         return []
     out: list[dict] = []
-    for index, rule in zip(ours, wanted):
+    for index, rule in zip(ours, wanted, strict=False):  # the shorter: the rest are added or deleted
         out.append({"updateConditionalFormatRule": {"index": index, "sheetId": state.sheet_id, "rule": rule}})
     next_index = ours[-1] + 1 if ours else 0  # ours stay together; new ones first when there are none
     for offset, rule in enumerate(wanted[len(ours):]):

@@ -22,23 +22,18 @@ import posixpath
 import re
 import struct
 import zipfile
-from dataclasses import dataclass, field
 
 from lxml import etree
 
-from assistant.sources.xlsx_styles import Fill, Styles, q
-from assistant.text import col_index, col_letter
+from assistant.sources.xlsx.styles import Styles, q
+from assistant.writeback import MARKER_FORMULA, SheetPatch, col_index, col_letter, split_ref
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-# Our conditional-format block is recognised by this formula (always TRUE), so a later run replaces
-# it and never touches the conditional formats people made.
-MARKER_FORMULA = 'N("office-assistant")=0'
 MAX_CELL_TEXT = 32767
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
 # Elements that may follow <conditionalFormatting> in a worksheet, in schema order: ours goes
 # before the first of them that is present.
 _AFTER_CF = ["dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
@@ -46,27 +41,7 @@ _AFTER_CF = ["dataValidations", "hyperlinks", "printOptions", "pageMargins", "pa
              "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
              "tableParts", "extLst"]
 
-__all__ = ["Fill", "SheetPatch", "PackageError", "patch_package", "MARKER_FORMULA"]
-
-
-@dataclass
-class SheetPatch:
-    """What to write into one worksheet, column by column (lists aligned with `rows`)."""
-
-    sheet: str
-    header_row: int
-    columns: dict[str, int]  # output header -> 0-based column (existing, or where to create it)
-    new_columns: list[str]  # headers of columns to create
-    rows: list[int]  # sheet rows to write
-    values: dict[str, list]  # output header -> value per row (None clears the cell)
-    fills: dict[str, list]  # output header -> Fill or None per row
-    style_column: int  # a data column whose cell style ours copy (borders, font)
-    numbers: set = field(default_factory=set)  # output headers whose values are numbers
-    highlights: list[str] = field(default_factory=list)  # cell refs to mark as erroneous
-    highlight: Fill = Fill("FFFFC7CE", "FF9C0006")
-    widths: dict[str, float] = field(default_factory=dict)  # of new columns, in characters
-    roles: dict[str, str] = field(default_factory=dict)  # "status"/"days"/"findings" -> output header
-    key_column: int = 0  # 0-based: the key (or first data) column, which finds rows that moved
+__all__ = ["PackageError", "patch_package"]
 
 
 class PackageError(Exception):
@@ -123,15 +98,18 @@ def _copy_raw(data: bytes, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
     new.compress_type, new.external_attr, new.create_system = info.compress_type, info.external_attr, info.create_system
     new.CRC, new.compress_size, new.file_size = info.CRC, info.compress_size, info.file_size
     new.flag_bits = info.flag_bits & ~0x08  # sizes go in the local header, no data descriptor
-    # zipfile has no public raw copy; these are the steps its own writer takes for a member.
-    dst.fp.seek(dst.start_dir)
+    # zipfile has no public raw copy; these are the steps its own writer takes for a member. The
+    # archive is open for writing ("w"), which already marks it modified: its directory gets written.
+    fp = dst.fp
+    if fp is None:
+        raise PackageError("the archive being written is closed")
+    fp.seek(dst.start_dir)
     new.header_offset = dst.start_dir
-    dst.fp.write(new.FileHeader())
-    dst.fp.write(data[start: start + info.compress_size])
-    dst.start_dir = dst.fp.tell()
+    fp.write(new.FileHeader())
+    fp.write(data[start: start + info.compress_size])
+    dst.start_dir = fp.tell()
     dst.filelist.append(new)
     dst.NameToInfo[new.filename] = new
-    dst._didModify = True
 
 
 def patch_package(data: bytes, patches: list[SheetPatch]) -> tuple[bytes, int]:
@@ -314,6 +292,8 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles) -> tuple[bytes, int]
     _highlight(root, p, styles)
     out = _serialize(root, xml)
     empty = re.search(rb"<" + P + rb"sheetData\b[^>]*?(/>|></" + P + rb"sheetData>)", out)
+    if empty is None:  # lxml writes back the empty <sheetData> it parsed; never expected
+        raise PackageError(f"worksheet {p.sheet!r} lost its rows")
     body = b"".join(pieces)
     written = len(p.new_columns) + len(p.rows) * len(columns)
     return out[: empty.start()] + sheet.open.group(0) + body + b"</" + P + b"sheetData>" + out[empty.end():], written
@@ -342,11 +322,12 @@ def _dimension(root: etree._Element, p: SheetPatch) -> None:
     if dim is None:
         return
     first, _, last = dim.get("ref", "A1").partition(":")
-    m = _REF.match(last or first)
-    if not m:
+    try:
+        col, row = split_ref(last or first)
+    except ValueError:
         return
-    max_col = max(col_index(m.group(1)), *p.columns.values())
-    max_row = max(int(m.group(2)), p.header_row, *p.rows) if p.rows else max(int(m.group(2)), p.header_row)
+    max_col = max(col, *p.columns.values())
+    max_row = max(row, p.header_row, *p.rows) if p.rows else max(row, p.header_row)
     dim.set("ref", f"{first if last else 'A1'}:{col_letter(max_col)}{max_row}")
 
 

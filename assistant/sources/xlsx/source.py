@@ -18,13 +18,18 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import python_calamine as pc
 
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
-from assistant.sources.base import ApplyReport, Grid, StalePlan, keep_backup, read_matching
-from assistant.sources.xlsx_patch import PackageError, SheetPatch, patch_package
+from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
+from assistant.sources.xlsx.patch import PackageError, patch_package
+from assistant.writeback import SheetPatch
+
+if TYPE_CHECKING:
+    from assistant.config import Config, WorkbookConfig
 
 
 class WorkbookLocked(SourceError):
@@ -44,6 +49,12 @@ def lock_files(path: Path) -> list[Path]:
 
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
+    """The source for a `[[workbooks]]` entry naming a local file (the registry's factory)."""
+    backups, keep = backup_settings(wb, config)
+    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep)
 
 
 class XlsxSource:
@@ -76,7 +87,8 @@ class XlsxSource:
             # Parsed from the same bytes that are fingerprinted, so a plan never mixes two versions.
             self._book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except pc.PasswordError:
-            raise WorkbookUnreadable(tr("source.password", path=self.path.name), hint=tr("source.password_hint")) from None
+            raise WorkbookUnreadable(tr("source.password", path=self.path.name),
+                                     hint=tr("source.password_hint")) from None
         except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
             raise WorkbookUnreadable(self._why(data, exc), hint=tr("source.not_workbook_hint")) from None
         self.fingerprint = fingerprint(data)
@@ -103,7 +115,8 @@ class XlsxSource:
                 # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
                 out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
-                raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name, detail=exc)) from None
+                raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
+                                            detail=exc)) from None
         return out
 
     def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
