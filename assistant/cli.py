@@ -12,8 +12,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -161,8 +162,8 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
 @common
 def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     """Deadline statuses in working days, written back into the sheets."""
-    from assistant.report import flag_json, flag_text
     from assistant.api import flag as run_flag
+    from assistant.report import flag_json, flag_text
 
     office = opts.office()
     result = run_flag(office, opts.today(office), register=register, dry_run=dry_run, lang=opts.lang)

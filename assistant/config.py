@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assistant.errors import ConfigError
@@ -43,10 +44,6 @@ class WorkbookConfig:
     registers: tuple[str, ...] | None = None
     credentials: Secret | Path | None = None
     api_url: str | None = None
-
-    @property
-    def is_gsheets(self) -> bool:
-        return self.source.startswith("gsheets:") or self.source.startswith("https://docs.google.com/")
 
 
 @dataclass(frozen=True)
@@ -242,7 +239,9 @@ class _Reader:
         t = self.table(data, where, ["name", "source", "registers", "credentials", "api_url"])
         name = self.get(t, "name", where, str, required=True)
         source = self.get(t, "source", where, str, required=True)
-        if not (source.startswith("gsheets:") or source.startswith("https://")):
+        from assistant.sources import DEFAULT, source_kind  # the sources import this module
+
+        if source_kind(source).name == DEFAULT:  # a file: relative to the config; other kinds keep their URI
             source = str((self.path.parent / source).resolve())
         creds_raw = t.get("credentials")
         creds: Secret | Path | None

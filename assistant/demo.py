@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
+from assistant.api import check, digest, flag
 from assistant.i18n import get_lang, tr
 from assistant.office import load_office
 from assistant.report import check_text, flag_text
-from assistant.api import check, digest, flag
 from assistant.scaffold import init_folder
 
 

@@ -107,7 +107,7 @@ def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Ite
 def in_scope(ctx: Context, scope: str | dict[str, str]) -> np.ndarray:
     """Rows of a table a recipient's scope covers: all, or rows whose field equals the value."""
     n = len(ctx.table)
-    if scope == "all":
+    if isinstance(scope, str):  # "all" (the config accepts no other string)
         return np.ones(n, dtype=bool)
     keep = np.ones(n, dtype=bool)
     for name, wanted in scope.items():

@@ -9,8 +9,9 @@ be read. No per-row Python loops: pandas string methods and numpy do the work.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -53,9 +54,9 @@ class Cells:
     _codes: np.ndarray  # for each cell of `text`, its position in `_uniques`
 
     @classmethod
-    def of(cls, raw: pd.Series) -> "Cells":
+    def of(cls, raw: pd.Series) -> Cells:
         kind = raw.map(type)
-        is_text = kind == str
+        is_text = kind.isin((str,))  # exact type: a str subclass (np.str_) is not plain text
         is_bool = kind.isin((bool, np.bool_))
         is_num = kind.isin((float, int, np.float64, np.int64))
         is_date = kind.isin((dt.date, dt.datetime, pd.Timestamp))

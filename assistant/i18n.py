@@ -6,9 +6,9 @@ library speak the user's language without threading a parameter through every ca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from assistant.messages import CATALOG
 

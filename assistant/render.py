@@ -59,15 +59,15 @@ def items_workbook(items: list[Item]) -> bytes:
     for it in items:
         ws.append([None] * len(headers))
         row = ws.max_row
-        values = [it.workbook, it.register, it.key, it.content, it.unit, it.owner, it.leader, it.due,
-                  it.days_left, it.label]
+        values: list[object] = [it.workbook, it.register, it.key, it.content, it.unit, it.owner, it.leader,
+                                it.due, it.days_left, it.label]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col)
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=…" as a formula
-    for col, width in zip("ABCDEFGHIJ", (10, 14, 14, 36, 14, 10, 10, 12, 8, 8)):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHIJ", (10, 14, 14, 36, 14, 10, 10, 12, 8, 8)):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

@@ -21,11 +21,11 @@ import re
 import signal
 import time
 import traceback
-
-import filelock
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+
+import filelock
 
 from assistant import cron
 from assistant.calendar import WorkCalendar

@@ -8,9 +8,9 @@ nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Callable
 
 from assistant.delivery.mail import Delivery, DeliveryError, allowed
 from assistant.i18n import tr

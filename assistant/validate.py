@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from assistant.checks import FIELD_CHECKS, RULES, Context
 from assistant.checks.fields import required_findings, type_findings

@@ -68,7 +68,6 @@ import argparse
 import collections
 import datetime as dt
 import json
-import os
 import random
 import re
 import shutil

@@ -60,8 +60,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # the repository root, for tests.smtp_server
-from check_large import (GIVEN, HEADERS, PLACES, ROSTER_SHEET, SHEET, SOURCES, SURNAMES, TODAY,  # noqa: E402
-                         TOPICS, UNITS, measure, tool)
+from check_large import (  # noqa: E402
+    GIVEN,
+    HEADERS,
+    PLACES,
+    ROSTER_SHEET,
+    SHEET,
+    SOURCES,
+    SURNAMES,
+    TODAY,
+    TOPICS,
+    UNITS,
+    measure,
+    tool,
+)
 
 PASSWORD_ENV = "BENCH_SMTP_PASSWORD"
 USER = "dzb"

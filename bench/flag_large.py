@@ -51,8 +51,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_large import (HEADERS, PLACES, ROSTER_SHEET, SHEET, SOURCES, STATUSES, TODAY, TOPICS,  # noqa: E402
-                         UNITS, measure, roster_people, tool)
+from check_large import (  # noqa: E402
+    HEADERS,
+    PLACES,
+    ROSTER_SHEET,
+    SHEET,
+    SOURCES,
+    STATUSES,
+    TODAY,
+    TOPICS,
+    UNITS,
+    measure,
+    roster_people,
+    tool,
+)
 
 ARCHIVE_SHEET = "历史台账"
 OPENPYXL_ROUND_TRIP = "import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1]); wb.save(sys.argv[2])"

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.context import JobContext
-from . import check, digest, flag, remind
 from assistant.outcome import JobResult
+
+from . import check, digest, flag, remind
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from assistant.annotate import sheet_patch
 from assistant.calendar import WorkCalendar
 from assistant.context import JobContext
 from assistant.deadlines import to_items
+from assistant.errors import SourceError
 from assistant.findings import Finding, counts
 from assistant.i18n import tr
 from assistant.judge import Judgement, judge
 from assistant.outcome import JobResult, Outcome
-from assistant.errors import SourceError
 from assistant.sources.base import ApplyReport, StalePlan
 from assistant.status import order
 

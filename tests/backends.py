@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import python_calamine as pc
@@ -91,7 +92,7 @@ class XlsxBackend(Backend):
         """Changes whenever anything is written."""
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
-    def change_between_read_and_write(self, edit: Callable[["XlsxBackend"], None]) -> None:
+    def change_between_read_and_write(self, edit: Callable[[XlsxBackend], None]) -> None:
         """Run `edit` after the next read and before the write that follows it."""
         from assistant.sources.xlsx import XlsxSource
 
@@ -157,7 +158,7 @@ class GSheetsBackend(Backend):
         writes = sum(self.server.counts[e] for e in ("values.batchUpdate", "spreadsheets.batchUpdate", "values.update"))
         return f"{writes} writes"
 
-    def change_between_read_and_write(self, edit: Callable[["GSheetsBackend"], None]) -> None:
+    def change_between_read_and_write(self, edit: Callable[[GSheetsBackend], None]) -> None:
         self.server.before_write(lambda _server: edit(self))
 
     def insert_row(self, sheet: str, index0: int, row: list) -> None:

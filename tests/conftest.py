@@ -101,7 +101,7 @@ fields:
 
 
 @pytest.fixture
-def minimal_office(office: "OfficeFolder") -> "OfficeFolder":
+def minimal_office(office: OfficeFolder) -> OfficeFolder:
     """One register of one column and a workbook that passes: a base for config tests."""
     office.schema("tasks", MINIMAL_SCHEMA)
     office.workbook({"台账": [["编号"], ["A-1"]]})

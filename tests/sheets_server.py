@@ -65,11 +65,12 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -152,7 +153,7 @@ class Sheet:
         self.row_px: dict[int, int] = {}  # pixelSize set by updateDimensionProperties, by index
         self.col_px: dict[int, int] = {}
 
-    def clone(self) -> "Sheet":
+    def clone(self) -> Sheet:
         """A copy to roll back to: rows copied one level deep (cell values are immutable), which
         is far cheaper than deepcopy on a sheet of millions of cells."""
         twin = copy.copy(self)
@@ -625,7 +626,7 @@ class SheetsServer:
         self._thread: threading.Thread | None = None
 
     # ---- lifecycle
-    def start(self) -> "SheetsServer":
+    def start(self) -> SheetsServer:
         server = self
 
         class Handler(_Handler):
@@ -643,7 +644,7 @@ class SheetsServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> "SheetsServer":
+    def __enter__(self) -> SheetsServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -777,13 +778,13 @@ class SheetsServer:
         with self._lock:
             self._fail.extend([(status, retry_after)] * n)
 
-    def before_write(self, callback: Callable[["SheetsServer"], Any]) -> None:
+    def before_write(self, callback: Callable[[SheetsServer], Any]) -> None:
         """`callback(server)` runs once, just before the next write (values.batchUpdate,
         values.update or spreadsheets.batchUpdate) is checked and applied."""
         with self._lock:
             self._before_write.append(callback)
 
-    def after_next(self, endpoint: str, callback: Callable[["SheetsServer"], Any]) -> None:
+    def after_next(self, endpoint: str, callback: Callable[[SheetsServer], Any]) -> None:
         """`callback(server)` runs once, right after the next successful `endpoint` request
         (e.g. "values.batchGet") was answered in memory and before the answer is sent: for the
         client, the change happens just after its read."""
@@ -817,7 +818,7 @@ class SheetsServer:
             claims = json.loads(_b64url_decode(c64))
             sig = _b64url_decode(s64)
         except Exception:
-            raise deny("Invalid JWT: malformed")
+            raise deny("Invalid JWT: malformed") from None
         if header.get("alg") != "RS256":
             raise deny("Invalid JWT: alg")
         key = self.trusted_keys.get(claims.get("iss"))
@@ -826,7 +827,7 @@ class SheetsServer:
         try:
             key.verify(sig, f"{h64}.{c64}".encode(), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise deny("Invalid JWT Signature.")
+            raise deny("Invalid JWT Signature.") from None
         # google-auth always signs aud = https://oauth2.googleapis.com/token, whatever token_uri is
         if claims.get("aud") not in (GOOGLE_TOKEN_AUD, self.token_url):
             raise deny("Invalid JWT: aud")

@@ -15,12 +15,18 @@ import pytest
 from google.oauth2.service_account import Credentials
 
 import assistant.jobs.flag
+from assistant.api import make_context
 from assistant.errors import ConfigError, SourceError
 from assistant.office import load_office
-from assistant.api import make_context
 from assistant.sources.gsheets import GSheetsSource
-from assistant.sources.gsheets.http import (SCOPES, RetryPolicy, backoff, client_class, retry_after_seconds,
-                                            spreadsheet_key)
+from assistant.sources.gsheets.http import (
+    SCOPES,
+    RetryPolicy,
+    backoff,
+    client_class,
+    retry_after_seconds,
+    spreadsheet_key,
+)
 from tests.backends import GSheetsBackend
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import SHEET, TASKS

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.i18n import using
-from assistant.ledger import (ALREADY_SENT, FORCE, IN_FLIGHT, NEW, RETRY, SCHEMA_VERSION, Claim,
-                              Ledger, LedgerError)
+from assistant.ledger import ALREADY_SENT, FORCE, IN_FLIGHT, NEW, RETRY, SCHEMA_VERSION, Claim, Ledger, LedgerError
 
 CST = timezone(timedelta(hours=8))
 KEY = ("digest", "zhang@example.gov.cn", "2026-W47")

@@ -31,7 +31,6 @@ from assistant.delivery.mail import (
 from assistant.errors import AssistantError
 from assistant.i18n import using
 
-
 SENDER = "党政办 <dzb@example.gov.cn>"
 
 SUBJECT = "【督办周报】凤凰镇党政办 2026年11月20日：逾期 3 项，临期 5 项，请各位分管领导督促"
@@ -95,7 +94,7 @@ def test_message_structure_headers_and_attachment():
     assert_digest_structure(back)
     assert [(a.display_name, a.addr_spec) for a in back["To"].addresses] == [("张书记", "zhang@example.gov.cn")]
     assert re.fullmatch(r"<[^<>@\s]+@example\.gov\.cn>", back["Message-ID"])
-    assert abs(parsedate_to_datetime(back["Date"]) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(parsedate_to_datetime(back["Date"]) - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
     assert back["Auto-Submitted"] == "auto-generated"
     assert back["MIME-Version"] == "1.0"
     assert all(p["MIME-Version"] is None for p in back.walk() if p is not back)
@@ -158,7 +157,7 @@ def test_bad_addresses_are_delivery_errors(bad):
 
 def test_attachment_odd_names_and_types():
     msg = build_message(SENDER, TO, "s", "x", None, [
-        Attachment("../../etc/报表\n.csv", "编号,事项\n".encode("utf-8"), "text/csv"),
+        Attachment("../../etc/报表\n.csv", "编号,事项\n".encode(), "text/csv"),
         Attachment("a.bin", b"\x00", "not a mime type"),
     ])
     a, b = [p for p in parse(msg.as_bytes()).iter_attachments()]
@@ -207,7 +206,9 @@ def test_outbox_writes_parseable_eml_files(tmp_path):
 
 
 def test_outbox_never_overwrites(tmp_path):
-    frozen = lambda: dt.datetime(2026, 11, 20, 8, 30, 0)
+    def frozen() -> dt.datetime:
+        return dt.datetime(2026, 11, 20, 8, 30, 0)
+
     first = FileOutbox(tmp_path, clock=frozen)
     for _ in range(3):
         first.send(digest())

@@ -77,10 +77,10 @@ def readable(msg: email.message.EmailMessage) -> str:
 def data_values(folder: Path) -> list[str]:
     """What comes from the office's own data: every tracked item's cells as mail shows them, the
     names of the office, workbooks, registers and recipients. Longest first, for stripping."""
+    from assistant.api import make_context
     from assistant.digests import tracked
     from assistant.judge import judge
     from assistant.office import load_office
-    from assistant.api import make_context
 
     office = load_office(folder / "assistant.toml")
     j = judge(make_context(office, dt.date.fromisoformat(TODAY), "zh"))

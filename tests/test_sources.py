@@ -170,3 +170,20 @@ def test_importing_the_sources_and_opening_a_file_do_not_import_gspread(tmp_path
             "or m.startswith('assistant.sources.gsheets')); assert not bad, bad")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+def test_a_registered_scheme_reaches_its_source_as_written(tmp_path, monkeypatch):
+    """The config resolves only file paths against its folder: a source another kind claims is
+    handed to that kind unchanged (not turned into a path and opened as xlsx)."""
+    from assistant import sources
+    from assistant.config import load_config
+
+    opened: list[str] = []
+    monkeypatch.setitem(sources.SOURCES, "memo", sources.SourceKind(
+        "memo", lambda s: s.startswith("memo:"), lambda wb, config: opened.append(wb.source) or "memo source"))
+    config = tmp_path / "assistant.toml"
+    config.write_text('[office]\nname = "x"\n\n[[workbooks]]\nname = "a"\nsource = "memo:inbox"\n\n'
+                      '[[workbooks]]\nname = "b"\nsource = "data/b.xlsx"\n', encoding="utf-8")
+    loaded = load_config(config)
+    assert [wb.source for wb in loaded.workbooks] == ["memo:inbox", str((tmp_path / "data" / "b.xlsx").resolve())]
+    assert sources.open_source(loaded.workbooks[0], loaded) == "memo source" and opened == ["memo:inbox"]

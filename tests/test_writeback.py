@@ -29,14 +29,32 @@ import openpyxl
 import pytest
 
 import assistant.jobs.flag
+from assistant.api import make_context
 from assistant.messages import CATALOG
 from assistant.office import load_office
-from assistant.api import make_context
 from assistant.sources.xlsx import XlsxSource
 from tests.conftest import TODAY, run_cli
-from tests.fixtures_xlsx import (HEADERS, OUTPUT_COLUMNS, OUTPUTS, SHEET, SQL_LIKE, TASKS, TODAY as TODAY_DATE,
-                                 WORKBOOK, Task, build_register, canon, cells_xml, d, make_office, parts, q,
-                                 sheet_part, sheet_root, snapshot)
+from tests.fixtures_xlsx import (
+    HEADERS,
+    OUTPUT_COLUMNS,
+    OUTPUTS,
+    SHEET,
+    SQL_LIKE,
+    TASKS,
+    WORKBOOK,
+    Task,
+    build_register,
+    canon,
+    cells_xml,
+    d,
+    make_office,
+    parts,
+    q,
+    sheet_part,
+    sheet_root,
+    snapshot,
+)
+from tests.fixtures_xlsx import TODAY as TODAY_DATE
 
 OURS = {SHEET: set(OUTPUT_COLUMNS)}
 ITEM_KEYS = {"workbook", "register", "key", "row", "due", "status", "label", "days_left", "owner", "leader"}

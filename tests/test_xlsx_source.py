@@ -10,8 +10,6 @@ import shutil
 import pytest
 from openpyxl import Workbook
 
-from tests.conftest import write_xlsx
-
 SCHEMA = """
 register: tasks
 title: 督查督办台账

@@ -8,8 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assistant.checks.base import (Context, Opt, RuleCheck, constant, date_constant, partner_rows, positions, rule,
-                                   when_mask)
+from assistant.checks.base import (
+    Context,
+    Opt,
+    RuleCheck,
+    constant,
+    date_constant,
+    partner_rows,
+    positions,
+    rule,
+    when_mask,
+)
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr

@@ -78,7 +78,7 @@ def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
 
 
 def is_google_sheet(source: str) -> bool:
-    """`gsheets:<key>` or a spreadsheet's URL (as `WorkbookConfig.is_gsheets`)."""
+    """`gsheets:<key>` or a spreadsheet's URL."""
     return source.startswith("gsheets:") or source.startswith("https://docs.google.com/")
 
 

@@ -170,7 +170,7 @@ def client_class(base_url: str, policy: RetryPolicy, sleep: Callable[[float], No
             super().__init__(*args, **kwargs)
             self.timeout = policy.timeout
 
-        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
             if endpoint.startswith(GOOGLE_API):
                 endpoint = base_url + endpoint[len(GOOGLE_API):]
             write = method.lower() != "get"
