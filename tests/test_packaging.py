@@ -139,8 +139,16 @@ def test_the_wheel_installs_only_the_assistant_package(tmp_path):
     import sys
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
+    import shutil
+
+    build = ROOT / "build"  # setuptools builds in the tree: leave no build/ behind for later installs
+    existed = build.exists()
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                        str(tmp_path), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
+    finally:
+        if not existed:
+            shutil.rmtree(build, ignore_errors=True)
     wheel = next(tmp_path.glob("office_assistant-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
