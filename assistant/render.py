@@ -40,7 +40,10 @@ def render(env: jinja2.Environment, template: str, subject: str, /, **data: obje
     """`template`.html and `template`.txt rendered with `data`; the HTML with its CSS inlined."""
     html = env.get_template(f"{template}.html").render(subject=subject, **data)
     text = env.get_template(f"{template}.txt").render(subject=subject, **data)
-    return Rendered(subject=subject, text=text, html=css_inline.inline(html))
+    # A stylesheet linked from an office's template override is never fetched: rendering a mail
+    # makes no network request (and cannot leak that a digest is being built).
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+    return Rendered(subject=subject, text=text, html=inliner.inline(html))
 
 
 ATTACHMENT_COLUMNS = ("workbook", "register", "key", "content", "unit", "owner", "leader", "due", "days", "status")

@@ -206,3 +206,36 @@ def test_the_demo_in_english_still_mails_chinese_leaders(tmp_path):
     assert "Created the demo folder" in res.out
     subjects = sorted(m["Subject"] for ms in mails(folder).values() for m in ms)
     assert subjects and all(s.startswith("【督办周报】") for s in subjects)
+
+
+def test_a_stylesheet_linked_from_an_override_is_never_fetched(tmp_path):
+    """Rendering makes no network request: css-inline would fetch a linked stylesheet by default."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"p { color: red; }")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        folder = tmp_path / "镇"
+        assert run_cli("init", folder, "--today", TODAY).code == 0
+        (folder / "templates" / "_style.html").write_text(
+            f'<link rel="stylesheet" href="http://127.0.0.1:{server.server_address[1]}/x.css">', encoding="utf-8")
+        res = run_cli("digest", "--preview", "--config", folder / "assistant.toml", "--today", TODAY)
+        assert res.code == 0, res.err
+        assert hits == []
+        assert list((folder / "outbox" / "preview").glob("*.html"))
+    finally:
+        server.shutdown()
