@@ -135,11 +135,10 @@ with Lock(state):
 
 def test_the_wheel_installs_only_the_assistant_package(tmp_path):
     """jobs/ and the defaults travel inside `assistant`; nothing else lands in site-packages."""
+    import shutil
     import subprocess
     import sys
     import zipfile
-
-    import shutil
 
     build = ROOT / "build"  # setuptools builds in the tree: leave no build/ behind for later installs
     existed = build.exists()
