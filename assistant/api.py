@@ -70,8 +70,10 @@ def run_job(office: Office, name: str, today: dt.date | None = None, *, lang: st
     # The language holds in this thread for this job: a scheduled run in a worker thread speaks
     # the office's language like a command does.
     with using(lang):
-        force = bool(given.pop("force", False))
-        ctx = make_context(office, today or today_of(office), lang, **given)  # type: ignore[arg-type]
+        force = bool(given.pop("force", False))  # the sender's, not the job's
+        register = given.pop("register", None)
+        ctx = make_context(office, today or today_of(office), lang, str(register) if register else None,
+                           dry_run=bool(given.pop("dry_run", False)), **given)
         if not spec.sends:
             return spec.run(ctx)
         from assistant.delivery import open_delivery

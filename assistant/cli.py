@@ -220,12 +220,15 @@ def remind(opts: Options, force: bool, dry_run: bool) -> int:
     return result.exit_code
 
 
-def _scheduler(opts: Options):
+def _scheduler(opts: Options, today: dt.date | None = None):
+    """The office's scheduler; with `today`, its clock reads that day (at the current time of day)."""
     from assistant.scheduler import Scheduler, setup_logging
 
     office = opts.office()  # config and schemas checked up front: a mistake is exit 2, not a log line
     setup_logging(office.config.state_dir)
-    return office, Scheduler(opts.config_path)
+    tz = office.config.tz
+    clock = (lambda: dt.datetime.combine(today, dt.datetime.now(tz).timetz())) if today else None
+    return office, Scheduler(opts.config_path, clock=clock)
 
 
 @main.command("run")
@@ -281,13 +284,10 @@ def jobs_run(opts: Options, name: str) -> int:
         from assistant.suggest import did_you_mean
 
         raise UsageError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
-    office, sched = _scheduler(opts)
+    office, sched = _scheduler(opts, opts._today)  # --today: the date deadlines are counted from
     job = next((j for j in sched.jobs if j.name == name), None)
     if job is None:
         raise UsageError(tr("run.disabled", name=name))
-    if opts._today:  # --today moves the job's clock (deadlines are counted from it), not the time of day
-        day, clock = opts._today, sched.clock
-        sched.clock = lambda: dt.datetime.combine(day, clock().timetz())
     outcome: Outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now
     return outcome.exit_code
 

@@ -194,3 +194,19 @@ def test_an_unknown_transport_is_a_config_error_naming_the_known_ones(demo):
     res = run_cli("digest", "--config", config, "--today", TODAY)
     assert res.code == 2
     assert "smtp" in res.err and "file" in res.err and "Traceback" not in res.err
+
+
+def test_jobs_run_counts_deadlines_from_today_when_given(demo):
+    """`jobs run flag --today D` writes what `flag --today D` would: the same label on every key."""
+    from openpyxl import load_workbook
+
+    config = demo / "assistant.toml"
+    expected = {i["key"]: i["label"] for i in
+                run_cli("flag", "--config", config, "--today", TODAY, "--dry-run", "--format", "json").json()["items"]}
+    assert run_cli("jobs", "run", "flag", "--config", config, "--today", TODAY).code == 1  # the sample's mistakes
+    assert _runs(demo, "flag")[0]["started_at"].startswith(TODAY)
+    ws = load_workbook(demo / "data" / "凤凰镇.xlsx")["督查督办台账"]
+    header = [c.value for c in ws[2]]
+    key, status = header.index("编号"), header.index("预警状态")
+    written = {row[key]: row[status] for row in ws.iter_rows(min_row=3, values_only=True) if row[key]}
+    assert written == expected and "逾期" in written.values()
