@@ -6,16 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.context import JobContext
-from assistant.delivery.mail import Attachment, build_message
 from assistant.digests import build_digest
 from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
 from assistant.people import mail_lang
-from assistant.render import environment, items_workbook, render
-from assistant.sending import SendOutcome
+
+if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
+    from assistant.sending import SendOutcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,6 +43,9 @@ def period_of(today: dt.date, unit: str) -> str:
 
 
 def run(ctx: JobContext) -> DigestResult:
+    from assistant.delivery.mail import Attachment, build_message
+    from assistant.render import environment, items_workbook, render
+
     config = ctx.office.config
     j = judge(ctx)
     env = environment(config.templates_dir)

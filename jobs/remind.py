@@ -5,16 +5,17 @@ A person with several items gets them in one message."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.context import JobContext
-from assistant.delivery.mail import build_message
 from assistant.digests import Item, reminders
 from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
 from assistant.people import directory, lang_of
-from assistant.render import environment, render
-from assistant.sending import SendOutcome
+
+if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
+    from assistant.sending import SendOutcome
 
 
 @dataclass
@@ -32,6 +33,9 @@ def _period(today: str, it: Item) -> str:
 
 
 def run(ctx: JobContext) -> RemindResult:
+    from assistant.delivery.mail import build_message
+    from assistant.render import environment, render
+
     config = ctx.office.config
     j = judge(ctx)
     env = environment(config.templates_dir)

@@ -210,3 +210,12 @@ def test_jobs_run_counts_deadlines_from_today_when_given(demo):
     key, status = header.index("编号"), header.index("预警状态")
     written = {row[key]: row[status] for row in ws.iter_rows(min_row=3, values_only=True) if row[key]}
     assert written == expected and "逾期" in written.values()
+
+
+def test_the_job_registry_does_not_load_mail_and_templates():
+    """Every command reads the registry; `check` and `flag` must not pay for jinja2, css-inline,
+    openpyxl or yagmail, which only the jobs that send need."""
+    code = ("import sys, assistant.jobs; "
+            "print(sorted(m for m in ('jinja2', 'css_inline', 'openpyxl', 'yagmail') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
