@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import pandas as pd
 
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# In JSON text, an escape that decodes to a surrogate (a pair decodes to one character, a lone one
+# does not): a cheap test on the raw bytes before walking what they decode to.
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def norm_header(text: object) -> str:
@@ -48,3 +53,23 @@ def display(value: object) -> str:
             return text[:-9]
         return (text[:-3] if text.endswith(":00") and text.count(":") == 2 else text).replace("T", " ")
     return str(value)
+
+
+def may_hold_surrogates(json_text: bytes) -> bool:
+    """Whether JSON text has an escape such as "\\ud800" that may decode to a lone surrogate. Valid
+    UTF-8 cannot carry one, so only an escape can: one search of the raw bytes instead of a look at
+    every decoded string."""
+    return _ESCAPED_SURROGATE.search(json_text) is not None
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate replaced by U+FFFD, in strings and in the strings (keys
+    included) of nested lists and dicts. A lone surrogate is a str Python holds but can encode in
+    no codec: it would fail the terminal, a JSON file, a backup, the mail."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub_surrogates(k): scrub_surrogates(v) for k, v in value.items()}
+    return value

@@ -51,6 +51,7 @@ from assistant.sources.gsheets.plan import (
     rule_requests,
     value_requests,
 )
+from assistant.text import may_hold_surrogates, scrub_surrogates
 from assistant.writeback import SheetPatch
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ if TYPE_CHECKING:
 
 METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
                    "gridProperties(rowCount,columnCount)),conditionalFormats)")
-BATCH_UPDATE_URL = "https://sheets.googleapis.com/v4/spreadsheets/%s:batchUpdate"
+METADATA_URL = "https://sheets.googleapis.com/v4/spreadsheets/%s"  # gspread's URLs, as its client rewrites them
+VALUES_URL = METADATA_URL + "/values:batchGet"
+BATCH_UPDATE_URL = METADATA_URL + ":batchUpdate"
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_PAYLOAD = 9_000_000  # bytes per batchUpdate; the API refuses requests over 10,485,760
 READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
@@ -100,11 +103,18 @@ class GSheetsSource:
             self._client = self._connect()
         return self._client
 
-    def _call(self, method: str, *args: Any) -> Any:
-        return self._guarded(lambda: getattr(self.client, method)(self.key, *args))
+    def _request(self, method: str, url: str, **kwargs: Any) -> Any:
+        """One API call's decoded JSON, every lone surrogate in it replaced by U+FFFD. Sheets can
+        hold text with half of a surrogate pair and its JSON then carries a "\\ud800" escape:
+        decoded, that is a str no codec can encode (terminal, JSON output, backup, mail, the next
+        write). Scrubbed here, where the source hands values and titles out, and in the write's
+        response too, so the key column it returns compares equal to the scrubbed read."""
+        def call() -> Any:
+            response = self.client.request(method, url % self.key, **kwargs)
+            data = response.json()
+            return scrub_surrogates(data) if may_hold_surrogates(response.content) else data
 
-    def _call_url(self, method: str, url: str, payload: bytes) -> Any:
-        return self._guarded(lambda: self.client.request(method, url, data=payload, headers=JSON_HEADERS).json())
+        return self._guarded(call)
 
     def _guarded(self, call: Callable[[], Any]) -> Any:
         try:
@@ -120,7 +130,8 @@ class GSheetsSource:
 
     def _metadata(self) -> dict[str, dict]:
         if self._sheets is None:
-            meta = self._call("fetch_sheet_metadata", {"fields": METADATA_FIELDS, "includeGridData": "false"})
+            meta = self._request("get", METADATA_URL,
+                                 params={"fields": METADATA_FIELDS, "includeGridData": "false"})
             self._title = meta.get("properties", {}).get("title") or self._title
             self._sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])
                             if s.get("properties", {}).get("sheetType", "GRID") == "GRID"}
@@ -132,7 +143,7 @@ class GSheetsSource:
     def grids(self, sheets: list[str]) -> dict[str, Grid]:
         missing = [s for s in sheets if s not in self._grids]
         if missing:
-            reply = self._call("values_batch_get", [quote(s) for s in missing], dict(READ_OPTIONS))
+            reply = self._request("get", VALUES_URL, params={**READ_OPTIONS, "ranges": [quote(s) for s in missing]})
             for title, vr in zip(missing, reply.get("valueRanges", []), strict=False):
                 self._grids[title] = vr.get("values", [])
             # Names this read: a plan is applied only after the read it was made from. Whether the
@@ -196,7 +207,7 @@ class GSheetsSource:
         a character instead of the 6 of an ASCII escape, which keeps more rows under the API's
         10 MB request limit."""
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return self._call_url("post", BATCH_UPDATE_URL % self.key, payload)
+        return self._request("post", BATCH_UPDATE_URL, data=payload, headers=JSON_HEADERS)
 
     def _backup(self, sheets: list[str]) -> Path | None:
         """The values as read, before our write, kept with the workbook's other backups."""
