@@ -89,6 +89,18 @@ class CalendarConfig:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """[limits]: how big a workbook may be before it is refused unread (docs/config.md#limits).
+    Each default is well above what Excel/WPS can hold in one register, so only a damaged or
+    crafted file (or a stray cell at the far corner of the grid) reaches one."""
+
+    max_rows: int = 2_000_000  # Excel/WPS hold at most 1,048,576 rows
+    max_cells: int = 50_000_000  # rows x columns of a sheet's used range: 1,048,576 rows x 47 columns
+    max_part_mb: int = 1024  # one part of the package uncompressed; a full-height register is ~600 MB
+    max_total_mb: int = 2048  # all parts together, uncompressed
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     office_name: str
@@ -103,6 +115,7 @@ class Config:
     admin_email: str | None = None
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     keep_backups: int = 10  # [writeback]: backups kept per workbook
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def folder(self) -> Path:
@@ -201,7 +214,8 @@ class _Reader:
         raise self.fail(f"{where}.{key}", tr("config.secret_form"))
 
     def config(self, data: dict) -> Config:
-        top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar", "writeback"])
+        top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar", "writeback",
+                                    "limits"])
         office = self.table(top.get("office", {}), "office",
                             ["name", "timezone", "schemas", "lang", "workdays", "admin_email"])
         name = self.get(office, "name", "office", str, required=True)
@@ -232,7 +246,14 @@ class _Reader:
         return Config(path=self.path, office_name=name, timezone=timezone,
                       schemas_dir=(self.path.parent / schemas), workbooks=workbooks, mail=mail,
                       recipients=recipients, jobs=jobs, lang=lang, workdays=workdays,
-                      admin_email=admin, calendar=calendar, keep_backups=keep)
+                      admin_email=admin, calendar=calendar, keep_backups=keep,
+                      limits=self.limits(top.get("limits", {})))
+
+    def limits(self, data: Any) -> Limits:
+        names = ["max_rows", "max_cells", "max_part_mb", "max_total_mb"]
+        t = self.table(data, "limits", names)
+        default = Limits()
+        return Limits(**{n: self.get(t, n, "limits", int, getattr(default, n), check=_at_least_one) for n in names})
 
     def workbook(self, data: Any, i: int) -> WorkbookConfig:
         where = f"workbooks[{i}]"
@@ -377,7 +398,7 @@ def known_keys() -> dict[str, set[str]]:
     """Every table of assistant.toml and the keys the loader accepts in it, for docs and tests.
 
     Names: "" for the top level, "office", "workbooks" ([[workbooks]]), "mail", "mail.directory",
-    "recipients" ([[recipients]]), "jobs.NAME" ([jobs.NAME]), "calendar", "writeback". Read off the
+    "recipients" ([[recipients]]), "jobs.NAME" ([jobs.NAME]), "calendar", "writeback", "limits". Read off the
     loader itself: a minimal config is loaded and the keys each table is checked against are recorded,
     so this cannot drift from what `load_config` accepts. Reads no file and changes nothing.
     """
@@ -390,6 +411,6 @@ def known_keys() -> dict[str, set[str]]:
 
     minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
                "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
-               "jobs": {"NAME": {}}, "calendar": {}, "writeback": {}}
+               "jobs": {"NAME": {}}, "calendar": {}, "writeback": {}, "limits": {}}
     _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
     return seen

@@ -7,16 +7,26 @@ far below the data is not data.
 from __future__ import annotations
 
 import email
+import errno
 import gzip
+import io
 import json
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
 from email import policy
 from pathlib import Path
 
+import openpyxl
 import pytest
+import python_calamine as pc
 
 from tests.backends import GSheetsBackend
 from tests.conftest import TODAY, run_cli
-from tests.fixtures_xlsx import SHEET
+from tests.fixtures_xlsx import SHEET, WORKBOOK, make_office, sheet_part
 from tests.test_source_contract import FIRST, register_sheets
 
 LONE = "\ud800"  # a high surrogate with no low one after it: what a "\ud800" JSON escape decodes to
@@ -103,3 +113,350 @@ def test_lone_surrogates_in_titles_are_replaced(gs, sheets_server):
     res = cli(gs.config, "check")
     assert res.code == 2
     assert "其他\ufffd" in res.err and "人员名册" in res.err and "内部错误" not in res.err
+
+
+# --- helpers for the xlsx tests ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """The fixture register (xlsxwriter: shared strings, styles, images, a chart) in an office."""
+    return make_office(tmp_path / "office")
+
+
+def config_of(workbook: Path) -> Path:
+    return workbook.parent.parent / "assistant.toml"
+
+
+def set_limits(workbook: Path, **limits: int) -> None:
+    with config_of(workbook).open("a", encoding="utf-8") as fh:
+        fh.write("\n[limits]\n" + "".join(f"{k} = {v}\n" for k, v in limits.items()))
+
+
+def backups_of(workbook: Path) -> list[Path]:
+    folder = workbook.parent.parent / ".assistant" / "backups"
+    return sorted(folder.glob("*/*")) if folder.exists() else []
+
+
+def rewrite_part(workbook: Path, part: str, edit: Callable[[bytes], bytes]) -> None:
+    """The workbook with one part's bytes edited, every other part as it was."""
+    with zipfile.ZipFile(workbook) as src:
+        members = [(i, src.read(i.filename)) for i in src.infolist()]
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in members:
+            dst.writestr(info, edit(data) if info.filename == part else data)
+
+
+def declare_size(workbook: Path, part: str, size: int) -> None:
+    """Forge the uncompressed size the zip declares for `part` (local header and central directory);
+    the compressed bytes and their CRC stay as they are."""
+    data = bytearray(workbook.read_bytes())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(part)
+    struct.pack_into("<I", data, info.header_offset + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46: at + 46 + name_len]).decode() == part:
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 46)
+    workbook.write_bytes(bytes(data))
+
+
+REAL_CALAMINE = pc.CalamineWorkbook
+
+
+class CalamineSpy:
+    """python_calamine's workbook as the product uses it, recording what it was asked to parse."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.sheets: list[str] = []
+
+    def from_filelike(self, fh):  # type: ignore[no-untyped-def]
+        self.opened += 1
+        return _SpiedBook(REAL_CALAMINE.from_filelike(fh), self)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(REAL_CALAMINE, name)
+
+
+class _SpiedBook:
+    def __init__(self, book, spy: CalamineSpy):  # type: ignore[no-untyped-def]
+        self._book, self._spy = book, spy
+
+    def get_sheet_by_name(self, name: str):  # type: ignore[no-untyped-def]
+        self._spy.sheets.append(name)
+        return self._book.get_sheet_by_name(name)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._book, name)
+
+
+@pytest.fixture
+def calamine(monkeypatch) -> CalamineSpy:
+    import assistant.sources.xlsx.source as xlsx_source
+
+    spy = CalamineSpy()
+    monkeypatch.setattr(xlsx_source.pc, "CalamineWorkbook", spy)
+    return spy
+
+
+def no_internal_error(res) -> None:  # type: ignore[no-untyped-def]
+    assert "内部错误" not in res.err and "Traceback" not in res.err, res.err
+
+
+# --- 10. unreadable files ----------------------------------------------------------------------------
+
+
+def sharing_violation() -> OSError:
+    """What Windows raises when another program (or another PC on the share) has the file open:
+    a PermissionError carrying winerror 32."""
+    exc = PermissionError(errno.EACCES, "The process cannot access the file because it is being used by "
+                                        "another process")
+    exc.winerror = 32  # type: ignore[attr-defined]  # set by Windows itself; POSIX has no such argument
+    return exc
+
+
+UNREADABLE = {
+    "no-permission": (lambda: PermissionError(errno.EACCES, "Permission denied"), "没有读取权限", "权限"),
+    "windows-sharing-violation": (sharing_violation, "占用", "另一台电脑"),
+    "smb-busy": (lambda: OSError(errno.EBUSY, "Device or resource busy"), "占用", "另一台电脑"),
+    "network-gone": (lambda: OSError(errno.EIO, "Input/output error"), "Input/output error", "网络共享"),
+}
+
+
+def refuse_reading(monkeypatch, workbook: Path, make_error: Callable[[], OSError], after: int = 0) -> list[int]:
+    """Make reading `workbook` fail as the system would, from its (after+1)-th read on; the
+    reads of every other file go through."""
+    real = Path.read_bytes
+    calls = [0]
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == workbook.name:
+            calls[0] += 1
+            if calls[0] > after:
+                raise make_error()
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return calls
+
+
+@pytest.mark.parametrize("kind", list(UNREADABLE))
+def test_a_workbook_the_system_will_not_let_us_read(book, monkeypatch, kind):
+    make_error, reason, hint = UNREADABLE[kind]
+    refuse_reading(monkeypatch, book, make_error)
+    for command in ("check", "flag"):
+        res = cli(config_of(book), command)
+        assert res.code == 2, (command, res.out, res.err)
+        no_internal_error(res)
+        assert f"无法读取工作簿 {WORKBOOK}" in res.err and reason in res.err and hint in res.err
+
+
+def test_a_workbook_that_becomes_unreadable_before_the_write(book, monkeypatch):
+    """flag read it; when it re-reads the file to write (the plan must match its bytes), a
+    colleague on another PC has opened it: a located message, nothing written."""
+    original = book.read_bytes()
+    calls = refuse_reading(monkeypatch, book, sharing_violation, after=1)
+    res = cli(config_of(book), "flag")
+    assert calls[0] == 2  # the read, then the write's re-read, which failed
+    assert res.code == 2, res.err
+    no_internal_error(res)
+    assert f"无法读取工作簿 {WORKBOOK}" in res.err and "占用" in res.err and "另一台电脑" in res.err
+    monkeypatch.undo()
+    assert book.read_bytes() == original and backups_of(book) == []
+
+
+# --- 10. hostile XML ----------------------------------------------------------------------------------
+
+# "Billion laughs": ten entities, each ten of the one before; &lol9; is 3 * 10^9 bytes.
+LOL = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+       + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%s;" % (b"" if i == 1 else b"%d" % (i - 1))) * 10)
+                  for i in range(1, 10)) + b"]>")
+
+
+def with_doctype(data: bytes, target: bytes = b"") -> bytes:
+    """The part with the DTD after its XML declaration and &lol9; in place of `target`."""
+    decl = re.match(rb"<\?xml[^?]*\?>\s*", data)
+    at = decl.end() if decl else 0
+    data = data[:at] + LOL + data[at:]
+    return data.replace(target, b"&lol9;", 1) if target else data
+
+
+def styles_with_laughs(data: bytes) -> bytes:
+    return with_doctype(data, re.search(rb'<name val="([^"]+)"', data).group(1))  # a font's name
+
+
+HOSTILE_PARTS = {
+    "styles": ("xl/styles.xml", styles_with_laughs),
+    "workbook": ("xl/workbook.xml", with_doctype),
+    "relationships": ("xl/_rels/workbook.xml.rels", with_doctype),
+    "shared-strings": ("xl/sharedStrings.xml", lambda d: with_doctype(d, b"DB-2026-001")),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_PARTS))
+def test_a_part_with_a_doctype_is_refused_before_anything_parses_it(book, calamine, name):
+    part, edit = HOSTILE_PARTS[name]
+    rewrite_part(book, part, edit)
+    original = book.read_bytes()
+    for command in ("check", "flag"):
+        res = cli(config_of(book), command)
+        assert res.code == 2, (command, res.out, res.err)
+        no_internal_error(res)
+        assert WORKBOOK in res.err and part in res.err and "DOCTYPE" in res.err and "来源" in res.err
+    assert calamine.opened == 0  # refused before calamine (or lxml) saw a byte of it
+    assert book.read_bytes() == original and backups_of(book) == []
+
+
+def test_a_worksheet_with_a_doctype_is_refused(book, calamine):
+    part = sheet_part(book)
+    rewrite_part(book, part, lambda d: with_doctype(d, b"<v>"))
+    res = cli(config_of(book), "check")
+    assert res.code == 2 and part in res.err and "DOCTYPE" in res.err
+    assert calamine.opened == 0
+
+
+def test_a_doctype_behind_a_long_prolog_is_refused(book, calamine):
+    """Comments may come before the DTD; more than 1 MB of them is refused as well, so the look at
+    the prolog stays bounded."""
+    filler = b"".join(b"<!-- %07d -->\n" % i for i in range(80_000))  # ~1.2 MB
+    rewrite_part(book, "xl/styles.xml", lambda d: filler + styles_with_laughs(d))
+    res = cli(config_of(book), "check")
+    assert res.code == 2 and "xl/styles.xml" in res.err and "1 MB" in res.err
+    assert calamine.opened == 0
+
+
+def test_comments_before_the_root_are_not_a_doctype(book):
+    """A prolog with a declaration, comments and a processing instruction is an ordinary one."""
+    def edit(data: bytes) -> bytes:
+        decl = re.match(rb"<\?xml[^?]*\?>\s*", data)
+        at = decl.end() if decl else 0
+        return data[:at] + b"<!-- <!DOCTYPE x> in a comment -->\n<?mso-application progid?>\n" + data[at:]
+
+    rewrite_part(book, "xl/styles.xml", edit)
+    res = cli(config_of(book), "flag")
+    assert res.code == 1, res.err  # read, judged and written as usual
+
+
+def test_a_hostile_file_put_in_place_between_read_and_write(book, monkeypatch):
+    """The write re-reads the file; if it is not the one planned from, the plan is made again
+    from a fresh read, which refuses it: lxml never parses it."""
+    from assistant.sources.xlsx import XlsxSource
+
+    real_apply = XlsxSource.apply
+
+    def apply(source, patches, planned_from):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(XlsxSource, "apply", real_apply)
+        rewrite_part(book, "xl/styles.xml", styles_with_laughs)  # the swap, just before the write
+        return real_apply(source, patches, planned_from)
+
+    monkeypatch.setattr(XlsxSource, "apply", apply)
+    res = cli(config_of(book), "flag")
+    assert res.code == 2, res.err
+    no_internal_error(res)
+    assert "xl/styles.xml" in res.err and "DOCTYPE" in res.err
+    assert backups_of(book) == []
+
+
+# --- 11. size limits --------------------------------------------------------------------------------
+
+
+def test_declared_part_size_over_the_limit(book, calamine):
+    part = sheet_part(book)
+    declare_size(book, part, 1500 * 1024 * 1024)  # 1.5 GB declared for a sheet of a few KB
+    res = cli(config_of(book), "check")
+    assert res.code == 2, res.err
+    assert WORKBOOK in res.err and part in res.err and "1,500 MB" in res.err and "1024 MB" in res.err
+    assert "max_part_mb" in res.err and "[limits]" in res.err
+    assert calamine.opened == 0
+
+
+def big_sheet(workbook: Path, rows: int) -> None:
+    """The register with `rows` more rows (openpyxl writes them uncompressed-large, zipped small)."""
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb[SHEET]
+    for i in range(rows):
+        ws.append([f"DB-2027-{i:05d}", "上级交办", "凤凰村秸秆禁烧宣传及巡查", "党政办", "王芳", "张建国"])
+    wb.save(workbook)
+
+
+def test_a_part_over_a_configured_limit(book, calamine):
+    big_sheet(book, 12_000)  # a worksheet of a few MB uncompressed
+    part = sheet_part(book)
+    assert zipfile.ZipFile(book).getinfo(part).file_size > 1024 * 1024
+    set_limits(book, max_part_mb=1)
+    for command in ("check", "flag"):
+        res = cli(config_of(book), command)
+        assert res.code == 2, (command, res.err)
+        assert part in res.err and "1 MB" in res.err and "max_part_mb" in res.err
+    assert calamine.opened == 0
+
+
+def test_all_parts_together_over_the_limit(book, calamine):
+    with zipfile.ZipFile(book, "a") as zf:  # two parts of 0.6 MB each
+        for n in (1, 2):
+            zf.writestr(f"xl/media/extra{n}.bin", b"\0" * 600_000, compress_type=zipfile.ZIP_DEFLATED)
+    set_limits(book, max_part_mb=1, max_total_mb=1)
+    res = cli(config_of(book), "check")
+    assert res.code == 2 and WORKBOOK in res.err and "max_total_mb" in res.err
+    assert calamine.opened == 0
+
+
+def test_a_file_over_the_limit_is_not_even_read(book, monkeypatch, calamine):
+    with zipfile.ZipFile(book, "a") as zf:  # 1.5 MB that does not compress (a photo, say)
+        zf.writestr("xl/media/photo.bin", bytes(range(256)) * 6000, compress_type=zipfile.ZIP_STORED)
+    set_limits(book, max_part_mb=1)
+    calls = refuse_reading(monkeypatch, book, lambda: AssertionError("read"), after=10**6)
+    res = cli(config_of(book), "check")
+    assert res.code == 2 and WORKBOOK in res.err and "max_part_mb" in res.err
+    assert calls[0] == 0
+
+
+def test_declared_sizes_that_lie_are_held_to_by_the_zip_readers(book):
+    """A part that declares less than it inflates to: calamine's zip reader stops at the declared
+    size, and so does Python's zipfile (our look and the write-back): so the declared size, which
+    [limits] checks, bounds what is ever inflated."""
+    big_sheet(book, 12_000)
+    part = sheet_part(book)
+    declare_size(book, part, 4096)
+    book_ = REAL_CALAMINE.from_path(str(book))
+    with pytest.raises(pc.XmlError, match="larger than its declared uncompressed size"):
+        book_.get_sheet_by_name(SHEET)
+    with zipfile.ZipFile(book) as zf, zf.open(part) as fh, pytest.raises(zipfile.BadZipFile, match="CRC"):
+        fh.read()  # stops at the declared 4096 bytes, where the CRC of the whole cannot match
+    for command in ("check", "flag"):
+        res = cli(config_of(book), command)
+        assert res.code == 2, (command, res.err)
+        no_internal_error(res)
+        assert WORKBOOK in res.err and part in res.err
+
+
+def test_rows_over_a_configured_limit(book, calamine):
+    set_limits(book, max_rows=10)
+    res = cli(config_of(book), "check")
+    assert res.code == 2, res.err
+    assert f"“{SHEET}”" in res.err and sheet_part(book) in res.err and "第 14 行" in res.err
+    assert "10 行" in res.err and "max_rows" in res.err and "Excel/WPS" in res.err
+    assert calamine.opened == 1 and SHEET not in calamine.sheets  # opened, but that sheet never built
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    """The CLI in its own process: a reader that aborts would take pytest down with it."""
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+@pytest.mark.parametrize("dimension", ["declared", "absent"])
+def test_a_stray_cell_at_the_far_corner_is_refused_not_an_abort(book, dimension):
+    """One character at XFD1048576 makes the used range 17 billion cells: calamine would try to
+    allocate them all and abort the process without a word."""
+    wb = openpyxl.load_workbook(book)
+    wb[SHEET]["XFD1048576"] = " "
+    wb.save(book)
+    part = sheet_part(book)
+    if dimension == "absent":  # a writer that leaves <dimension> out: the cells are looked at
+        rewrite_part(book, part, lambda d: re.sub(rb"<dimension [^>]*/>", b"", d))
+    res = run_process("check", "--config", str(config_of(book)), "--today", TODAY)
+    assert res.returncode == 2, (res.returncode, res.stderr[-2000:])
+    assert "XFD1048576" in res.stderr and part in res.stderr and "max_cells" in res.stderr

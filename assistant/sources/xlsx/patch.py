@@ -41,7 +41,7 @@ _AFTER_CF = ["dataValidations", "hyperlinks", "printOptions", "pageMargins", "pa
              "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
              "tableParts", "extLst"]
 
-__all__ = ["PackageError", "patch_package"]
+__all__ = ["PackageError", "package_parts", "patch_package"]
 
 
 class PackageError(Exception):
@@ -62,15 +62,20 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], str]:
-    """Worksheet name -> its part path, and the styles part path."""
+def package_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """Worksheet name -> its part path, and the styles part path (None when there is none)."""
     try:
         wb_rels = _rels(zf, "xl/workbook.xml")
         wb = etree.fromstring(zf.read("xl/workbook.xml"), _PARSER)
     except KeyError as exc:
         raise PackageError(f"missing part {exc}") from None
     sheets = {s.get("name"): wb_rels[s.get(f"{{{R_NS}}}id")][1] for s in wb.iter(q("sheet"))}
-    styles = next((p for t, p in wb_rels.values() if t == STYLES_TYPE), None)
+    return sheets, next((p for t, p in wb_rels.values() if t == STYLES_TYPE), None)
+
+
+def _parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], str]:
+    """Worksheet name -> its part path, and the styles part path, which write-back needs."""
+    sheets, styles = package_parts(zf)
     if styles is None:
         raise PackageError("no styles part")
     return sheets, styles

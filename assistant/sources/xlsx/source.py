@@ -11,21 +11,26 @@ Write-back rules (docs/design.md §7), each enforced here:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import python_calamine as pc
+from lxml import etree
 
+from assistant.config import Limits
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
 from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
-from assistant.sources.xlsx.patch import PackageError, patch_package
+from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
+from assistant.sources.xlsx.patch import PackageError, package_parts, patch_package
 from assistant.writeback import SheetPatch
 
 if TYPE_CHECKING:
@@ -51,38 +56,73 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (another program, or another computer on the
+# share, has it open); EBUSY is what a Linux or macOS SMB client makes of the same.
+_IN_USE_WINERRORS = frozenset({32, 33})
+# What inflating a damaged package can raise besides BadZipFile (an unsupported or encrypted member).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+def read_workbook(path: Path, limits: Limits | None = None) -> bytes:
+    """The file's bytes. A file that is missing, a folder, over `limits`, or that the system will not
+    let us read (no permission; open on another computer of a network share) is a message naming it."""
+    try:
+        if path.is_dir():
+            raise WorkbookUnreadable(tr("source.not_workbook", path=path.name, detail=tr("source.is_folder")))
+        if limits is not None:
+            check_file(path.name, path.stat().st_size, limits)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookNotFound(tr("source.file_missing", path=path), hint=tr("source.file_missing_hint")) from None
+    except OSError as exc:
+        if getattr(exc, "winerror", None) in _IN_USE_WINERRORS or exc.errno == errno.EBUSY:
+            reason, hint = tr("source.in_use"), tr("source.in_use_hint")
+        elif isinstance(exc, PermissionError):
+            reason, hint = tr("source.no_permission"), tr("source.no_permission_hint")
+        else:
+            reason, hint = exc.strerror or type(exc).__name__, tr("source.read_failed_hint")
+        raise WorkbookUnreadable(tr("source.unreadable", path=path.name, reason=reason), hint=hint) from None
+
+
 def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
     """The source for a `[[workbooks]]` entry naming a local file (the registry's factory)."""
     backups, keep = backup_settings(wb, config)
-    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep)
+    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep,
+                      limits=config.limits if config is not None else None)
 
 
 class XlsxSource:
     serial_dates = False  # calamine gives date cells as dates
 
-    def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10):
+    def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10,
+                 limits: Limits | None = None):
         self.name = name
         self.path = Path(path)
         self.location = self.path.name
         self.backups = backups
         self.keep_backups = keep_backups
+        self.limits = limits or Limits()
         self.fingerprint: str | None = None  # of the bytes last read
         self._book: pc.CalamineWorkbook | None = None
+        self._zip: zipfile.ZipFile | None = None  # the same bytes, to look at a sheet before calamine builds it
+        self._sheet_parts: dict[str, str] | None = None
 
     def refresh(self) -> None:
         """Forget the last read: the next read sees the file as it is now."""
         if self._book is not None:
             self._book.close()
-        self._book = None
+        self._book, self._zip, self._sheet_parts = None, None, None
 
     def _open(self) -> pc.CalamineWorkbook:
         if self._book is not None:
             return self._book
-        if not self.path.exists():
-            raise WorkbookNotFound(tr("source.file_missing", path=self.path), hint=tr("source.file_missing_hint"))
-        if self.path.is_dir():
-            raise WorkbookUnreadable(tr("source.not_workbook", path=self.path.name, detail=tr("source.is_folder")))
-        data = self.path.read_bytes()
+        data = read_workbook(self.path, self.limits)
+        try:
+            package = zipfile.ZipFile(io.BytesIO(data)) if zipfile.is_zipfile(io.BytesIO(data)) else None
+            if package is not None:  # xlsx, xlsm, ods; an .xls has no parts, its size was checked
+                check_package(package, self.path.name, self.limits)
+        except _ZIP_ERRORS as exc:
+            raise WorkbookUnreadable(self._why(data, exc), hint=tr("source.not_workbook_hint")) from None
         try:
             # Parsed from the same bytes that are fingerprinted, so a plan never mixes two versions.
             self._book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -91,8 +131,26 @@ class XlsxSource:
                                      hint=tr("source.password_hint")) from None
         except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
             raise WorkbookUnreadable(self._why(data, exc), hint=tr("source.not_workbook_hint")) from None
+        self._zip = package
         self.fingerprint = fingerprint(data)
         return self._book
+
+    def _check_size(self, sheet: str) -> None:
+        """Refuse the sheet before calamine builds it as a dense grid bigger than [limits] allows."""
+        if self._zip is None:
+            return
+        if self._sheet_parts is None:
+            try:
+                self._sheet_parts = package_parts(self._zip)[0]
+            except (PackageError, KeyError, etree.XMLSyntaxError):  # not laid out as xlsx (.ods): calamine says
+                self._sheet_parts = {}
+        part = self._sheet_parts.get(sheet)
+        if part is not None and part in self._zip.NameToInfo:
+            try:
+                check_sheet(self._zip, part, self.path.name, sheet, self.limits)
+            except _ZIP_ERRORS as exc:
+                raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=sheet, path=self.path.name,
+                                            detail=exc)) from None
 
     def _why(self, data: bytes, exc: Exception) -> str:
         # An encrypted xlsx is an OLE container, not a zip: say "password", not "corrupt".
@@ -111,6 +169,7 @@ class XlsxSource:
         book = self._open()
         out: dict[str, Grid] = {}
         for name in sheets:
+            self._check_size(name)
             try:
                 # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
                 out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -136,7 +195,7 @@ class XlsxSource:
     def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
         """Write `patches` if the file still holds the bytes they were planned from."""
         self._check_unlocked()
-        original = self.path.read_bytes()
+        original = read_workbook(self.path)  # a located message when the system will not let us read it
         if planned_from is None or fingerprint(original) != planned_from:
             raise StalePlan(tr("write.stale", path=self.path.name))
         try:
@@ -161,7 +220,7 @@ class XlsxSource:
             shutil.copymode(self.path, tmp)
             # The last moment before the rename: still the same bytes, still nobody in it.
             self._check_unlocked()
-            if fingerprint(self.path.read_bytes()) != planned_from:
+            if fingerprint(read_workbook(self.path)) != planned_from:
                 raise StalePlan(tr("write.stale", path=self.path.name))
             os.replace(tmp, self.path)
         except OSError as exc:
