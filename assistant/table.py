@@ -7,6 +7,9 @@ list being sheet row 1), so header detection and matching behave the same for xl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice, takewhile
+from operator import eq
 
 import numpy as np
 import pandas as pd
@@ -47,6 +50,33 @@ def _is_blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
+def _blank_row(row: list) -> bool:
+    """No cell holds anything but whitespace (spaces, the full-width space, tabs)."""
+    if row.count("") + row.count(None) == len(row):  # the common case, counted in C
+        return True
+    return all(_is_blank(v) or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def content_rows(grid: list[list]) -> int:
+    """How many rows of the grid count: trailing rows that hold nothing but whitespace are not data.
+    A stray space typed at row 1,048,576 makes the reader hand over a million rows; they are cut
+    off here, before any array is built for them. A row below the data that still holds an old
+    status of ours is kept (it is then a stale row, to be cleared)."""
+    end = len(grid)
+    while end:
+        # Rows of "" as long as the last one (what the readers give for an empty row) are skipped
+        # a run at a time, compared in C: a stray space can leave a million of them.
+        empty = partial(eq, [""] * len(grid[end - 1]))
+        run = len(list(takewhile(empty, islice(reversed(grid), len(grid) - end, None))))
+        if run:
+            end -= run
+        elif _blank_row(grid[end - 1]):
+            end -= 1  # whitespace, None: not data either
+        else:
+            break
+    return end
+
+
 def _header_map(register: Register) -> dict[str, str]:
     keys: dict[str, str] = {}
     for f in register.fields:
@@ -75,6 +105,9 @@ def find_header_row(grid: list[list], register: Register) -> int:
 def build_table(grid: list[list], register: Register, workbook: str, sheet: str, serial_dates: bool = False) -> Table:
     """`serial_dates`: the source gives dates as serial numbers (Google Sheets' UNFORMATTED_VALUE);
     those in date and datetime fields become dates, as calamine gives an xlsx date cell."""
+    end = content_rows(grid)
+    if end < len(grid):
+        grid = grid[:end]  # row numbers are unchanged: grid[0] is still sheet row 1
     if register.header_row is not None:
         h = register.header_row - 1
         if h >= len(grid):

@@ -460,3 +460,81 @@ def test_a_stray_cell_at_the_far_corner_is_refused_not_an_abort(book, dimension)
     res = run_process("check", "--config", str(config_of(book)), "--today", TODAY)
     assert res.returncode == 2, (res.returncode, res.stderr[-2000:])
     assert "XFD1048576" in res.stderr and part in res.stderr and "max_cells" in res.stderr
+
+
+# --- 16. whitespace far below the data ---------------------------------------------------------------
+
+LAST_ROW = 1_048_576
+
+
+def findings_of(workbook: Path) -> list[dict]:
+    res = cli(config_of(workbook), "check", "--format", "json")
+    assert res.code == 1, res.err  # the fixture has its mistakes on purpose
+    return res.json()["findings"]
+
+
+def row_xml(workbook: Path, row: int) -> bytes:
+    """The <row> element of the register's worksheet with that number (b"" when there is none)."""
+    xml = zipfile.ZipFile(workbook).read(sheet_part(workbook))
+    m = re.search(rb'<row r="%d"[^>]*?(?:/>|>.*?</row>)' % row, xml, re.S)
+    return m.group(0) if m else b""
+
+
+def test_a_stray_space_at_the_last_row_is_not_a_data_row(book):
+    wb = openpyxl.load_workbook(book)
+    wb.save(book)  # as openpyxl saves it, with and without the space
+    before = findings_of(book)
+    wb[SHEET][f"A{LAST_ROW}"] = " "
+    wb.save(book)
+    assert findings_of(book) == before
+
+    res = cli(config_of(book), "flag", "--format", "json")
+    assert res.code == 1, res.err
+    assert len(res.json()["items"]) == 12 and max(i["row"] for i in res.json()["items"]) == 14
+    last = row_xml(book, LAST_ROW)
+    assert last and b'r="A%d"' % LAST_ROW in last  # the person's space is still there
+    assert not re.search(rb'r="[M-O]%d"' % LAST_ROW, last)  # and nothing of ours next to it
+    assert openpyxl.load_workbook(book)[SHEET]["M14"].value == "正常"  # the register itself was flagged
+
+
+def test_whitespace_of_every_kind_below_the_data_is_not_data(book):
+    """Spaces, the full-width space people type with a Chinese input method, tabs; in several rows
+    and columns, with empty rows between them."""
+    wb = openpyxl.load_workbook(book)
+    wb.save(book)
+    before = findings_of(book)
+    ws = wb[SHEET]
+    ws["A40"], ws["C41"], ws["L900"], ws["B5000"] = "\u3000", " \t ", "\u3000 ", "\n"
+    wb.save(book)
+    assert findings_of(book) == before
+
+
+def test_an_old_status_below_the_data_is_still_cleared(book):
+    """A row whose data is gone but which still holds our old status is a stale row, also when
+    only whitespace follows it further down."""
+    res = cli(config_of(book), "flag")
+    assert res.code == 1, res.err
+    wb = openpyxl.load_workbook(book)
+    ws = wb[SHEET]
+    for col in "ABCDEFGHIJKL":  # the last task's data deleted; our M14:O14 left behind
+        ws[f"{col}14"].value = None
+    ws["C5000"] = " "
+    wb.save(book)
+    res = cli(config_of(book), "flag")
+    assert res.code == 1, res.err
+    ws = openpyxl.load_workbook(book)[SHEET]
+    assert [ws[f"{c}14"].value for c in "MNO"] == [None, None, None]
+    assert ws["M13"].value == "逾期办结"
+    assert not re.search(rb'r="[M-O]5000"', row_xml(book, 5000))
+
+
+def test_trailing_whitespace_rows_from_sheets_are_not_data(gs):
+    """table.py is shared: Google Sheets hands the same million-row tail over as rows of values."""
+    sheets = register_sheets()
+    rows = sheets[SHEET]
+    gs.create(sheets)
+    before = cli(gs.config, "check", "--format", "json").json()["findings"]
+    rows += [[] for _ in range(5000)] + [[None, "  "], ["\u3000"]]
+    gs.create(sheets)
+    res = cli(gs.config, "check", "--format", "json")
+    assert res.code == 1 and res.json()["findings"] == before
