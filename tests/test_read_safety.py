@@ -23,7 +23,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from assistant.table import content_rows
 from tests.backends import GSheetsBackend
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import SHEET, WORKBOOK, make_office, sheet_part
@@ -74,7 +77,7 @@ def test_lone_surrogates_from_sheets_become_replacement_characters(gs):
     gs.create(surrogate_sheets(), extra=MAIL)
     res = cli(gs.config, "check")
     assert res.code == 1, res.err
-    assert f"上级交待\ufffd" in res.out
+    assert "上级交待\ufffd" in res.out
     res = cli(gs.config, "check", "--format", "json")
     assert res.code == 1, res.err
     values = {f["value"] for f in res.json()["findings"]}
@@ -172,23 +175,23 @@ class CalamineSpy:
         self.opened = 0
         self.sheets: list[str] = []
 
-    def from_filelike(self, fh):  # type: ignore[no-untyped-def]
+    def from_filelike(self, fh):
         self.opened += 1
         return _SpiedBook(REAL_CALAMINE.from_filelike(fh), self)
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(REAL_CALAMINE, name)
 
 
 class _SpiedBook:
-    def __init__(self, book, spy: CalamineSpy):  # type: ignore[no-untyped-def]
+    def __init__(self, book, spy: CalamineSpy):
         self._book, self._spy = book, spy
 
-    def get_sheet_by_name(self, name: str):  # type: ignore[no-untyped-def]
+    def get_sheet_by_name(self, name: str):
         self._spy.sheets.append(name)
         return self._book.get_sheet_by_name(name)
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._book, name)
 
 
@@ -201,7 +204,7 @@ def calamine(monkeypatch) -> CalamineSpy:
     return spy
 
 
-def no_internal_error(res) -> None:  # type: ignore[no-untyped-def]
+def no_internal_error(res) -> None:
     assert "内部错误" not in res.err and "Traceback" not in res.err, res.err
 
 
@@ -213,7 +216,7 @@ def sharing_violation() -> OSError:
     a PermissionError carrying winerror 32."""
     exc = PermissionError(errno.EACCES, "The process cannot access the file because it is being used by "
                                         "another process")
-    exc.winerror = 32  # type: ignore[attr-defined]  # set by Windows itself; POSIX has no such argument
+    exc.winerror = 32  # set by Windows itself; POSIX has no such argument
     return exc
 
 
@@ -346,7 +349,7 @@ def test_a_hostile_file_put_in_place_between_read_and_write(book, monkeypatch):
 
     real_apply = XlsxSource.apply
 
-    def apply(source, patches, planned_from):  # type: ignore[no-untyped-def]
+    def apply(source, patches, planned_from):
         monkeypatch.setattr(XlsxSource, "apply", real_apply)
         rewrite_part(book, "xl/styles.xml", styles_with_laughs)  # the swap, just before the write
         return real_apply(source, patches, planned_from)
@@ -432,13 +435,24 @@ def test_declared_sizes_that_lie_are_held_to_by_the_zip_readers(book):
         assert WORKBOOK in res.err and part in res.err
 
 
-def test_rows_over_a_configured_limit(book, calamine):
+@pytest.mark.parametrize("dimension", ["declared", "absent"])
+def test_rows_over_a_configured_limit(book, calamine, dimension):
+    if dimension == "absent":  # then the rows and cells themselves are looked at
+        rewrite_part(book, sheet_part(book), lambda d: re.sub(rb"<dimension [^>]*/>", b"", d))
     set_limits(book, max_rows=10)
     res = cli(config_of(book), "check")
     assert res.code == 2, res.err
     assert f"“{SHEET}”" in res.err and sheet_part(book) in res.err and "第 14 行" in res.err
     assert "10 行" in res.err and "max_rows" in res.err and "Excel/WPS" in res.err
     assert calamine.opened == 1 and SHEET not in calamine.sheets  # opened, but that sheet never built
+
+
+def test_cells_over_a_configured_limit(book, calamine):
+    set_limits(book, max_cells=100)  # the register is A1:L14, 168 cells
+    res = cli(config_of(book), "flag")
+    assert res.code == 2, res.err
+    assert "L14" in res.err and "168" in res.err and "100" in res.err and "max_cells" in res.err
+    assert calamine.opened == 1 and SHEET not in calamine.sheets
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess:
@@ -538,3 +552,21 @@ def test_trailing_whitespace_rows_from_sheets_are_not_data(gs):
     gs.create(sheets)
     res = cli(gs.config, "check", "--format", "json")
     assert res.code == 1 and res.json()["findings"] == before
+
+
+CELLS = st.sampled_from(["", None, " ", "\u3000", "\t\n", "x", 0, 0.0, False, 1.5, float("nan")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.lists(CELLS, max_size=4), st.just([]), st.just([""] * 3)), max_size=12))
+def test_content_rows_cuts_exactly_the_trailing_whitespace_rows(grid):
+    """The run-at-a-time cut agrees with the plain definition: drop the last row while every cell
+    is empty or whitespace (0 and False are content)."""
+    def plain(value: object) -> bool:
+        return value is None or (isinstance(value, float) and value != value) or (
+            isinstance(value, str) and not value.strip())
+
+    end = len(grid)
+    while end and all(plain(v) for v in grid[end - 1]):
+        end -= 1
+    assert content_rows(grid) == end

@@ -40,6 +40,9 @@ _PROLOG_ITEM = re.compile(r"\ufeff|\s+|<\?.*?\?>|<!--.*?-->", re.S)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*[\"'](?:[A-Za-z]*\d+:)?([A-Za-z]*)(\d+)[\"']")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData\b")
 _REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d+)["']""")  # a row's or a cell's position
+# Positions that can matter, found in one cheaper pass: a column past Z, or a row past 99,999.
+_FAR = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,}(?=\d)|[A-Za-z]*(?=\d{6}))(\d+)""")
+NEAR_ROWS, NEAR_COLS = 99_999, 26  # what a sheet without such a position stays within
 
 
 class WorkbookTooLarge(WorkbookUnreadable):
@@ -121,28 +124,47 @@ def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
             tail = chunk[-64:]
 
 
-def used_range(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """(last row, last column), 1-based, of a worksheet as calamine will build it: its declared
-    `<dimension>` when it has one before its rows, else the largest row and column its rows and
-    cells name."""
+def _declared(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
+    """The (last row, last column) of the worksheet's `<dimension>`, if it has one before its rows."""
+    with zf.open(part) as fh:
+        head = fh.read(64 * 1024)
+    data = _SHEET_DATA.search(head)
+    dim = _DIMENSION.search(head, 0, data.start() if data else len(head))
+    if dim is None:
+        return None
+    letters, number = dim.groups()
+    return int(number), col_index(letters.decode()) + 1 if letters else 1
+
+
+def _named(zf: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]) -> tuple[int, int]:
+    """The largest row and column that `pattern`'s matches (letters, digits) name in the part."""
     rows = cols = 0
-    for n, piece in enumerate(_chunks(zf, part)):
-        if n == 0:
-            data = _SHEET_DATA.search(piece)
-            dim = _DIMENSION.search(piece, 0, data.start() if data else len(piece))
-            if dim:
-                letters, number = dim.groups()
-                return int(number), col_index(letters.decode()) + 1 if letters else 1
-        for letters, number in _REF.findall(piece):
+    for piece in _chunks(zf, part):
+        for letters, number in pattern.findall(piece):
             rows = max(rows, int(number))
             if letters:
                 cols = max(cols, col_index(letters.decode()) + 1)
     return rows, cols
 
 
+def used_range(zf: zipfile.ZipFile, part: str, limits: Limits) -> tuple[int, int]:
+    """(last row, last column), 1-based, of a worksheet as calamine will build it, or bounds of them
+    good enough to compare with `limits`: its declared `<dimension>` when it has one; else the
+    positions its rows and cells name, first only the far ones (one cheap pass), all of them
+    when the limits cannot be decided without."""
+    declared = _declared(zf, part)
+    if declared is not None:
+        return declared
+    rows, cols = _named(zf, part, _FAR)
+    rows, cols = max(rows, NEAR_ROWS), max(cols, NEAR_COLS)  # nothing else goes further
+    if rows > limits.max_rows or rows * cols > limits.max_cells:
+        return _named(zf, part, _REF)
+    return rows, cols
+
+
 def check_sheet(zf: zipfile.ZipFile, part: str, name: str, sheet: str, limits: Limits) -> None:
     """The sheet's used range against max_rows and max_cells, before calamine builds it."""
-    rows, cols = used_range(zf, part)
+    rows, cols = used_range(zf, part, limits)
     if rows > limits.max_rows:
         raise WorkbookTooLarge(tr("source.too_many_rows", path=name, sheet=sheet, part=part, rows=f"{rows:,}",
                                   limit=f"{limits.max_rows:,}", key="max_rows"), hint=tr("source.too_large_hint"))
