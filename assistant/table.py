@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice, takewhile
+from itertools import takewhile
 from operator import eq
 
 import numpy as np
@@ -63,11 +63,13 @@ def content_rows(grid: list[list]) -> int:
     off here, before any array is built for them. A row below the data that still holds an old
     status of ours is kept (it is then a stale row, to be cleared)."""
     end = len(grid)
+    empties: dict[int, partial[bool]] = {}  # width -> "is a row of that many empty cells"
     while end:
         # Rows of "" as long as the last one (what the readers give for an empty row) are skipped
         # a run at a time, compared in C: a stray space can leave a million of them.
-        empty = partial(eq, [""] * len(grid[end - 1]))
-        run = len(list(takewhile(empty, islice(reversed(grid), len(grid) - end, None))))
+        width = len(grid[end - 1])
+        empty = empties.get(width) or empties.setdefault(width, partial(eq, [""] * width))
+        run = len(list(takewhile(empty, map(grid.__getitem__, range(end - 1, -1, -1)))))
         if run:
             end -= run
         elif _blank_row(grid[end - 1]):
