@@ -11,6 +11,7 @@ import errno
 import gzip
 import io
 import json
+import os
 import re
 import struct
 import subprocess
@@ -458,7 +459,7 @@ def test_cells_over_a_configured_limit(book, calamine):
 def run_process(*args: str) -> subprocess.CompletedProcess:
     """The CLI in its own process: a reader that aborts would take pytest down with it."""
     return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=300)
+                          encoding="utf-8", timeout=300, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.mark.parametrize("dimension", ["declared", "absent"])

@@ -7,7 +7,8 @@ limit and what to do (docs/config.md#limits says what is and is not covered):
 - a DTD (`<!DOCTYPE …>`) in an XML part. No workbook has one, and its entities are how "billion
   laughs" turns a few KB into gigabytes. Calamine refuses unknown entities in cells but ignores
   styles.xml; lxml parses styles.xml and workbook.xml on every write. The prolog of every XML part
-  (.xml, .rels, .vml) is read, streamed and at most 1 MB, and a DTD or an over-long prolog refused.
+  (.xml, .rels, .vml; but an .ods's META-INF/) is read, streamed and at most 1 MB, and a DTD or an
+  over-long prolog refused.
 - a part, or all parts together, bigger uncompressed than `[limits]` allows: read off the zip's
   central directory, before a byte is inflated. Those sizes can lie, but the zip readers hold them
   to it: calamine's (the `zip` crate) stops with "File is larger than its declared uncompressed
@@ -15,8 +16,9 @@ limit and what to do (docs/config.md#limits says what is and is not covered):
 - a worksheet whose used range is too big. Calamine builds a sheet as a dense grid of rows x
   columns: a stray cell at XFD1048576 asks for 17 billion cells and the process aborts without a
   word. The range is the worksheet's `<dimension>` (Excel, WPS, LibreOffice and openpyxl write it
-  from the cells); a worksheet without one is streamed once and the largest row and column its
-  cells name are taken instead.
+  from the cells, and reading it costs nothing); a worksheet without one is streamed and the rows
+  and columns its cells name are taken instead. A crafted `<dimension>` that understates the cells
+  is believed: that case is not covered (docs/config.md says so).
 """
 
 from __future__ import annotations
@@ -49,6 +51,16 @@ class WorkbookTooLarge(WorkbookUnreadable):
     """Bigger than [limits] allows; nothing was parsed."""
 
 
+def _number(digits: bytes) -> int:
+    """A row number as written; absurdly long ones (int() refuses past 4,300 digits) as 10**15."""
+    return int(digits) if len(digits) <= 15 else 10**15
+
+
+def _column(letters: bytes) -> int:
+    """A column's 1-based number from its letters; absurdly long ones as 26**7."""
+    return col_index(letters.decode()) + 1 if len(letters) <= 6 else 26**7
+
+
 def _mb(size: int) -> str:
     return f"{size / MB:,.0f}" if size >= 10 * MB else f"{size / MB:,.1f}"
 
@@ -73,7 +85,8 @@ def check_package(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
         raise WorkbookTooLarge(tr("source.too_large_total", path=name, size=_mb(total), limit=limits.max_total_mb,
                                   key="max_total_mb"), hint=tr("source.too_large_hint"))
     for info in members:
-        if info.filename.lower().endswith(XML_PARTS) and not info.is_dir():
+        # META-INF/manifest.xml of an .ods (OpenOffice 2 wrote it with a DOCTYPE) is parsed by no one.
+        if info.filename.lower().endswith(XML_PARTS) and not info.filename.startswith("META-INF/"):
             with zf.open(info) as fh:
                 problem = _prolog_problem(fh)
             if problem:
@@ -133,7 +146,7 @@ def _declared(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     if dim is None:
         return None
     letters, number = dim.groups()
-    return int(number), col_index(letters.decode()) + 1 if letters else 1
+    return _number(number), _column(letters) if letters else 1
 
 
 def _named(zf: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]) -> tuple[int, int]:
@@ -141,9 +154,9 @@ def _named(zf: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes]) -> tuple[
     rows = cols = 0
     for piece in _chunks(zf, part):
         for letters, number in pattern.findall(piece):
-            rows = max(rows, int(number))
+            rows = max(rows, _number(number))
             if letters:
-                cols = max(cols, col_index(letters.decode()) + 1)
+                cols = max(cols, _column(letters))
     return rows, cols
 
 
