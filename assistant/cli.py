@@ -302,14 +302,14 @@ def schema() -> None:
 @common
 def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
     """Check schema files (default: the office's schema folder)."""
-    from assistant.schema.loader import lint_files, schema_files
+    from assistant.schema.loader import lint_files, office_schema_files
 
     if files:
         paths = list(files)
     else:
         from assistant.config import load_config
 
-        paths = schema_files(load_config(opts.config_path).schemas_dir)
+        paths = office_schema_files(load_config(opts.config_path).schemas_dir)
     registers, problems = lint_files(paths)
     if problems:
         raise SchemaError(problems)

@@ -316,6 +316,10 @@ _SCHEMA: Catalog = {
 
 # --- office and sources ---
 _SOURCES: Catalog = {
+    "office.unknown_field": ("没有哪个台账有字段“{name}”", "no register has a field \"{name}\""),
+    "office.field_not_in_register": ("台账“{register}”没有字段“{name}”", "register \"{register}\" has no field \"{name}\""),
+    "office.unknown_field_hint": ("字段名写法要与 {schemas} 里台账格式的 name 完全一致",
+                                  "write the field name exactly as a schema in {schemas} names it"),
     "office.unknown_register": ("没有名为“{name}”的台账（已有：{known}）", "no register named \"{name}\" (known: {known})"),
     "office.register_not_held": ("没有哪个工作簿包含台账 {register}（工作表“{sheet}”），已跳过",
                                  "no workbook holds register {register} (sheet \"{sheet}\"); skipped"),

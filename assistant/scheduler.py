@@ -35,7 +35,6 @@ from assistant.i18n import tr
 from assistant.jobs import JOBS
 from assistant.ledger import FILENAME, Ledger
 from assistant.outcome import JobResult, Outcome
-from assistant.suggest import did_you_mean
 
 DEFAULT_CATCH_UP = dt.timedelta(hours=12)
 log = logging.getLogger("assistant.scheduler")
@@ -65,9 +64,6 @@ def catch_up_of(text: str | None, job: str) -> dt.timedelta:
 
 def jobs_of(config: Config) -> list[Job]:
     """The office's jobs: the registry's defaults, with each [jobs.NAME] table taking precedence."""
-    for name in config.jobs:
-        if name not in JOBS:
-            raise ConfigError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
     out = []
     for name, default in JOBS.items():
         given = config.jobs.get(name)

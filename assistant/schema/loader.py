@@ -317,12 +317,18 @@ def schema_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+def office_schema_files(folder: Path) -> list[Path]:
+    """The schema files of an office's folder: a missing or empty folder is an error, never
+    "0 files checked" (a mistyped `[office] schemas` would otherwise pass every lint)."""
+    files = schema_files(folder) if folder.is_dir() else []
+    if not files:
+        raise SchemaError([SchemaProblem(str(folder.name), None, "", None, tr("schema.no_schemas", folder=folder))])
+    return files
+
+
 def load_registers(folder: Path) -> dict[str, Register]:
     """Every schema in `folder`; a SchemaError listing all problems if any file is wrong."""
-    files = schema_files(folder)
-    if not folder.is_dir() or not files:
-        raise SchemaError([SchemaProblem(str(folder.name), None, "", None, tr("schema.no_schemas", folder=folder))])
-    registers, problems = lint_files(files)
+    registers, problems = lint_files(office_schema_files(folder))
     if problems:
         raise SchemaError(problems)
     return registers
