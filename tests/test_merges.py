@@ -123,6 +123,15 @@ ONE_ROW = [  # a plain one-row header; 责任单位 merged down over C2:C4, C5 r
 ]
 
 
+def test_a_header_merged_down_is_found_in_its_lower_row_when_both_rows_name_the_same_fields(backend):
+    # Only the columns merged down over rows 2-3 are fields: both rows name the same four, and the
+    # data start below the lower one (row 3 is no record with 序号 "序号" in it).
+    schema = "".join(line for line in SCHEMA.splitlines(keepends=True)
+                     if "日期" not in line and "时限" not in line and "deadline" not in line)
+    setup(backend, schema.replace("outputs: { status: 预警状态, days: 剩余工作日 }\n", ""))
+    assert [(f["code"], f["cell"]) for f in findings(backend)] == [("missing_value", "C7")]
+
+
 def test_a_merged_cell_is_filled_on_every_row_under_a_one_row_header(backend):
     setup(backend, rows=ONE_ROW, merges=["C2:C4"])
     assert [(f["code"], f["cell"]) for f in findings(backend)] == [("missing_value", "C5")]
