@@ -44,6 +44,8 @@ _FINDINGS: Catalog = {
     "check.missing_value": ("{column}未填写", "{column} is empty"),
     "check.missing_column": ("工作表“{sheet}”缺少“{column}”列，相关检查已跳过",
                              "sheet \"{sheet}\" has no column \"{column}\"; its checks were skipped"),
+    "check.two_row_header": ("（表头似乎占两行，第{upper}–{lower}行：在台账格式里写 header_rows: 2{also}）",
+                             " (the header seems to take two rows, {upper}–{lower}: write header_rows: 2 in the schema{also})"),
     "check.duplicate_value": ("{column}{value}与第{row}行重复", "{column} {value} repeats row {row}"),
     "check.not_in_enum": ("{column}{value}不在可选值中（{choices}）", "{column} {value} is not one of: {choices}"),
     "check.pattern_mismatch": ("{column}{value}格式不对，应如：{example}", "{column} {value} has the wrong form; expected: {example}"),
@@ -129,6 +131,10 @@ _FLAG: Catalog = {
     "write.layout_hint": ("用 Excel 或 WPS 打开这个文件并保存一次，下次运行即可写回",
                           "open the file in Excel or WPS and save it once; the next run can write it"),
     "write.unpatchable": ("无法写回 {path}：{detail}；文件未改动", "cannot write back to {path}: {detail}; the file is untouched"),
+    "write.merged": ("{path} 工作表“{sheet}”的 {cells} 是合并单元格，盖住了助手要写的“{column}”列，这次没有写入，数据未改动",
+                     "{path}, sheet \"{sheet}\": the merged cells {cells} cover the assistant's column \"{column}\"; nothing was written and the file is untouched"),
+    "write.merged_hint": ("请取消合并 {cells}（助手的列每行各写一个值），下次运行即可写回",
+                          "unmerge {cells} (the assistant writes one value per row in its columns); the next run writes it"),
 }
 
 # --- digests and reminders ---
@@ -296,6 +302,9 @@ _SCHEMA: Catalog = {
     "schema.unknown_field_in": ("{register} 里没有名为“{name}”的字段", "{register} has no field named \"{name}\""),
     "schema.unknown_register": ("没有名为“{name}”的台账", "no register named \"{name}\""),
     "schema.expected": ("应为{what}", "expected {what}"),
+    "schema.header_rows": ("应为 1 或 2（表头占几行）", "expected 1 or 2 (how many rows the header takes)"),
+    "schema.header_row_upper": ("header_rows: 2 时 header_row 是下面那行（列名所在的行），至少为 2",
+                                "with header_rows: 2, header_row is the lower row (the one naming the columns), so at least 2"),
     "schema.expected_field_name": ("应为字段名", "expected a field name"),
     "schema.expected_field_list": ("应为字段名列表，如 [姓名, 单位]", "expected a list of field names such as [姓名, 单位]"),
     "schema.expected_when": ("应为 {{ 字段: 值 }} 或 {{ 字段: [值1, 值2] }}", "expected {{ field: value }} or {{ field: [value1, value2] }}"),
@@ -350,6 +359,9 @@ _SOURCES: Catalog = {
                                "sheet \"{sheet}\" lacks required columns: {names} (headers in row {row}: {found})"),
     "source.missing_columns_hint": ("补上这些列，或在台账格式里用 aliases 写上现在的列名",
                                     "add these columns, or list the current header under aliases in the schema"),
+    "source.two_row_header_hint": ("表头似乎占两行（第{upper}–{lower}行，上面一行是分组标题）：在台账格式里写 header_rows: 2",
+                                   "the header seems to take two rows ({upper}–{lower}, the upper one a group label): write header_rows: 2 in the schema"),
+    "source.header_row_lower": ("，并把 header_row 改为 {lower}（下面那行）", ", and header_row: {lower} (the lower row)"),
 }
 
 # --- ledger (assistant/ledger.py) ---

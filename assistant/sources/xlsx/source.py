@@ -25,6 +25,7 @@ import python_calamine as pc
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
 from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
+from assistant.sources.merges import fill_merges
 from assistant.sources.xlsx.patch import PackageError, patch_package
 from assistant.writeback import SheetPatch
 
@@ -112,8 +113,12 @@ class XlsxSource:
         out: dict[str, Grid] = {}
         for name in sheets:
             try:
+                sheet = book.get_sheet_by_name(name)
                 # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
-                out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                grid = sheet.to_python(skip_empty_area=False)
+                # Cells merged down read as people see them; .ods gives no merges (None): as stored.
+                merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+                out[name] = fill_merges(grid, merges)
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
                                             detail=exc)) from None
@@ -140,7 +145,7 @@ class XlsxSource:
         if planned_from is None or fingerprint(original) != planned_from:
             raise StalePlan(tr("write.stale", path=self.path.name))
         try:
-            patched, cells = patch_package(original, patches)
+            patched, cells = patch_package(original, patches, self.path.name)
         except (PackageError, zipfile.BadZipFile, KeyError):
             raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=tr("write.layout")),
                                      hint=tr("write.layout_hint")) from None
