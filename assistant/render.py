@@ -22,7 +22,6 @@ import css_inline
 import jinja2
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -52,10 +51,12 @@ class MailEnvironment(ImmutableSandboxedEnvironment):
 
 
 def _finalize(value: object) -> object:
-    """Every printed value: control characters removed (cell text is also capped, in digests.mask)."""
-    if isinstance(value, Markup):
-        return Markup(clean(str(value), None))
-    return clean(value, None) if isinstance(value, str) else value
+    """Every printed value: control characters removed (cell text is also capped, in digests.mask).
+    Markup (already safe HTML, `__html__`) stays Markup, so autoescape does not escape it twice."""
+    if not isinstance(value, str):
+        return value
+    cleaned = clean(value, None)
+    return type(value)(cleaned) if hasattr(value, "__html__") else cleaned
 
 
 def environment(office_templates: Path | None) -> MailEnvironment:
