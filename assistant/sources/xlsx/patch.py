@@ -27,14 +27,14 @@ from lxml import etree
 
 from assistant.sources.merges import Merge, refuse_merged_outputs
 from assistant.sources.xlsx.styles import Styles, q
+from assistant.text import ILLEGAL_XML as _ILLEGAL_XML
+from assistant.text import MAX_CELL_TEXT
 from assistant.writeback import MARKER_FORMULA, SheetPatch, col_index, col_letter, split_ref
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-MAX_CELL_TEXT = 32767
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Elements that may follow <conditionalFormatting> in a worksheet, in schema order: ours goes
 # before the first of them that is present.
 _AFTER_CF = ["dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
