@@ -135,6 +135,26 @@ _FLAG: Catalog = {
                      "{path}, sheet \"{sheet}\": the merged cells {cells} cover the assistant's column \"{column}\"; nothing was written and the file is untouched"),
     "write.merged_hint": ("请取消合并 {cells}（助手的列每行各写一个值），下次运行即可写回",
                           "unmerge {cells} (the assistant writes one value per row in its columns); the next run writes it"),
+    "write.read_only": ("{path} 只读，未写入：文件设为了只读（或助手的账号没有写权限），数据未改动",
+                        "{path} is read-only, not written: the file is marked read-only (or the assistant's account may not write it); the file is untouched"),
+    "write.read_only_hint": ("要写回状态，请让它可写：Windows 右键 → 属性 → 取消勾选“只读”；Linux/macOS 用 chmod u+w 文件名（或给助手的账号写权限）。"
+                             "若它应保持只读，可以不处理：状态照常列出、检查和摘要照常进行，只是不写入这个文件，每次运行都会这样提示",
+                             "to have statuses written, make it writable: on Windows, right-click → Properties → untick \"Read-only\"; on Linux/macOS, chmod u+w FILE (or give the assistant's account write permission). "
+                             "If it must stay read-only, nothing else is needed: statuses are still listed, checks and digests still run, only this file is not written, and each run says so"),
+    "write.format": ("{path} 是{kind}格式，写回需要 .xlsx；检查和摘要照常进行，这次没有写入，文件未改动",
+                     "{path} is in {kind} format and write-back needs .xlsx; the check and the digests still run; nothing was written and the file is untouched"),
+    "write.format_hint": ("在 WPS 或 Excel 中打开它，文件 → 另存为 → 文件类型选“Excel 工作簿 (*.xlsx)”，"
+                          "再把 assistant.toml 中这个工作簿的 source 改为新的 .xlsx 文件",
+                          "open it in WPS or Excel, File → Save As → file type \"Excel Workbook (*.xlsx)\" (in Chinese WPS: \"Excel 工作簿 (*.xlsx)\"), "
+                          "then point this workbook's source in assistant.toml at the new .xlsx file"),
+    "write.kind.xls": ("Excel 97-2003 或 WPS 表格（.xls/.et）", "Excel 97-2003 or WPS (.xls/.et)"),
+    "write.kind.ods": ("OpenDocument 表格（.ods）", "OpenDocument (.ods)"),
+    "write.kind.xlsb": ("Excel 二进制工作簿（.xlsb）", "Excel binary (.xlsb)"),
+    "write.kind.other": ("“{suffix}”", "\"{suffix}\""),
+    "write.conflict": ("{path} 在写入的同一刻被人保存了，无法确定哪一份应当留下：那次保存完整地保留在 {kept}，工作簿里是另一份",
+                       "{path} was saved by someone at the very moment we wrote it, and which version should stay cannot be told: that save is kept whole in {kept}, the workbook holds the other one"),
+    "write.conflict_hint": ("打开这两份文件核对，把应当保留的修改合并进工作簿，然后再运行 assistant flag",
+                            "compare the two files, merge the changes that should stay into the workbook, then run assistant flag again"),
 }
 
 # --- digests and reminders ---
