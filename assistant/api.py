@@ -14,6 +14,7 @@ sources, the delivery and the ledger are made here and closed after the job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -71,6 +72,8 @@ def run_job(office: Office, name: str, today: dt.date | None = None, *, lang: st
     # the office's language like a command does.
     with using(lang):
         force = bool(given.pop("force", False))  # the sender's, not the job's
+        raw_to = given.pop("to", ())  # --to: only these addresses
+        to = (raw_to,) if isinstance(raw_to, str) else tuple(cast("Iterable[str]", raw_to))
         register = given.pop("register", None)
         ctx = make_context(office, today or today_of(office), lang, str(register) if register else None,
                            dry_run=bool(given.pop("dry_run", False)), **given)
@@ -82,7 +85,7 @@ def run_job(office: Office, name: str, today: dt.date | None = None, *, lang: st
 
         config = office.config
         with Ledger(config.state_dir / FILENAME) as ledger, open_delivery(config) as delivery:
-            ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force)
+            ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force, to)
             return spec.run(ctx)
 
 
@@ -98,14 +101,17 @@ def flag(office: Office, today: dt.date | None = None, *, register: str | None =
     return cast("FlagResult", run_job(office, "flag", today, lang=lang, register=register, dry_run=dry_run))
 
 
-def digest(office: Office, today: dt.date | None = None, *, force: bool = False, preview: bool = False,
-           dry_run: bool = False, lang: str | None = None) -> DigestResult:
-    """Each recipient's digest, once per period (`force` sends again; `preview` writes HTML files)."""
-    return cast("DigestResult", run_job(office, "digest", today, lang=lang, force=force, preview=preview,
+def digest(office: Office, today: dt.date | None = None, *, force: bool = False, to: Iterable[str] = (),
+           preview: bool = False, dry_run: bool = False, lang: str | None = None) -> DigestResult:
+    """Each recipient's digest, once per period (`force` sends again; `to` only to these addresses;
+    `preview` writes HTML files)."""
+    return cast("DigestResult", run_job(office, "digest", today, lang=lang, force=force, to=tuple(to),
+                                        preview=preview, dry_run=dry_run))
+
+
+def remind(office: Office, today: dt.date | None = None, *, force: bool = False, to: Iterable[str] = (),
+           dry_run: bool = False, lang: str | None = None) -> RemindResult:
+    """Reminders to owners of items due soon or overdue, escalations to leaders, once per item per day
+    (`force` sends again; `to` only to these addresses)."""
+    return cast("RemindResult", run_job(office, "remind", today, lang=lang, force=force, to=tuple(to),
                                         dry_run=dry_run))
-
-
-def remind(office: Office, today: dt.date | None = None, *, force: bool = False, dry_run: bool = False,
-           lang: str | None = None) -> RemindResult:
-    """Reminders to owners of items due soon or overdue, escalations to leaders, once per item per day."""
-    return cast("RemindResult", run_job(office, "remind", today, lang=lang, force=force, dry_run=dry_run))

@@ -24,6 +24,7 @@ from assistant.config import resolve_config_path
 from assistant.errors import AssistantError, SchemaError, UsageError
 from assistant.i18n import set_lang, tr, using
 from assistant.outcome import Outcome, worst
+from assistant.text import visible
 
 if TYPE_CHECKING:
     from assistant.office import Office
@@ -90,16 +91,22 @@ class Options:
         return self._today or today_of(office)
 
 
+def say(text: str, err: bool = False) -> None:
+    """One line for a person at a terminal: text from cells (in messages, notices, names) cannot
+    move the cursor, recolour the screen or retitle the window (docs/design.md §6)."""
+    click.echo(visible(text), err=err)
+
+
 def _fail(exc: AssistantError) -> None:
     prefix = tr("cli.error")
     if isinstance(exc, SchemaError):
-        click.echo(tr("cli.schema_errors", n=len(exc.problems)), err=True)
+        say(tr("cli.schema_errors", n=len(exc.problems)), err=True)
         for p in exc.problems:
-            click.echo(f"  {p}", err=True)
+            say(f"  {p}", err=True)
     else:
-        click.echo(f"{prefix}{exc.message}", err=True)
+        say(f"{prefix}{exc.message}", err=True)
     if exc.hint:
-        click.echo(f"{tr('cli.hint')}{exc.hint}", err=True)
+        say(f"{tr('cli.hint')}{exc.hint}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +153,7 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
         from assistant.report import check_json
 
         for notice in result.notices:
-            click.echo(f"{tr('report.notice')}{notice}", err=True)
+            say(f"{tr('report.notice')}{notice}", err=True)
         click.echo(check_json(result.findings))
     else:
         from assistant.report import check_text
@@ -169,51 +176,57 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     result = run_flag(office, opts.today(office), register=register, dry_run=dry_run, lang=opts.lang)
     if fmt == "json":
         for line in result.notices:
-            click.echo(f"{tr('report.notice')}{line}", err=True)
+            say(f"{tr('report.notice')}{line}", err=True)
         click.echo(flag_json(result.items))
     else:
         flag_text(result, dry_run, sys.stdout)
     for problem in result.problems:  # a workbook that could not be written: said on stderr, exit 2
-        click.echo(f"{tr('cli.error')}{problem}", err=True)
+        say(f"{tr('cli.error')}{problem}", err=True)
     return result.exit_code
 
 
 def _send_report(result, dry_run: bool) -> None:
     for notice in result.notices:
-        click.echo(f"{tr('report.notice')}{notice}", err=True)
+        say(f"{tr('report.notice')}{notice}", err=True)
     for outcome in result.outcomes:
-        click.echo(outcome.message(), err=outcome.failed)
+        say(outcome.message(), err=outcome.failed)
     if dry_run:
         click.echo(tr("send.dry_run"))
+
+
+_TO_HELP = "Only to this address (repeatable; any case): e.g. --force --to ADDRESS resends one uncertain send"
 
 
 @main.command()
 @click.option("--preview", is_flag=True, help="Write each recipient's digest as HTML and print the paths; send nothing")
 @click.option("--force", is_flag=True, help="Send again even if this period's digest was already sent")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help=_TO_HELP)
 @click.option("--dry-run", is_flag=True, help="Build the digests but send nothing")
 @common
-def digest(opts: Options, preview: bool, force: bool, dry_run: bool) -> int:
+def digest(opts: Options, preview: bool, force: bool, to: tuple[str, ...], dry_run: bool) -> int:
     """Each leader's personal digest, sent once per period."""
     from assistant.api import digest as run_digest
 
     office = opts.office()
-    result = run_digest(office, opts.today(office), force=force, preview=preview, dry_run=dry_run, lang=opts.lang)
+    result = run_digest(office, opts.today(office), force=force, to=to, preview=preview, dry_run=dry_run,
+                        lang=opts.lang)
     for path in result.previews:
-        click.echo(tr("send.preview", path=path))
+        say(tr("send.preview", path=path))
     _send_report(result, dry_run)
     return result.exit_code
 
 
 @main.command()
 @click.option("--force", is_flag=True, help="Send again even if today's reminders were already sent")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help=_TO_HELP)
 @click.option("--dry-run", is_flag=True, help="Work out the reminders but send nothing")
 @common
-def remind(opts: Options, force: bool, dry_run: bool) -> int:
+def remind(opts: Options, force: bool, to: tuple[str, ...], dry_run: bool) -> int:
     """Reminders to owners of items due soon or overdue; escalations to their leaders."""
     from assistant.api import remind as run_remind
 
     office = opts.office()
-    result = run_remind(office, opts.today(office), force=force, dry_run=dry_run, lang=opts.lang)
+    result = run_remind(office, opts.today(office), force=force, to=to, dry_run=dry_run, lang=opts.lang)
     _send_report(result, dry_run)
     if not result.outcomes and not dry_run:
         click.echo(tr("send.nothing"))
@@ -302,14 +315,14 @@ def schema() -> None:
 @common
 def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
     """Check schema files (default: the office's schema folder)."""
-    from assistant.schema.loader import lint_files, schema_files
+    from assistant.schema.loader import lint_files, office_schema_files
 
     if files:
         paths = list(files)
     else:
         from assistant.config import load_config
 
-        paths = schema_files(load_config(opts.config_path).schemas_dir)
+        paths = office_schema_files(load_config(opts.config_path).schemas_dir)
     registers, problems = lint_files(paths)
     if problems:
         raise SchemaError(problems)

@@ -309,7 +309,11 @@ class _Reader:
                          scope=scope, lang=self.get(t, "lang", where, str, check=_one_of("zh", "en")))
 
     def job(self, name: str, data: Any) -> JobConfig:
+        from assistant.jobs import JOBS  # here, not at the top: the registry imports every job
+
         where = f"jobs.{name}"
+        if name not in JOBS:  # a misspelt [jobs.X] would otherwise be ignored without a word
+            raise self.fail(where, tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
         t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period"])
         return JobConfig(name=name, cron=self.get(t, "cron", where, str),
                          workdays_only=self.get(t, "workdays_only", where, bool, False),
@@ -406,11 +410,12 @@ def known_keys() -> dict[str, set[str]]:
 
     class _Recorder(_Reader):
         def table(self, data: Any, key: str, allowed: list[str]) -> dict:
-            seen.setdefault(key.split("[", 1)[0], set()).update(allowed)
+            key = "jobs.NAME" if key.startswith("jobs.") else key.split("[", 1)[0]
+            seen.setdefault(key, set()).update(allowed)
             return super().table(data, key, allowed)
 
     minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
                "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
-               "jobs": {"NAME": {}}, "calendar": {}, "writeback": {}, "limits": {}}
+               "jobs": {"check": {}}, "calendar": {}, "writeback": {}, "limits": {}}
     _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
     return seen

@@ -1,8 +1,9 @@
 """judge → what each person is told: a leader's digest (scoped), an owner's reminders, a leader's
 escalations. Plain data for the templates; nothing here renders or sends.
 
-Everything copied from a cell is masked (phone and ID numbers) before it reaches a template, the
-attachment or a log, and the templates escape it (autoescape on).
+Everything copied from a cell is masked (phone and ID numbers) and cleaned (control characters,
+length) before it reaches a template, the attachment or a log, and the templates escape it
+(autoescape on).
 """
 
 from __future__ import annotations
@@ -22,18 +23,19 @@ from assistant.findings import counts
 from assistant.i18n import tr
 from assistant.judge import Judgement
 from assistant.status import CODES, STATUSES
-from assistant.text import display
+from assistant.text import clean, display
 
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _ID = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9Xx])")
 
 
 def mask(value: object) -> str:
-    """Cell text as mail may show it: 13812345678 → 138****5678, ID numbers → 110105********002X."""
+    """Cell text as mail may show it: 13812345678 → 138****5678, ID numbers → 110105********002X;
+    without control characters and at most MAX_CELL_TEXT characters long (assistant.text.clean)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = value if isinstance(value, str) else display(value)
-    return _ID.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", text))
+    return clean(_ID.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", text)))
 
 
 @dataclass

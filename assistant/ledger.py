@@ -6,12 +6,15 @@ schedulers on the same folder never send the same digest twice. The protocol is 
     claim = ledger.claim(job, recipient, period)   # None: delivered, or someone is sending
     if claim:
         try: mid = deliver(...)
+        except DeliveryUncertain as exc: ledger.maybe_sent(claim, str(exc))  # never by itself
         except DeliveryError as exc: ledger.failed(claim, str(exc))    # the next run retries
         else: ledger.sent(claim, mid)
 
 `claim` commits a 'sending' row *before* the delivery. A process that dies mid-send leaves the row
-in 'sending': the outcome is unknown, so it is never repeated automatically (`uncertain()` lists
-such rows for a person to look at; `force=True` sends anyway). `claim_or_reason` says why not.
+in 'sending', and a delivery that may have arrived (the server had the whole message, its answer
+was lost) is recorded as 'uncertain': either way the outcome is unknown, so it is never repeated
+automatically (`uncertain()` lists such rows for a person to look at; `force=True` sends anyway).
+`claim_or_reason` says why not.
 Recipients and periods are compared as given: pass a canonical form (e.g. a lower-case address).
 
 Two processes may share the file: WAL journal, a busy timeout, and every decision taken inside
@@ -37,7 +40,7 @@ from assistant.i18n import tr
 FILENAME = "ledger.sqlite"  # inside the working folder's state dir (.assistant/)
 MAX_TEXT = 500  # error and detail texts are cut to this many characters
 NEW, RETRY, FORCE = "new", "retry", "force"  # why claim_or_reason granted a claim
-ALREADY_SENT, IN_FLIGHT = "already_sent", "in_flight"  # why it did not
+ALREADY_SENT, IN_FLIGHT, MAYBE_SENT = "already_sent", "in_flight", "maybe_sent"  # why it did not
 
 # _MIGRATIONS[i] takes the file from user_version i to i + 1; append, never edit.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -54,6 +57,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             attempts INTEGER NOT NULL CHECK (attempts >= 1), last_error TEXT, message_id TEXT,
             detail TEXT NOT NULL DEFAULT '', run_id INTEGER, first_attempt_at TEXT NOT NULL,
             last_attempt_at TEXT NOT NULL, sent_at TEXT, UNIQUE (job, recipient, period))""",
+        "CREATE INDEX sends_status ON sends (status, job)",
+    ),
+    (  # 'uncertain': the server had the whole message and its answer was lost (SQLite cannot
+       # change a CHECK in place: the table is made again and the rows copied)
+        """CREATE TABLE sends_2 (
+            id INTEGER PRIMARY KEY, job TEXT NOT NULL, recipient TEXT NOT NULL,
+            period TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain')),
+            attempts INTEGER NOT NULL CHECK (attempts >= 1), last_error TEXT, message_id TEXT,
+            detail TEXT NOT NULL DEFAULT '', run_id INTEGER, first_attempt_at TEXT NOT NULL,
+            last_attempt_at TEXT NOT NULL, sent_at TEXT, UNIQUE (job, recipient, period))""",
+        "INSERT INTO sends_2 SELECT id, job, recipient, period, status, attempts, last_error, message_id,"
+        " detail, run_id, first_attempt_at, last_attempt_at, sent_at FROM sends",
+        "DROP TABLE sends",
+        "ALTER TABLE sends_2 RENAME TO sends",
         "CREATE INDEX sends_status ON sends (status, job)",
     ),
 )
@@ -213,10 +231,11 @@ class Ledger:
 
     def claim_or_reason(self, job: str, recipient: str, period: str, *, force: bool = False,
                         detail: str = "", run_id: int | None = None) -> tuple[Claim | None, str]:
-        """(Claim, NEW | RETRY | FORCE) or (None, ALREADY_SENT | IN_FLIGHT), decided atomically.
+        """(Claim, NEW | RETRY | FORCE) or (None, ALREADY_SENT | IN_FLIGHT | MAYBE_SENT), decided
+        atomically.
 
-        No row: NEW. 'failed': RETRY. 'sent' or 'sending' (sending elsewhere now, or a process
-        died mid-send): refused, unless `force`, which claims anyway (FORCE)."""
+        No row: NEW. 'failed': RETRY. 'sent', 'sending' (sending elsewhere now, or a process died
+        mid-send) or 'uncertain': refused, unless `force`, which claims anyway (FORCE)."""
         for name, value in (("job", job), ("recipient", recipient), ("period", period)):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"{name} must be a non-empty string, got {value!r}")
@@ -234,7 +253,7 @@ class Ledger:
             if row["status"] == "failed":
                 reason = RETRY
             elif not force:
-                return None, ALREADY_SENT if row["status"] == "sent" else IN_FLIGHT
+                return None, {"sent": ALREADY_SENT, "uncertain": MAYBE_SENT}.get(row["status"], IN_FLIGHT)
             else:
                 reason = FORCE
             db.execute("UPDATE sends SET status = 'sending', attempts = attempts + 1,"
@@ -261,6 +280,16 @@ class Ledger:
                              (str(error)[:MAX_TEXT], claim.id, claim.attempt))
             return cur.rowcount == 1
 
+    def maybe_sent(self, claim: Claim, error: str) -> bool:
+        """The whole message reached the server but its answer was lost: it may have arrived, so
+        it is never retried automatically (only `force`). `error` must hold no secrets. False
+        (nothing changed) when the claim is no longer current, as for `failed`."""
+        with self._write() as db:
+            cur = db.execute("UPDATE sends SET status = 'uncertain', last_error = ? WHERE id = ?"
+                             " AND status = 'sending' AND attempts = ?",
+                             (str(error)[:MAX_TEXT], claim.id, claim.attempt))
+            return cur.rowcount == 1
+
     def sends(self, job: str | None = None, *, status: str | None = None) -> list[dict[str, Any]]:
         """Send rows (every column), oldest first, optionally for one job and/or status."""
         return self._select("sends", job=job, status=status)
@@ -270,8 +299,9 @@ class Ledger:
         return self.sends(job, status="failed")
 
     def uncertain(self, job: str | None = None) -> list[dict[str, Any]]:
-        """Rows in 'sending': being sent right now, or left by a process that died mid-send."""
-        return self.sends(job, status="sending")
+        """Sends whose outcome is unknown: 'sending' (being sent right now, or left by a process
+        that died mid-send) and 'uncertain' (the server's answer to the whole message was lost)."""
+        return self._select("sends", "status IN ('sending', 'uncertain')", job=job)
 
     # --- runs --------------------------------------------------------------------------------
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import Config, WorkbookConfig, load_config
 from assistant.errors import ConfigError
 from assistant.i18n import tr
+from assistant.people import DEFAULT_DIRECTORY
 from assistant.schema.loader import load_registers
 from assistant.schema.model import Register
 from assistant.sources.base import Source, match_sheet
@@ -46,7 +48,35 @@ def load_office(config_path: Path) -> Office:
     for wb in config.workbooks:
         for reg_id in wb.registers or ():
             office.register(reg_id)  # an unknown id in the config is a config error, early
+    _check_field_names(office)
     return office
+
+
+def _check_field_names(office: Office) -> None:
+    """Names the config gives (a recipient's scope fields, the mail directory) must be in the
+    schemas: a typo would otherwise mean a leader's weekly "nothing overdue", or nobody reminded."""
+    config = office.config
+
+    def problem(key: str, message: str, name: str, known: Iterable[str]) -> ConfigError:
+        return ConfigError(tr("config.problem", path=config.path.name, key=key, message=message)
+                           + did_you_mean(name, known), hint=tr("office.unknown_field_hint", schemas=config.schemas_dir.name))
+
+    every = sorted({f.name for reg in office.registers.values() for f in reg.fields})
+    for i, r in enumerate(config.recipients):
+        for name in r.scope if isinstance(r.scope, dict) else ():
+            if name not in every:
+                raise problem(f"recipients[{i}].scope.{name}", tr("office.unknown_field", name=name), name, every)
+    if config.mail.directory is None:  # the default (the roster register, if any) is only a fallback
+        return
+    spec = {**DEFAULT_DIRECTORY, **config.mail.directory}
+    reg = office.registers.get(spec["register"])
+    if reg is None:
+        raise problem("mail.directory.register", tr("office.unknown_register", name=spec["register"],
+                                                    known=", ".join(office.registers)), spec["register"], office.registers)
+    for key in ("name", "email"):
+        if spec[key] not in reg.field_names:
+            raise problem(f"mail.directory.{key}", tr("office.field_not_in_register", name=spec[key], register=reg.id),
+                          spec[key], reg.field_names)
 
 
 @dataclass

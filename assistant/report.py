@@ -1,4 +1,9 @@
-"""What `assistant check` prints: the JSON contract (docs/design.md §6) or a readable table per sheet."""
+"""What `assistant check` prints: the JSON contract (docs/design.md §6) or a readable table per sheet.
+
+Readable output goes to a terminal: every text that may come from a cell passes `_text` (rich
+markup escaped, control characters shown as symbols: ESC → ␛), so a cell cannot recolour the
+screen, move the cursor or retitle the window. JSON keeps the exact text (json escapes it).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,12 @@ from rich.table import Table as RichTable
 from assistant.findings import Finding, counts
 from assistant.i18n import tr
 from assistant.status import STATUSES
+from assistant.text import visible
+
+
+def _text(value: str) -> str:
+    """Text from data, for a rich console: markup escaped, control characters visible."""
+    return escape(visible(value))
 
 
 def check_json(findings: list[Finding]) -> str:
@@ -31,7 +42,7 @@ def _console(out: TextIO) -> Console:
 
 def _notices(con: Console, notices: list[str]) -> None:
     for notice in notices:
-        con.print(f"[yellow]{tr('report.notice')}[/]{escape(notice)}")
+        con.print(f"[yellow]{tr('report.notice')}[/]{_text(notice)}")
 
 
 def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str, int]], notices: list[str],
@@ -43,7 +54,7 @@ def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str,
     for key, (sheet, n_rows) in sheets.items():
         group = by_sheet.get(key, [])
         c = counts(group)
-        head = escape(tr("report.sheet_head", workbook=key[0], sheet=sheet, register=key[1], rows=n_rows))
+        head = _text(tr("report.sheet_head", workbook=key[0], sheet=sheet, register=key[1], rows=n_rows))
         if not group:
             con.print(f"[bold]{head}[/]{tr('report.colon')}[green]{tr('report.clean')}[/]")
             continue
@@ -54,8 +65,8 @@ def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str,
         for f in group:
             sev = tr(f"severity.{f.severity}")
             style = "red" if f.severity == "error" else "yellow"
-            table.add_row(f.cell or "—", escape(f.key or ""), escape(f.column or ""), f"[{style}]{sev}[/]",
-                          escape(f.message))
+            table.add_row(f.cell or "—", _text(f.key or ""), _text(f.column or ""), f"[{style}]{sev}[/]",
+                          _text(f.message))
         con.print(table)
     total = counts(findings)
     if total["error"] or total["warning"]:
@@ -80,20 +91,20 @@ def flag_text(result, dry_run: bool, out: TextIO) -> None:
     for i in urgent:
         style = STATUSES[i["status"]].style
         days = "" if i["days_left"] is None else str(i["days_left"])
-        label = f"[{style}]{escape(i['label'])}[/]" if style else escape(i["label"])
-        table.add_row(label, days, escape(i["key"] or ""), str(i["row"]), i["due"] or "", escape(i["owner"] or ""),
-                      escape(i["leader"] or ""), escape(f"{i['workbook']} · {i['register']}"))
+        label = f"[{style}]{_text(i['label'])}[/]" if style else _text(i["label"])
+        table.add_row(label, days, _text(i["key"] or ""), str(i["row"]), i["due"] or "", _text(i["owner"] or ""),
+                      _text(i["leader"] or ""), _text(f"{i['workbook']} · {i['register']}"))
     if urgent:
         con.print(table)
     tally = Counter(i["label"] for i in result.items)
     parts = tr("word.list_sep").join(f"{k} {v}" for k, v in tally.items()) or "—"
-    con.print(escape(tr("flag.summary", n=len(result.items), parts=parts)))
+    con.print(_text(tr("flag.summary", n=len(result.items), parts=parts)))
     c = counts(result.findings)
     if c["error"] or c["warning"]:
         con.print(tr("flag.findings", error=c["error"], warning=c["warning"]))
     for w in result.written:
         backup = tr("flag.backup", path=f"{w.backup.parent.name}/{w.backup.name}") if w.backup else ""
-        con.print(escape(tr("flag.written", location=w.location, cells=w.cells) + backup))
+        con.print(_text(tr("flag.written", location=w.location, cells=w.cells) + backup))
     if dry_run:
         con.print(tr("flag.dry_run"))
 

@@ -35,7 +35,7 @@ from assistant.i18n import tr
 from assistant.jobs import JOBS
 from assistant.ledger import FILENAME, Ledger
 from assistant.outcome import JobResult, Outcome
-from assistant.suggest import did_you_mean
+from assistant.text import visible
 
 DEFAULT_CATCH_UP = dt.timedelta(hours=12)
 log = logging.getLogger("assistant.scheduler")
@@ -65,9 +65,6 @@ def catch_up_of(text: str | None, job: str) -> dt.timedelta:
 
 def jobs_of(config: Config) -> list[Job]:
     """The office's jobs: the registry's defaults, with each [jobs.NAME] table taking precedence."""
-    for name in config.jobs:
-        if name not in JOBS:
-            raise ConfigError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
     out = []
     for name, default in JOBS.items():
         given = config.jobs.get(name)
@@ -136,22 +133,31 @@ class Lock:
             self._lock.release()  # so does the process dying
 
 
+class _Visible(logging.Formatter):
+    """Log lines are read on a terminal (stderr, `tail` of the file): cell text quoted in them
+    shows its control characters as symbols, never raw (assistant.text.visible)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
+
+
 def setup_logging(state_dir: Path) -> None:
     """One line per run to stderr and to a rotating file in .assistant/logs/ (of this folder: a
     process that serves another folder afterwards, a test run say, logs there from then on)."""
     path = (state_dir / "logs" / "assistant.log").absolute()
-    if any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+    top = logging.getLogger("assistant")  # the scheduler's lines and those of the jobs it runs (sending)
+    if any(getattr(h, "baseFilename", None) == str(path) for h in top.handlers):
         return
-    for old in list(log.handlers):
-        log.removeHandler(old)
+    for old in list(top.handlers):
+        top.removeHandler(old)
         old.close()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    fmt = _Visible("%(asctime)s %(levelname)s %(message)s")
     for handler in (logging.StreamHandler(),
                     logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")):
         handler.setFormatter(fmt)
-        log.addHandler(handler)
-    log.setLevel(logging.INFO)
+        top.addHandler(handler)
+    top.setLevel(logging.INFO)
 
 
 Runner = Callable[[str, dt.date], JobResult]  # (job name, today) -> the job's result
@@ -227,12 +233,16 @@ class Scheduler:
         return out
 
     def report_uncertain(self) -> None:
-        """Sends interrupted mid-way (a crash) are never repeated automatically: say so."""
+        """Sends whose outcome is unknown (a crash mid-send, a lost answer) are never repeated
+        automatically: say so, and how to resend one."""
+        from assistant.sending import COMMANDS
+
         with Ledger(self.ledger_path) as ledger:
             for row in ledger.uncertain():
-                log.warning("%s to %s (%s) was interrupted and may not have arrived; after checking, "
-                            "resend with: assistant %s --force", row["job"], row["recipient"], row["period"],
-                            row["job"] if row["job"] in JOBS else "digest")
+                log.warning("%s to %s (%s) may not have arrived (%s); after checking, resend with: "
+                            "assistant %s --force --to %s", row["job"], row["recipient"], row["period"],
+                            row["last_error"] or "interrupted", COMMANDS.get(row["job"], "digest"),
+                            row["recipient"])
 
     def run_due(self) -> list[Outcome]:
         return [self.run(job, fire) for job, fire in self.due()]

@@ -38,6 +38,8 @@ class Table:
     width: int = 0  # columns in the sheet's used range
     # rows with no data left but something still in our output columns (to be cleared)
     stale_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    # the 1-based upper row of what looks like a two-row header the schema reads as one (a hint)
+    two_row_header: int | None = None
 
     def cell(self, column: str, position: int) -> str:
         return f"{col_letter(self.columns[column])}{self.rows[position]}"
@@ -89,13 +91,32 @@ def _header_map(register: Register) -> dict[str, str]:
     return keys
 
 
+def header_names(grid: list[list], h: int, rows: int = 1) -> list:
+    """The cells naming the columns when row `h` (0-based) is the header's last row. With a two-row
+    header, a blank cell of the lower row takes the text above it (a header typed into the upper
+    row only); a cell merged down over both rows is in the lower row already (see
+    assistant.sources.merges), and a group label above named columns names none."""
+    lower = list(grid[h]) if h < len(grid) else []
+    if rows == 1 or h == 0:
+        return lower
+    upper = grid[h - 1]
+    lower += [None] * (len(upper) - len(lower))
+    return [upper[c] if _is_blank(v) and c < len(upper) else v for c, v in enumerate(lower)]
+
+
+def _hits(names: list, keys: dict[str, str]) -> set[str]:
+    return {keys[k] for k in (norm_header(v) for v in names if not _is_blank(v)) if k in keys}
+
+
 def find_header_row(grid: list[list], register: Register) -> int:
-    """The 0-based row whose cells match most field names; the first such row on a tie."""
+    """The 0-based (last) header row, whose cells match most field names. On a tie the first such
+    row wins, but for the row right below it: a header merged down over two rows reads the same in
+    both, and its data start below the lower one."""
     keys = _header_map(register)
     best, best_row = 0, -1
-    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        hits = len({keys[k] for k in (norm_header(v) for v in row if not _is_blank(v)) if k in keys})
-        if hits > best:
+    for i in range(register.header_rows - 1, min(len(grid), HEADER_SCAN_ROWS)):
+        hits = len(_hits(header_names(grid, i, register.header_rows), keys))
+        if hits > best or (hits and hits == best and i == best_row + 1):
             best, best_row = hits, i
     if best_row < 0:
         names = "、".join(register.field_names[:6])
@@ -116,7 +137,7 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
             raise HeaderError(tr("source.header_beyond", sheet=sheet, row=register.header_row, rows=len(grid)))
     else:
         h = find_header_row(grid, register)
-    header = grid[h] if h < len(grid) else []
+    header = header_names(grid, h, register.header_rows)
     keys = _header_map(register)
     columns: dict[str, int] = {}
     headers = [str(v).strip() for v in header if not _is_blank(v)]
@@ -134,11 +155,13 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
 
     needed = [f.name for f in register.fields if f.required or f.name == register.key]
     absent = [n for n in needed if n not in columns]
+    missing = [f.name for f in register.fields if f.name not in columns]
+    two_rows = _two_row_header(grid, h, keys, missing) if register.header_rows == 1 and missing else None
     if absent:
         raise HeaderError(tr("source.missing_columns", sheet=sheet, row=h + 1, names="、".join(absent),
                              found="、".join(headers) or tr("source.nothing")),
-                          hint=tr("source.missing_columns_hint"))
-    missing = [f.name for f in register.fields if f.name not in columns]
+                          hint=tr("source.two_row_header_hint", upper=two_rows, lower=two_rows + 1)
+                          + lower_header_row(register, two_rows) if two_rows else tr("source.missing_columns_hint"))
 
     width = max((len(r) for r in grid), default=0)
     data = grid[h + 1:]
@@ -168,7 +191,24 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
         rows = stale = np.array([], dtype=int)
     return Table(workbook=workbook, register=register, sheet=sheet, header_row=h + 1, frame=frame,
                  rows=rows, columns=columns, headers=headers, missing=missing, width=width,
-                 stale_rows=stale)
+                 stale_rows=stale, two_row_header=two_rows)
+
+
+def lower_header_row(register: Register, upper: int) -> str:
+    """What else the schema needs for a two-row header from row `upper`: a `header_row` it gives
+    must name the lower row."""
+    if register.header_row is None or register.header_row == upper + 1:
+        return ""
+    return tr("source.header_row_lower", lower=upper + 1)
+
+
+def _two_row_header(grid: list[list], h: int, keys: dict[str, str], missing: list[str]) -> int | None:
+    """The 1-based upper row of a two-row header around row `h` that would name some of the
+    `missing` columns (the header was read as one row: header_rows 2 is what the schema lacks)."""
+    for lower in (h, h + 1):
+        if 0 < lower < len(grid) and _hits(header_names(grid, lower, 2), keys) & set(missing):
+            return lower
+    return None
 
 
 def serials_to_dates(column: pd.Series) -> pd.Series:

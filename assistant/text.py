@@ -1,18 +1,37 @@
-"""Small text helpers shared by header matching, parsing and messages."""
+"""Small text helpers shared by header matching, parsing, messages and every output.
+
+Cell text may hold anything: control characters (Excel stores a pasted one as `_x0001_`), escape
+sequences, a megabyte in one cell. One rule for what may leave the program, defined here once:
+
+    clean(text)      for XML and mail (workbooks, the digest's attachment, mail text and HTML):
+                     control characters removed, at most MAX_CELL_TEXT characters ("…" at the end)
+    visible(text)    for a terminal: control characters shown as symbols (ESC → ␛), never raw
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the command line imports this module; pandas loads only where tables are read
+    import pandas as pd
 
 _SPACE = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # In JSON text, an escape that decodes to a surrogate (a pair decodes to one character, a lone one
 # does not): a cheap test on the raw bytes before walking what they decode to.
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit, also the cap of cell text in mail
+ELLIPSIS = "…"
+# What XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF), and the
+# other control characters (DEL, C1), which no reader of a workbook or a mail wants either.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What a terminal would act on instead of showing: every control character but tab and LF, and
+# the bidirectional controls that make text read differently from what it is (a "Trojan source").
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]")
 
 
 def norm_header(text: object) -> str:
@@ -53,6 +72,27 @@ def display(value: object) -> str:
             return text[:-9]
         return (text[:-3] if text.endswith(":00") and text.count(":") == 2 else text).replace("T", " ")
     return str(value)
+
+
+def clean(text: str, limit: int | None = MAX_CELL_TEXT) -> str:
+    """Text safe for XML 1.0 and mail: control characters removed, cut to `limit` characters (None:
+    any length) with "…" as the last one when longer."""
+    text = ILLEGAL_XML.sub("", text)
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + ELLIPSIS
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ESC → ␛, BEL → ␇, CR → ␍
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: control characters (and bidirectional overrides) shown, never acted on."""
+    return _TERMINAL.sub(_symbol, text)
 
 
 def may_hold_surrogates(json_text: bytes) -> bool:

@@ -10,7 +10,7 @@ from assistant.checks import FIELD_CHECKS, RULES, Context
 from assistant.checks.fields import required_findings, type_findings
 from assistant.findings import Finding
 from assistant.i18n import tr
-from assistant.table import Table
+from assistant.table import Table, lower_header_row
 
 
 class ReferenceIndex:
@@ -35,9 +35,12 @@ class ReferenceIndex:
 def validate_table(ctx: Context) -> list[Finding]:
     reg = ctx.register
     out: list[Finding] = []
+    upper = ctx.table.two_row_header
+    note = tr("check.two_row_header", upper=upper, lower=upper + 1,
+              also=lower_header_row(ctx.register, upper)) if upper else ""
     for name in ctx.table.missing:
-        out.append(ctx.sheet_finding("missing_column", tr("check.missing_column", column=name, sheet=ctx.table.sheet),
-                                     "warning", column=name))
+        out.append(ctx.sheet_finding("missing_column", tr("check.missing_column", column=name, sheet=ctx.table.sheet)
+                                     + note, "warning", column=name))
     for f in reg.fields:
         if not ctx.has(f.name):
             continue

@@ -23,13 +23,13 @@ class JobSpec:
     run: Callable[[JobContext], JobResult]
     cron: str  # the default schedule (cron syntax, office time zone); `[jobs.NAME] cron` overrides it
     sends: bool  # needs a delivery and the ledger (mail, robots)
-    options: tuple[str, ...] = ()  # what a caller may pass: register, dry_run, force, preview
+    options: tuple[str, ...] = ()  # what a caller may pass: register, dry_run, force, to, preview
     workdays_only: bool = True  # by default, run on working days of the official calendar only
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("check", check.run, "0 7 * * 1-5", sends=False, options=("register",)),
     JobSpec("flag", flag.run, "10 7 * * 1-5", sends=False, options=("register", "dry_run")),
-    JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "preview", "dry_run")),
-    JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "dry_run")),
+    JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "to", "preview", "dry_run")),
+    JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "to", "dry_run")),
 )}

@@ -44,34 +44,39 @@ def period_of(today: dt.date, unit: str) -> str:
 
 def run(ctx: JobContext) -> DigestResult:
     from assistant.delivery.mail import Attachment, build_message
-    from assistant.render import environment, items_workbook, render
+    from assistant.render import check_templates, environment, items_workbook, render
 
     config = ctx.office.config
-    j = judge(ctx)
     env = environment(config.templates_dir)
+    check_templates(env, "digest")  # a template mistake stops the run before anything is claimed
+    if ctx.sender is not None:
+        ctx.sender.check_to(r.email for r in config.recipients)
+    j = judge(ctx)
     job = config.jobs.get("digest")
     period = period_of(ctx.today, (job.period if job else None) or "week")
     preview = bool(ctx.options.get("preview"))
     result = DigestResult(notices=j.notices)
     for r in config.recipients:
+        if ctx.sender is not None and not ctx.sender.wants(r.email):  # --to
+            continue
         lang = mail_lang(config, r)  # the reader's, whatever --lang the terminal has
         with using(lang):
             d = build_digest(j, config.office_name, r, ctx.today)
 
-            def build(_claimed: list[str], d=d, r=r, lang=lang):
-                with using(lang):
-                    parts = render(env, "digest", d.subject, d=d)
-                    files = [Attachment(tr("digest.attachment_name", office=d.office, date=d.today.isoformat()),
-                                        items_workbook(d.all_overdue), XLSX)] if d.all_overdue else []
-                return build_message(config.mail.sender, [f"{r.name} <{r.email}>"], parts.subject, parts.text,
-                                     parts.html, files)
+        def build(_claimed: list[str], d=d, r=r, lang=lang):
+            parts = render(env, "digest", d.subject, lang=lang, d=d)
+            with using(lang):
+                files = [Attachment(tr("digest.attachment_name", office=d.office, date=d.today.isoformat()),
+                                    items_workbook(d.all_overdue), XLSX)] if d.all_overdue else []
+            return build_message(config.mail.sender, [f"{r.name} <{r.email}>"], parts.subject, parts.text,
+                                 parts.html, files)
 
-            if preview:
-                target = config.outbox_dir / "preview" / f"digest-{r.name}.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(render(env, "digest", d.subject, d=d).html, encoding="utf-8")
-                result.previews.append(target)
-                continue
+        if preview:
+            target = config.outbox_dir / "preview" / f"digest-{r.name}.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render(env, "digest", d.subject, lang=lang, d=d).html, encoding="utf-8")
+            result.previews.append(target)
+            continue
         if ctx.dry_run or ctx.sender is None:
             continue
         result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))

@@ -34,25 +34,31 @@ def _period(today: str, it: Item) -> str:
 
 def run(ctx: JobContext) -> RemindResult:
     from assistant.delivery.mail import build_message
-    from assistant.render import environment, render
+    from assistant.render import check_templates, environment, render
 
     config = ctx.office.config
-    j = judge(ctx)
     env = environment(config.templates_dir)
+    check_templates(env, "reminder")  # a template mistake stops the run before anything is claimed
+    j = judge(ctx)
     people = directory(config, j)
     owners, leaders = reminders(j)
+    if ctx.sender is not None:
+        ctx.sender.check_to(people.get(name) for by_person in (owners, leaders) for name in by_person)
     today = ctx.today.isoformat()
     result = RemindResult(notices=j.notices)
     for kind, by_person in (("remind", owners), ("escalate", leaders)):
         for name, items in sorted(by_person.items()):
+            if ctx.sender is not None and not ctx.sender.wants(people.get(name)):  # --to
+                continue
             periods = {_period(today, it): it for it in items}
 
             def build(claimed: list[str], name=name, kind=kind, periods=periods):
                 mine = [periods[p] for p in claimed]
-                with using(lang_of(config, name, people.get(name))):  # the reader's, not the terminal's
+                lang = lang_of(config, name, people.get(name))  # the reader's, not the terminal's
+                with using(lang):
                     subject = tr(f"{kind}.subject", office=config.office_name, date=today, n=len(mine))
-                    parts = render(env, "reminder", subject, name=name, items=mine, escalation=kind == "escalate",
-                                   office=config.office_name)
+                parts = render(env, "reminder", subject, lang=lang, name=name, items=mine,
+                               escalation=kind == "escalate", office=config.office_name)
                 return build_message(config.mail.sender, [f"{name} <{people[name]}>"], parts.subject, parts.text,
                                      parts.html)
 

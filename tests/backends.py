@@ -79,8 +79,16 @@ class Backend:
 class XlsxBackend(Backend):
     kind = "xlsx"
 
-    def create(self, sheets: dict[str, list[list]], registers: list[str] | None = None, extra: str = "") -> None:
+    def create(self, sheets: dict[str, list[list]], registers: list[str] | None = None, extra: str = "",
+               merges: dict[str, list[str]] | None = None) -> None:
+        """`merges`: sheet -> ranges to merge ("C4:C6"), as a person merges them in Excel."""
         self.path = write_xlsx(self.root / "data" / "镇.xlsx", sheets)
+        if merges:
+            wb = openpyxl.load_workbook(self.path)
+            for sheet, ranges in merges.items():
+                for rng in ranges:
+                    wb[sheet].merge_cells(rng)
+            wb.save(self.path)
         regs = f"registers = {registers!r}\n".replace("'", '"') if registers else ""
         self.write_config(f'source = "data/镇.xlsx"\n{regs}', extra)
 
@@ -121,6 +129,10 @@ class XlsxBackend(Backend):
         wb[sheet].delete_rows(index0 + 1)
         wb.save(self.path)
 
+    def merges(self, sheet: str) -> list[str]:
+        """The sheet's merged ranges ("C4:C6"), sorted."""
+        return sorted(str(r) for r in openpyxl.load_workbook(self.path)[sheet].merged_cells.ranges)
+
     def fill(self, sheet: str, ref: str) -> str | None:
         """The background a person sees in the cell: its own fill, or our conditional format."""
         wb = openpyxl.load_workbook(self.path)
@@ -145,8 +157,12 @@ class GSheetsBackend(Backend):
         self.server = server
         self.key_file = make_service_account(root.parent, server)
 
-    def create(self, sheets: dict[str, list[list]], registers: list[str] | None = None, extra: str = "") -> None:
+    def create(self, sheets: dict[str, list[list]], registers: list[str] | None = None, extra: str = "",
+               merges: dict[str, list[str]] | None = None) -> None:
         self.sid = self.server.add_spreadsheet("凤凰镇督查台账", sheets)
+        for sheet, ranges in (merges or {}).items():
+            for rng in ranges:
+                self.server.merge_cells(self.sid, sheet, rng)
         regs = f"registers = {registers!r}\n".replace("'", '"') if registers else ""
         self.write_config(f'source = "gsheets:{self.sid}"\ncredentials = "{self.key_file.as_posix()}"\n'
                           f'api_url = "{self.server.url}"\n{regs}', extra)
@@ -166,6 +182,10 @@ class GSheetsBackend(Backend):
 
     def delete_row(self, sheet: str, index0: int) -> None:
         self.server.delete_row(self.sid, sheet, index0)
+
+    def merges(self, sheet: str) -> list[str]:
+        """The sheet's merged ranges ("C4:C6"), sorted."""
+        return sorted(self.server.merges(self.sid, sheet))
 
     def fill(self, sheet: str, ref: str) -> str | None:
         """The background a person sees: the first conditional-format rule that holds for the cell

@@ -17,7 +17,7 @@ import time (`from .urls import SPREADSHEET_URL, ...`), so patching gspread.urls
 prefix "https://sheets.googleapis.com" to the server's base URL (see `api_http_client`).
 
 Endpoints (all but /token need `Authorization: Bearer <token from /token>`, else 401):
-    GET  /v4/spreadsheets/{id}                      spreadsheets.get: properties and
+    GET  /v4/spreadsheets/{id}                      spreadsheets.get: properties, merges and
                                                     conditionalFormats of each sheet; `ranges`
                                                     keeps only the sheets they touch; grid data
                                                     (one GridData per range) with includeGridData
@@ -50,8 +50,9 @@ Instrumentation: `counts` (Counter by endpoint name + "total"; /token counted in
 (after the next answer of that endpoint, before it is sent), `requests_received` (requests of
 applied spreadsheets.batchUpdate calls), `formats`/`notes` keyed by (spreadsheet_id, sheetId,
 row0, col0), `formulas_written` (cells written as formulas, stored as `Formula`),
-`column_width`/`row_height`/`grid_size`/`conditional_formats`. `insert_row`/`delete_row` edit
-like a person in the UI: formats, notes, row heights and conditional-format ranges move too.
+`column_width`/`row_height`/`grid_size`/`conditional_formats`/`merges`. `insert_row`/`delete_row` edit
+like a person in the UI: formats, notes, row heights, merges and conditional-format ranges move too;
+`merge_cells` merges a range as the UI does (only the top-left value is kept).
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ class Sheet:
         self.row_count = max(row_count, len(self.rows))
         self.col_count = max(col_count, max((len(r) for r in self.rows), default=0))
         self.cf_rules: list[dict] = []  # ConditionalFormatRule JSON, in priority order
+        self.merges: list[dict] = []  # GridRange JSON (sheetId included), as Sheet.merges
         self.row_px: dict[int, int] = {}  # pixelSize set by updateDimensionProperties, by index
         self.col_px: dict[int, int] = {}
 
@@ -159,6 +161,7 @@ class Sheet:
         twin = copy.copy(self)
         twin.rows = [list(r) for r in self.rows]
         twin.cf_rules = copy.deepcopy(self.cf_rules)
+        twin.merges = copy.deepcopy(self.merges)
         twin.row_px, twin.col_px = dict(self.row_px), dict(self.col_px)
         return twin
 
@@ -242,6 +245,11 @@ class Spreadsheet:
         c0, c1 = sorted((c0, c1 - 1))
         r0, r1 = sorted((r0, r1 - 1))
         return sheet, r0, c0, min(r1 + 1, sheet.row_count), min(c1 + 1, sheet.col_count)
+
+
+def _overlaps(gr: dict, r0: int, c0: int, r1: int, c1: int) -> bool:
+    return (gr["startRowIndex"] < r1 and r0 < gr["endRowIndex"]
+            and gr["startColumnIndex"] < c1 and c0 < gr["endColumnIndex"])
 
 
 def a1(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> str:
@@ -544,6 +552,12 @@ def returned_range(gr: dict) -> dict:
     return {k: v for k, v in gr.items() if not (k == "sheetId" and v == 0)}
 
 
+def returned_merge(gr: dict) -> dict:
+    """A merged range as the API answers it in Sheet.merges: proto3 JSON leaves out every index
+    that is 0, so a merge starting in row 1 or column A has no startRowIndex or startColumnIndex."""
+    return {k: v for k, v in gr.items() if v != 0}
+
+
 def returned_rule(rule: dict) -> dict:
     """A ConditionalFormatRule as the API answers it (a copy): its ranges as `returned_range`."""
     out = copy.deepcopy(rule)
@@ -719,6 +733,30 @@ class SheetsServer:
             sh.row_count -= 1
             self._shift_rows(spreadsheet_id, sh, index0, -1)
 
+    def merge_cells(self, spreadsheet_id: str, sheet_title: str, a1_range: str) -> None:
+        """Merge a range like a person in the UI (Format > Merge cells > Merge all): the top-left
+        value is kept and every other value in the range is discarded."""
+        with self._lock:
+            ss = self.spreadsheets[spreadsheet_id]
+            sheet, r0, c0, r1, c1 = ss.parse_range(f"{quote_sheet(sheet_title)}!{a1_range}")
+            if (r1 - r0) * (c1 - c0) < 2:
+                raise ValueError(f"{a1_range}: a merge needs at least two cells")
+            if any(_overlaps(m, r0, c0, r1, c1) for m in sheet.merges):
+                raise ValueError(f"{a1_range} overlaps a merge already on {sheet_title!r}")
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    if (r, c) != (r0, c0):
+                        sheet.set(r, c, None)
+            sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
+                                 "startColumnIndex": c0, "endColumnIndex": c1})
+
+    def merges(self, spreadsheet_id: str, sheet_title: str) -> list[str]:
+        """The sheet's merged ranges in A1 notation ("C4:C6"), in the order they were made."""
+        with self._lock:
+            return [f"{col_letter(m['startColumnIndex'])}{m['startRowIndex'] + 1}:"
+                    f"{col_letter(m['endColumnIndex'] - 1)}{m['endRowIndex']}"
+                    for m in self._sheet(spreadsheet_id, sheet_title).merges]
+
     def _shift_rows(self, spreadsheet_id: str, sheet: Sheet, at: int, delta: int) -> None:
         """Move what is kept by row index for a row inserted (delta=1) or deleted (-1) at `at`."""
 
@@ -745,6 +783,13 @@ class SheetsServer:
                 g for g in rule["ranges"] if g.get("startRowIndex", 0) < g.get("endRowIndex", sheet.row_count)
             ]
         sheet.cf_rules = [rule for rule in sheet.cf_rules if rule["ranges"]]
+        for m in sheet.merges:  # a row inserted inside a merge widens it; one deleted narrows it
+            if m["startRowIndex"] >= at + (0 if delta > 0 else 1):
+                m["startRowIndex"] += delta
+            if m["endRowIndex"] > at:
+                m["endRowIndex"] += delta
+        sheet.merges = [m for m in sheet.merges  # a merge left with one cell is no merge
+                        if (m["endRowIndex"] - m["startRowIndex"]) * (m["endColumnIndex"] - m["startColumnIndex"]) > 1]
 
     def format_at(self, spreadsheet_id: str, sheet_title: str, row0: int, col0: int) -> dict | None:
         sh = self._sheet(spreadsheet_id, sheet_title)
@@ -882,6 +927,8 @@ class SheetsServer:
             if grid:
                 whole = [(0, 0, sheet.row_count, sheet.col_count)]
                 js["data"] = [self._grid_data(ss, sheet, *box) for box in boxes.get(sheet.sheet_id, whole)]
+            if sheet.merges:  # an empty repeated field is left out of the answer, as in the API
+                js["merges"] = [returned_merge(m) for m in sheet.merges]
             if sheet.cf_rules:
                 js["conditionalFormats"] = [returned_rule(r) for r in sheet.cf_rules]
             sheets.append(js)

@@ -23,7 +23,11 @@ Options of the real servers: `auth=True` (one user/password; every login name tr
 `auth_attempts`), `refuse_rcpt=` addresses answered "550" at RCPT TO (or True: every one),
 `refuse_data=True` (DATA answered "554"), `replies={"MAIL" | "RCPT" | "DATA": "421 …"}` any
 answer you like (all three may be changed while the server runs: `server.replies`,
-`server.refuse_data`, …), `idle_timeout=` seconds after which the server drops a silent client. TLS variants use a certificate made for this test session by a test CA; the CA is
+`server.refuse_data`, …), `idle_timeout=` seconds after which the server drops a silent client.
+Faults at an exact step of one recipient's message: `drop_at_rcpt={address}` closes the connection
+when RCPT TO names the address (before any of the message is sent); `after_data={address: what}`
+stores the whole message for that recipient and then, instead of its "250", does `what`: "drop"
+(closes the connection), "hang" (never answers) or "garbage" (a line that is no SMTP reply). TLS variants use a certificate made for this test session by a test CA; the CA is
 in `server.ca_file`, and `server.mail_config()` passes it on.
 
 `server.mail_config(**overrides)` is a MailConfig pointing at the server (with `ca_file`, and
@@ -35,6 +39,7 @@ Fixtures: `smtp_server` (the factory), `smtp_tls` (session certificate files), a
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import socket
@@ -231,6 +236,9 @@ class _Handler:
                           rcpt_options: list[str]) -> str:
         if "RCPT" in self.server.replies:
             return self.server.replies["RCPT"]
+        if address.lower() in self.server.drop_at_rcpt:
+            smtp.transport.close()  # the client's RCPT gets no answer: the connection is gone
+            return "250 OK"  # never reaches the client
         refuse = self.server.refuse_rcpt
         if refuse is True or (refuse and address.lower() in refuse):
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
@@ -247,6 +255,14 @@ class _Handler:
         login = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
         self.server.messages.append(Received(envelope.mail_from or "", list(envelope.rcpt_tos),
                                              bytes(envelope.original_content or b""), login, session.peer))
+        fault = next((self.server.after_data[a.lower()] for a in envelope.rcpt_tos
+                      if a.lower() in self.server.after_data), None)
+        if fault == "drop":  # stored, then gone before the final answer
+            smtp.transport.close()
+        elif fault == "hang":  # stored, and no answer ever (the client can only time out)
+            await asyncio.sleep(3600)
+        elif fault == "garbage":
+            return "hello there"
         return "250 OK: queued"
 
 
@@ -265,7 +281,8 @@ class _Controller(Controller):
 class SmtpTestServer(_Endpoint):
     def __init__(self, variant: str, tls: TlsFiles | None, *, auth: bool = False, user: str = USER,
                  password: str = PASSWORD, refuse_rcpt: Iterable[str] | bool = (), refuse_data: bool = False,
-                 replies: dict[str, str] | None = None, idle_timeout: float = 300):
+                 replies: dict[str, str] | None = None, idle_timeout: float = 300,
+                 drop_at_rcpt: Iterable[str] = (), after_data: dict[str, str] | None = None):
         if variant not in ("plain", "starttls", "ssl"):
             raise ValueError(variant)
         self.variant = variant
@@ -276,6 +293,8 @@ class SmtpTestServer(_Endpoint):
         self.refuse_rcpt = True if refuse_rcpt is True else {a.lower() for a in (refuse_rcpt or ())}
         self.refuse_data = refuse_data
         self.replies = dict(replies or {})  # "MAIL" / "RCPT" / "DATA" -> the answer to give instead
+        self.drop_at_rcpt = {a.lower() for a in drop_at_rcpt}
+        self.after_data = {a.lower(): what for a, what in (after_data or {}).items()}  # "drop" | "hang" | "garbage"
         self.ca_file = tls.ca_file if tls and variant != "plain" else None
         if auth:
             self.user, self.password = user, password
@@ -379,7 +398,8 @@ def smtp_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
 @pytest.fixture
 def smtp_server(smtp_tls: TlsFiles, monkeypatch: pytest.MonkeyPatch) -> Iterable[Callable[..., Any]]:
     """Factory: smtp_server(variant="plain", *, auth=False, user, password, refuse_rcpt=(),
-    refuse_data=False, replies=None, idle_timeout=300, tls=None) -> a started server; all are stopped after
+    refuse_data=False, replies=None, idle_timeout=300, drop_at_rcpt=(), after_data=None, tls=None)
+    -> a started server; all are stopped after
     the test. `tls`: other certificate files (make_tls_files) instead of the session's.
     With auth, the password is put in an env variable of its own (server.password_env)."""
     started: list[_Endpoint] = []

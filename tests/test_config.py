@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import MINIMAL_SCHEMA, run_cli
 
 
 @pytest.fixture
@@ -121,3 +121,67 @@ def test_secret_is_resolved_lazily_and_never_shown():
         assert s.resolve() == "topsecret" and "topsecret" not in repr(s)
     finally:
         del os.environ["SOME_PASSWORD"]
+
+
+# --- names the config gives must exist: a typo is an error in every command, not a silent no-op ---
+
+SCOPED_SCHEMA = """
+register: tasks
+title: 台账
+fields:
+  - { name: 编号, required: true }
+  - { name: 分管领导 }
+  - { name: 姓名 }
+  - { name: 邮箱, type: email }
+"""
+COMMANDS = [("check",), ("flag",), ("digest",), ("remind",)]
+
+
+def _run_everywhere(folder, extra: str) -> list:
+    folder.schema("tasks", SCOPED_SCHEMA)
+    folder.workbook({"台账": [["编号", "分管领导", "姓名", "邮箱"], ["A-1", "李明", "王芳", "wang@example.gov.cn"]]})
+    folder.write_config(extra)
+    return [run_cli(*cmd, "--config", folder.config, "--today", "2026-11-20") for cmd in COMMANDS]
+
+
+def test_misspelt_scope_field_is_an_error_in_every_command(folder):
+    extra = '[[recipients]]\nname = "李明"\nemail = "li@example.gov.cn"\nscope = { "分管领到" = "李明" }\n'
+    for res in _run_everywhere(folder, extra):
+        assert res.code == 2, res.err
+        assert "recipients[0].scope.分管领到" in res.err and "是不是“分管领导”" in res.err
+        assert "Traceback" not in res.err
+
+
+def test_correct_scope_field_still_loads(folder):
+    extra = '[[recipients]]\nname = "李明"\nemail = "li@example.gov.cn"\nscope = { "分管领导" = "李明" }\n'
+    assert [r.code for r in _run_everywhere(folder, extra)] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("directory, key, hint", [
+    ('{ register = "tasks", name = "姓名", email = "电子邮箱" }', "mail.directory.email", "是不是“邮箱”"),
+    ('{ register = "task", name = "姓名", email = "邮箱" }', "mail.directory.register", "是不是“tasks”"),
+    ('{ register = "tasks", name = "名字" }', "mail.directory.name", "台账“tasks”没有字段“名字”"),
+])
+def test_misspelt_mail_directory_is_an_error_in_every_command(folder, directory, key, hint):
+    for res in _run_everywhere(folder, f"[mail]\ndirectory = {directory}\n"):
+        assert res.code == 2, res.err
+        assert key in res.err and hint in res.err
+
+
+def test_unknown_job_table_is_an_error_in_every_command(folder):
+    for res in _run_everywhere(folder, '[jobs.digset]\ncron = "30 8 * * 1"\n'):
+        assert res.code == 2, res.err
+        assert "jobs.digset" in res.err and "是不是“digest”" in res.err
+
+
+@pytest.mark.parametrize("schemas", ["sheets_schema", "schema"])
+def test_schema_lint_without_schema_files_is_an_error(office, schemas):
+    """No folder, or a mistyped `[office] schemas` beside the real one: never "0 files checked"."""
+    office.schema("tasks", MINIMAL_SCHEMA) if schemas != "sheets_schema" else None
+    office.root.mkdir(parents=True, exist_ok=True)
+    office.config.write_text(f'[office]\nname = "镇"\nschemas = "{schemas}"\n\n'
+                             '[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n', encoding="utf-8")
+    res = run_cli("schema", "lint", "--config", office.config)
+    assert res.code == 2, res.out
+    assert "没有台账格式文件" in res.err and schemas in res.err
+    assert res.out == ""

@@ -21,6 +21,7 @@ import csv
 import io
 import os
 import shutil
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -503,8 +504,13 @@ def test_failed_patch_leaves_original_and_no_temporary_file(book):
 
 
 def test_failure_while_writing_the_temporary_file(book, monkeypatch):
+    real_fsync = os.fsync
+
     def disk_full(fd):
-        raise OSError(28, "No space left on device")
+        # The backup is written; the disk fills while our copy of the workbook is written.
+        if backups_of(book) and stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", disk_full)
     original = book.read_bytes()
@@ -513,18 +519,28 @@ def test_failure_while_writing_the_temporary_file(book, monkeypatch):
     assert WORKBOOK in res.err, res.err  # a message about the file, not "internal error"
     assert book.read_bytes() == original
     assert other_files(book.parent, book) == []
+    assert not list((book.parent.parent / ".assistant" / "tmp").rglob("*.*")), "our copy is removed"
 
 
-def test_failed_rename_leaves_original_and_no_temporary_file(book, monkeypatch):
-    def refused(src, dst):
-        raise PermissionError(13, "Permission denied", str(dst))
+@pytest.mark.parametrize("route", ["swap", "move-aside"])
+def test_failed_swap_leaves_original_and_no_temporary_file(book, monkeypatch, route):
+    """The step that puts our copy in place is refused (native swap, or the fallback's rename)."""
+    from assistant.sources.xlsx import swap
 
-    monkeypatch.setattr(os, "replace", refused)
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    if route == "swap":
+        monkeypatch.setattr(swap, "_native", refused)
+    else:
+        monkeypatch.setattr(swap, "_native", None)
+        monkeypatch.setattr(os, "rename", refused)
     original = book.read_bytes()
     res = flag(book)
     assert res.code == 2 and WORKBOOK in res.err
     assert book.read_bytes() == original
     assert other_files(book.parent, book) == []
+    assert not list((book.parent.parent / ".assistant" / "tmp").rglob("*.*")), "our copy is removed"
 
 
 def test_file_mode_is_kept(book):

@@ -1,7 +1,8 @@
 """E-mail: building the message and delivering it (docs/design.md §2 Delivery, §4 [mail], §7).
 
     build_message(...)        the whole MIME message, made here with the standard library
-    Delivery                  send(msg) -> Message-ID, close(); a context manager
+    Delivery                  send(msg) -> Message-ID, close(); a context manager; DeliveryError when
+                              it did not go out, DeliveryUncertain when it may have
     ├── FileOutbox(folder)    each message as a .eml file (transport = "file")
     └── SmtpDelivery(mail)    one SMTP connection per run, opened and logged in by yagmail
     open_delivery(config)     the one the config asks for (assistant.delivery.registry)
@@ -26,10 +27,10 @@ Recipient checks against `allowed_domains` are the caller's job (`allowed()`), b
 
 from __future__ import annotations
 
-from assistant.delivery.message import Attachment, DeliveryError, allowed, build_message
+from assistant.delivery.message import Attachment, DeliveryError, DeliveryUncertain, allowed, build_message
 from assistant.delivery.outbox import Delivery, FileOutbox
 from assistant.delivery.registry import open_delivery
 from assistant.delivery.smtp import SmtpDelivery
 
-__all__ = ["Attachment", "Delivery", "DeliveryError", "FileOutbox", "SmtpDelivery", "allowed", "build_message",
-           "open_delivery"]
+__all__ = ["Attachment", "Delivery", "DeliveryError", "DeliveryUncertain", "FileOutbox", "SmtpDelivery", "allowed",
+           "build_message", "open_delivery"]

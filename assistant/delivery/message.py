@@ -43,6 +43,13 @@ class DeliveryError(AssistantError):
         self.accepted = list(accepted)
 
 
+class DeliveryUncertain(DeliveryError):
+    """The whole message reached the server, but its answer did not come back (the connection
+    dropped, timed out, or the answer made no sense): it may have been delivered. Never retried
+    automatically (docs/design.md §7); a subclass so that whoever only knows DeliveryError still
+    reports a problem."""
+
+
 # --- building -------------------------------------------------------------------------------------
 
 @dataclass

@@ -25,7 +25,8 @@ from assistant.delivery.message import DeliveryError, _ensure_message_id, _envel
 
 @runtime_checkable
 class Delivery(Protocol):
-    """Where messages go. `send` returns the Message-ID or raises DeliveryError."""
+    """Where messages go. `send` returns the Message-ID, or raises DeliveryError (it did not go
+    out: retried next run) or its subclass DeliveryUncertain (it may have: never retried by itself)."""
 
     local: bool  # messages are written on this machine (an outbox), not handed to a server
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from assistant.delivery.message import (
     DEFAULT_PORTS,
     DeliveryError,
+    DeliveryUncertain,
     _ensure_message_id,
     _envelope,
     _parse_address,
@@ -36,7 +37,9 @@ class SmtpDelivery(_ContextManager):
     The connection is opened (and logged in, when `user` is set) at the first `send`, reused for
     every message and closed by `close()`. A connection that broke or idled out is noticed
     (NOOP after `idle_probe` seconds of silence) and opened again before the next message; a
-    message whose sending was cut off is not resent (it may have arrived), it raises.
+    message whose sending was cut off is not resent here, it raises: DeliveryError when the server
+    cannot have it (cut off before the end of the body, or refused), DeliveryUncertain when the
+    whole body was sent and the final answer was lost (dropped, timed out, or nonsense).
 
     A failed connect is retried `connect_attempts` times in all, waiting `backoff`, 2×`backoff`, …
     in between; refused connections, timeouts and dropped connections are retried, certificate,
@@ -233,45 +236,19 @@ class SmtpDelivery(_ContextManager):
         from_addr, rcpts = _envelope(msg)
         message_id = _ensure_message_id(msg, from_addr)
         client = self._connection()
-        server = self.server
-        to = ", ".join(rcpts)
+        watch = _BodyWatch(client.smtp)
         try:
-            # pitfall (a): smtplib raises on failure; yagmail's send() would return False
-            refused = client.smtp.send_message(msg, from_addr, rcpts)
-        except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused; smtplib sent RSET
-            answers = {a: _reply(c, t) for a, (c, t) in exc.recipients.items()}
-            raise DeliveryError(tr("mail.rejected_recipients", server=server, recipients=", ".join(answers),
-                                   detail="; ".join(dict.fromkeys(answers.values()))),
-                                hint=tr("mail.rejected_recipients_hint"), server=server, refused=answers) from None
-        except smtplib.SMTPResponseException as exc:  # the server said no (smtplib sent RSET)
-            detail = _reply(exc.smtp_code, exc.smtp_error)
-            if exc.smtp_code == 421:  # "closing the channel" (often: idle too long), whatever the command
+            with watch:
+                # pitfall (a): smtplib raises on failure; yagmail's send() would return False
+                refused = client.smtp.send_message(msg, from_addr, rcpts)
+        except (smtplib.SMTPException, OSError) as exc:
+            if watch.body_sent and not _answered_no(exc):  # the server may have stored it
                 self._drop()
-                raise DeliveryError(tr("mail.connection_lost", server=server, detail=detail),
-                                    hint=tr("mail.connection_lost_hint"), server=server) from None
-            if isinstance(exc, smtplib.SMTPSenderRefused):
-                raise DeliveryError(tr("mail.rejected_sender", server=server, sender=from_addr, detail=detail),
-                                    hint=tr("mail.rejected_sender_hint"), server=server) from None
-            if isinstance(exc, smtplib.SMTPDataError):
-                raise DeliveryError(tr("mail.rejected_message", server=server, recipients=to, detail=detail),
-                                    hint=tr("mail.rejected_message_hint"), server=server) from None
-            raise DeliveryError(tr("mail.send_failed", recipients=to, detail=detail),
-                                hint=tr("mail.connect_failed_hint"), server=server) from None
-        except smtplib.SMTPNotSupportedError as exc:  # e.g. non-ASCII addresses without SMTPUTF8
-            raise DeliveryError(tr("mail.send_failed", recipients=to, detail=exc), server=server) from None
-        except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
-            self._drop()
-            if not _timed_out(exc):
-                raise DeliveryError(tr("mail.connection_lost", server=server, detail=exc),
-                                    hint=tr("mail.connection_lost_hint"), server=server) from None
-            raise DeliveryError(tr("mail.timeout", server=server, timeout=f"{self.timeout:g}"),
-                                hint=tr("mail.connection_lost_hint"), server=server) from None
-        except (smtplib.SMTPException, OSError) as exc:  # disconnected, reset, …
-            self._drop()
-            raise DeliveryError(tr("mail.connection_lost", server=server, detail=getattr(exc, "strerror", None) or exc),
-                                hint=tr("mail.connection_lost_hint"), server=server) from None
+                raise self._uncertain(exc, ", ".join(rcpts)) from None
+            raise self._failure(exc, from_addr, ", ".join(rcpts)) from None
         self._last_used = time.monotonic()
         if refused:  # some recipients refused, the others got it
+            server = self.server
             answers = {a: _reply(c, t) for a, (c, t) in refused.items()}
             accepted = [r for r in rcpts if r not in answers]
             raise DeliveryError(tr("mail.rejected_partial", server=server, recipients=", ".join(answers),
@@ -280,6 +257,48 @@ class SmtpDelivery(_ContextManager):
                                 accepted=accepted)
         self.sent += 1
         return message_id
+
+    def _uncertain(self, exc: Exception, to: str) -> DeliveryUncertain:
+        """The whole message went to the server and its answer was lost: it may have been delivered."""
+        if _timed_out(exc):
+            detail = tr("mail.uncertain_timeout", timeout=f"{self.timeout:g}")
+        elif isinstance(exc, smtplib.SMTPResponseException):
+            detail = tr("mail.uncertain_reply", reply=_reply(exc.smtp_code, exc.smtp_error))
+        else:
+            detail = str(getattr(exc, "strerror", None) or exc)
+        return DeliveryUncertain(tr("mail.uncertain", server=self.server, recipients=to, detail=detail),
+                                 hint=tr("mail.uncertain_hint"), server=self.server)
+
+    def _failure(self, exc: Exception, from_addr: str, to: str) -> DeliveryError:
+        """A send that failed before the server had the whole message, or that it refused: safe to retry."""
+        server = self.server
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):  # every recipient refused; smtplib sent RSET
+            answers = {a: _reply(c, t) for a, (c, t) in exc.recipients.items()}
+            return DeliveryError(tr("mail.rejected_recipients", server=server, recipients=", ".join(answers),
+                                    detail="; ".join(dict.fromkeys(answers.values()))),
+                                 hint=tr("mail.rejected_recipients_hint"), server=server, refused=answers)
+        if isinstance(exc, smtplib.SMTPResponseException):  # the server said no (smtplib sent RSET)
+            detail = _reply(exc.smtp_code, exc.smtp_error)
+            if exc.smtp_code == 421:  # "closing the channel" (often: idle too long), whatever the command
+                self._drop()
+                return DeliveryError(tr("mail.connection_lost", server=server, detail=detail),
+                                     hint=tr("mail.connection_lost_hint"), server=server)
+            if isinstance(exc, smtplib.SMTPSenderRefused):
+                return DeliveryError(tr("mail.rejected_sender", server=server, sender=from_addr, detail=detail),
+                                     hint=tr("mail.rejected_sender_hint"), server=server)
+            if isinstance(exc, smtplib.SMTPDataError):
+                return DeliveryError(tr("mail.rejected_message", server=server, recipients=to, detail=detail),
+                                     hint=tr("mail.rejected_message_hint"), server=server)
+            return DeliveryError(tr("mail.send_failed", recipients=to, detail=detail),
+                                 hint=tr("mail.connect_failed_hint"), server=server)
+        if isinstance(exc, smtplib.SMTPNotSupportedError):  # e.g. non-ASCII addresses without SMTPUTF8
+            return DeliveryError(tr("mail.send_failed", recipients=to, detail=exc), server=server)
+        self._drop()  # disconnected, timed out, reset, …: the connection is in an unknown state
+        if _timed_out(exc):
+            return DeliveryError(tr("mail.timeout", server=server, timeout=f"{self.timeout:g}"),
+                                 hint=tr("mail.connection_lost_hint"), server=server)
+        return DeliveryError(tr("mail.connection_lost", server=server, detail=getattr(exc, "strerror", None) or exc),
+                             hint=tr("mail.connection_lost_hint"), server=server)
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -290,6 +309,46 @@ class SmtpDelivery(_ContextManager):
         except (smtplib.SMTPException, OSError):
             pass
         _discard(client)
+
+
+class _BodyWatch:
+    """Whether smtplib has handed the server the whole message, learnt through two public methods of
+    smtplib.SMTP wrapped on this one connection for one message: a `send` inside `data` whose bytes
+    end with the end-of-data mark <CRLF>.<CRLF> has completed. From then on the server may have
+    stored the message, whatever becomes of its answer; before, it cannot have (RFC 5321 §4.1.1.4)."""
+
+    def __init__(self, smtp: smtplib.SMTP):
+        self.smtp = smtp
+        self.body_sent = False
+        self._in_data = False
+
+    def __enter__(self) -> _BodyWatch:
+        data, send = self.smtp.data, self.smtp.send
+
+        def watched_data(msg: Any) -> Any:
+            self._in_data = True
+            try:
+                return data(msg)
+            finally:
+                self._in_data = False
+
+        def watched_send(s: Any) -> None:
+            send(s)
+            if self._in_data and isinstance(s, bytes | bytearray) and s.endswith(b"\r\n.\r\n"):
+                self.body_sent = True
+
+        setattr(self.smtp, "data", watched_data)  # noqa: B010 - this instance only, not the class
+        setattr(self.smtp, "send", watched_send)  # noqa: B010
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name in ("data", "send"):
+            vars(self.smtp).pop(name, None)  # the class's own methods again
+
+
+def _answered_no(exc: BaseException) -> bool:
+    """The server answered with a refusal (4xx, 5xx): it did not take the message."""
+    return isinstance(exc, smtplib.SMTPResponseException) and 400 <= exc.smtp_code < 600
 
 
 def _timed_out(exc: BaseException) -> bool:

@@ -18,7 +18,7 @@ from assistant.schema.model import SEVERITIES, Deadline, Field, Outputs, Registe
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 
-TOP_KEYS = ["register", "title", "sheet", "header_row", "key", "description", "fields", "rules", "deadline", "outputs"]
+TOP_KEYS = ["register", "title", "sheet", "header_row", "header_rows", "key", "description", "fields", "rules", "deadline", "outputs"]
 FIELD_KEYS = ["name", "type", "description", "required", "severity", "aliases", *FIELD_CHECKS]
 DEADLINE_OPTS = {
     "due": Opt("field", required=True), "start": Opt("field"), "done_when": Opt("when"), "done_date": Opt("field"),
@@ -112,6 +112,12 @@ class _Linter:
         if header_row is not None and not (isinstance(header_row, int) and not isinstance(header_row, bool) and header_row >= 1):
             self.add(("header_row",), tr("schema.expected", what=tr("type.positive_integer")))
             header_row = None
+        header_rows = data.get("header_rows", 1)
+        if type(header_rows) is not int or header_rows not in (1, 2):  # not True, not 2.0
+            self.add(("header_rows",), tr("schema.header_rows"))
+            header_rows = 1
+        elif header_rows == 2 and header_row == 1:
+            self.add(("header_row",), tr("schema.header_row_upper"))
 
         fields = self.fields(data.get("fields"))
         by_name = {f.name: f for f in fields}
@@ -127,6 +133,7 @@ class _Linter:
         if self.problems or not isinstance(reg_id, str):
             return None
         return Register(id=reg_id, title=title, sheet=sheet, fields=fields, key=key, header_row=header_row,
+                        header_rows=header_rows,
                         rules=rules, deadline=deadline, outputs=outputs, description=data.get("description"),
                         file=self.file)
 
@@ -317,12 +324,18 @@ def schema_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+def office_schema_files(folder: Path) -> list[Path]:
+    """The schema files of an office's folder: a missing or empty folder is an error, never
+    "0 files checked" (a mistyped `[office] schemas` would otherwise pass every lint)."""
+    files = schema_files(folder) if folder.is_dir() else []
+    if not files:
+        raise SchemaError([SchemaProblem(str(folder.name), None, "", None, tr("schema.no_schemas", folder=folder))])
+    return files
+
+
 def load_registers(folder: Path) -> dict[str, Register]:
     """Every schema in `folder`; a SchemaError listing all problems if any file is wrong."""
-    files = schema_files(folder)
-    if not folder.is_dir() or not files:
-        raise SchemaError([SchemaProblem(str(folder.name), None, "", None, tr("schema.no_schemas", folder=folder))])
-    registers, problems = lint_files(files)
+    registers, problems = lint_files(office_schema_files(folder))
     if problems:
         raise SchemaError(problems)
     return registers

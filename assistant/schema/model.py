@@ -69,7 +69,8 @@ class Register:
     sheet: str
     fields: list[Field]
     key: str | None = None
-    header_row: int | None = None
+    header_row: int | None = None  # 1-based; with header_rows 2, the lower row
+    header_rows: int = 1  # 2: a group-label row above the row that names the columns
     rules: list[Rule] = field(default_factory=list)
     deadline: Deadline | None = None
     outputs: Outputs = field(default_factory=Outputs)

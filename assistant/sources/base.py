@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import os
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.errors import SheetMissing, SourceError
 from assistant.i18n import tr
+from assistant.sources import files
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 from assistant.writeback import SheetPatch
@@ -115,13 +120,50 @@ def backup_settings(wb: WorkbookConfig, config: Config | None) -> tuple[Path | N
 
 
 def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int) -> Path:
-    """Write `data` as folder/<stem>.<time><suffix> and prune this stem's backups to the last `keep`."""
+    """Write `data` as folder/<stem>.<time><suffix> and prune this stem's backups to the last `keep`.
+
+    A file appears under a backup name only once it is complete and on disk (written under a
+    temporary name, fsync'ed, renamed), so a kill or a full disk leaves no partial backup; pruning
+    comes after, and counts only backups that can be restored from."""
     folder.mkdir(parents=True, exist_ok=True)
+    files.sweep([folder], [files.ours(stem)])  # what a killed run left half-written
     target = folder / f"{stem}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{suffix}"
-    target.write_bytes(data)
+    tmp = files.temp_path(folder, stem)
+    files.write_synced(tmp, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    files.sync_folder(folder)
+    _prune(folder, stem, suffix, keep)
+    return target
+
+
+def _prune(folder: Path, stem: str, suffix: str, keep: int) -> None:
     # Only this workbook's backups: "name.2025.xlsx" must not prune those of "name.xlsx".
     ours = re.compile(re.escape(stem) + r"\.\d{8}-\d{6}-\d{6}" + re.escape(suffix))
-    kept = sorted(p for p in folder.iterdir() if ours.fullmatch(p.name))
-    for old in kept[: max(0, len(kept) - keep)]:
+    complete = []
+    for path in sorted(p for p in folder.iterdir() if ours.fullmatch(p.name)):
+        if _restorable(path):
+            complete.append(path)
+        else:  # left by an earlier version killed mid-write: nothing can be restored from it
+            path.unlink(missing_ok=True)
+    for old in complete[: max(0, len(complete) - keep)]:
         old.unlink(missing_ok=True)
-    return target
+
+
+def _restorable(path: Path) -> bool:
+    """A gzip stream that reads to its end, or a zip package whose central directory (written last,
+    so missing from a truncated file) reads."""
+    try:
+        if path.name.endswith(".gz"):
+            with gzip.open(path) as fh:
+                while fh.read(1 << 20):
+                    pass
+        else:
+            with zipfile.ZipFile(path):
+                pass
+    except (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile):
+        return False
+    return True

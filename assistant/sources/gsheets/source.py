@@ -1,9 +1,10 @@
 """Google Sheets as a source: the same registers, findings, statuses and write-back rules as an
 xlsx file, in at most three API requests per spreadsheet for a whole check + flag + write-back:
 
-1. spreadsheets.get, metadata only: the worksheets (titles, ids, sizes) and their conditional
-   formats, so sheets are matched as in xlsx (spaces and full-width forms ignored), a missing one
-   is named with what there is, and our colour rules can be compared with what is there;
+1. spreadsheets.get, metadata only: the worksheets (titles, ids, sizes), their merged ranges and
+   their conditional formats, so sheets are matched as in xlsx (spaces and full-width forms
+   ignored), a missing one is named with what there is, cells merged down read as in xlsx (see
+   assistant.sources.merges), and our colour rules can be compared with what is there;
 2. values:batchGet of every register's sheet at once, UNFORMATTED_VALUE with SERIAL_NUMBER dates
    (turned into dates for date fields when the table is built, as calamine gives xlsx dates);
 3. one spreadsheets:batchUpdate with all that differs (split in order only when that is over the
@@ -51,6 +52,7 @@ from assistant.sources.gsheets.plan import (
     rule_requests,
     value_requests,
 )
+from assistant.sources.merges import Merge, fill_merges, refuse_merged_outputs
 from assistant.text import may_hold_surrogates, scrub_surrogates
 from assistant.writeback import SheetPatch
 
@@ -58,7 +60,7 @@ if TYPE_CHECKING:
     from assistant.config import Config, WorkbookConfig
 
 METADATA_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,sheetType,"
-                   "gridProperties(rowCount,columnCount)),conditionalFormats)")
+                   "gridProperties(rowCount,columnCount)),merges,conditionalFormats)")
 METADATA_URL = "https://sheets.googleapis.com/v4/spreadsheets/%s"  # gspread's URLs, as its client rewrites them
 VALUES_URL = METADATA_URL + "/values:batchGet"
 BATCH_UPDATE_URL = METADATA_URL + ":batchUpdate"
@@ -90,8 +92,8 @@ class GSheetsSource:
         self._connect = connect  # builds the HTTP client: credentials are read on first use only
         self._client: Any = None
         self._title: str | None = None
-        self._sheets: dict[str, dict] | None = None  # title -> {"properties", "conditionalFormats"}
-        self._grids: dict[str, Grid] = {}
+        self._sheets: dict[str, dict] | None = None  # title -> {"properties", "merges", "conditionalFormats"}
+        self._grids: dict[str, Grid] = {}  # as read: what a write is compared with and backed up
 
     @property
     def location(self) -> str:
@@ -149,7 +151,13 @@ class GSheetsSource:
             # Names this read: a plan is applied only after the read it was made from. Whether the
             # sheet still matches it is checked by key in the write's response (see `apply`).
             self.fingerprint = uuid.uuid4().hex
-        return {s: self._grids[s] for s in sheets}
+        return {s: fill_merges(self._grids[s], self._merges(s)) for s in sheets}
+
+    def _merges(self, title: str) -> list[Merge]:
+        """The sheet's merged ranges (GridRange: 0-based, end exclusive, an index of 0 left out)."""
+        return [(m.get("startRowIndex", 0), m.get("startColumnIndex", 0),
+                 m.get("endRowIndex", 0) - 1, m.get("endColumnIndex", 0) - 1)
+                for m in self._metadata()[title].get("merges", []) if "endRowIndex" in m and "endColumnIndex" in m]
 
     def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
         return read_matching(self, wanted)
@@ -171,6 +179,7 @@ class GSheetsSource:
         planned: list[tuple[SheetPatch, dict]] = []  # each request with the patch it comes from
         cells = 0
         for patch in patches:
+            refuse_merged_outputs(patch, self._merges(patch.sheet), self.location)  # before any request
             state = self._state(patch.sheet)
             values, n = value_requests(patch, state)
             rules = rule_requests(state, desired_rules(patch, state.sheet_id))

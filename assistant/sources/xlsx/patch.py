@@ -25,15 +25,16 @@ import zipfile
 
 from lxml import etree
 
+from assistant.sources.merges import Merge, refuse_merged_outputs
 from assistant.sources.xlsx.styles import Styles, q
+from assistant.text import ILLEGAL_XML as _ILLEGAL_XML
+from assistant.text import MAX_CELL_TEXT
 from assistant.writeback import MARKER_FORMULA, SheetPatch, col_index, col_letter, split_ref
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-MAX_CELL_TEXT = 32767
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Elements that may follow <conditionalFormatting> in a worksheet, in schema order: ours goes
 # before the first of them that is present.
 _AFTER_CF = ["dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
@@ -117,8 +118,9 @@ def _copy_raw(data: bytes, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
     dst.NameToInfo[new.filename] = new
 
 
-def patch_package(data: bytes, patches: list[SheetPatch]) -> tuple[bytes, int]:
-    """The package with `patches` applied, and the number of cells written."""
+def patch_package(data: bytes, patches: list[SheetPatch], location: str = "") -> tuple[bytes, int]:
+    """The package with `patches` applied, and the number of cells written. MergedOutput (naming
+    `location`, the file) when a merge covers a cell we would write: nothing is written."""
     src = zipfile.ZipFile(io.BytesIO(data))
     sheet_parts, styles_part = _parts(src)
     styles_xml = src.read(styles_part)
@@ -129,7 +131,7 @@ def patch_package(data: bytes, patches: list[SheetPatch]) -> tuple[bytes, int]:
         part = sheet_parts.get(patch.sheet)
         if part is None:
             raise PackageError(f"no worksheet {patch.sheet!r}")
-        changed[part], n = _patch_sheet(src.read(part), patch, styles)
+        changed[part], n = _patch_sheet(src.read(part), patch, styles, location)
         written += n
     if styles.changed:
         changed[styles_part] = _serialize(styles.root, styles_xml)
@@ -241,8 +243,25 @@ class _Sheet:
         return b"".join(out) + b"".join(x for _, x in remaining)
 
 
-def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles) -> tuple[bytes, int]:
+def _merges(root: etree._Element) -> list[Merge]:
+    """The sheet's merged ranges, from <mergeCells> of the very bytes being patched."""
+    out = []
+    for mc in root.iter(q("mergeCell")):
+        first, _, last = (mc.get("ref") or "").partition(":")
+        try:
+            (c0, r0), (c1, r1) = split_ref(first), split_ref(last or first)
+        except ValueError:
+            raise PackageError(f"merged range {mc.get('ref')!r}") from None
+        out.append((r0 - 1, c0, r1 - 1, c1))
+    return out
+
+
+def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tuple[bytes, int]:
     sheet = _Sheet(xml, p.sheet)
+    # Everything outside the rows, parsed with an empty <sheetData> (small): first, no merge may
+    # cover a cell of ours; then the few elements we edit.
+    root = etree.fromstring(xml[: sheet.open.end()] + xml[sheet.close:], _PARSER)
+    refuse_merged_outputs(p, _merges(root), location)
     P = sheet.P
     columns = sorted((p.columns[name], col_letter(p.columns[name]).encode(), p.values[name], p.fills[name],
                       name in p.numbers) for name in p.values)
@@ -290,8 +309,6 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles) -> tuple[bytes, int]
         raise PackageError("rows not found")
     pieces.append(xml[pos: sheet.close])
 
-    # Everything outside the rows: parse the sheet with an empty <sheetData> (small), edit, splice back.
-    root = etree.fromstring(xml[: sheet.open.end()] + xml[sheet.close:], _PARSER)
     _widen(root, p)
     _dimension(root, p)
     _highlight(root, p, styles)

@@ -2,21 +2,24 @@
 
 Write-back rules (docs/design.md §7), each enforced here:
 - a plan is applied only to the very bytes it was made from (sha-256 fingerprint): if the file
-  changed since it was read, `apply` raises StalePlan and the caller re-reads and re-plans;
-- no write at all while an Excel/WPS (~$name.xlsx) or LibreOffice (.~lock.name.xlsx#) lock file
-  says someone has the workbook open;
-- a timestamped backup in .assistant/backups/ (the last N kept), then a temporary file in the same
-  folder atomically renamed over the original.
+  changed since it was read, `apply` raises StalePlan and the caller re-reads and re-plans; a save
+  that lands while our copy takes the workbook's name is caught too (swap.py);
+- only an Office Open XML workbook (.xlsx, .xlsm) is written; .xls, .et, .ods are read and checked;
+- no write to a workbook marked read-only, nor while an Excel/WPS (~$name.xlsx) or LibreOffice
+  (.~lock.name.xlsx#) lock file says someone has it open;
+- a timestamped backup in .assistant/backups/ (the last N kept), then our copy, written in the
+  state folder's tmp/ when that is on the workbook's filesystem (else beside the workbook, hidden,
+  owner-only), swapped in; our leftovers of a killed run are removed by a later one (files.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
-import hashlib
 import io
 import os
 import shutil
-import tempfile
+import stat
 import zipfile
 import zlib
 from pathlib import Path
@@ -28,9 +31,13 @@ from lxml import etree
 from assistant.config import Limits
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
+from assistant.sources import files
 from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
+from assistant.sources.merges import fill_merges
+from assistant.sources.xlsx import swap
 from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
 from assistant.sources.xlsx.patch import PackageError, package_parts, patch_package
+from assistant.sources.xlsx.swap import fingerprint
 from assistant.writeback import SheetPatch
 
 if TYPE_CHECKING:
@@ -45,6 +52,18 @@ class WriteFailed(SourceError):
     """The system refused the write (disk full, no permission…); the workbook is untouched."""
 
 
+class ReadOnlyWorkbook(SourceError):
+    """The workbook is marked read-only (or we may not write it); it was left alone."""
+
+
+class FormatNotWritable(SourceError):
+    """Not an Office Open XML workbook (.xls, .et, .ods…): read and checked, never written."""
+
+
+class WriteConflict(SourceError):
+    """Two saves raced our write: one is in the workbook, the other kept in a file we name."""
+
+
 def lock_files(path: Path) -> list[Path]:
     """Lock files that say the workbook is open: Excel/WPS owner files and LibreOffice's lock."""
     name = path.name
@@ -52,8 +71,25 @@ def lock_files(path: Path) -> list[Path]:
     return [path.parent / c for c in sorted(candidates) if (path.parent / c).exists()]
 
 
-def fingerprint(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_KINDS = {"xls": "write.kind.xls", "ods": "write.kind.ods", "xlsb": "write.kind.xlsb", "other": "write.kind.other"}
+
+
+def unwritable_kind(data: bytes) -> str | None:
+    """None for an Office Open XML workbook (what patch.py writes); else what kind of file it is."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # a compound document: .xls, or WPS's .et
+        return "xls"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "[Content_Types].xml" in names:
+                return None
+            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+                return "ods"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        pass
+    return "other"
 
 
 # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (another program, or another computer on the
@@ -87,7 +123,8 @@ def read_workbook(path: Path, limits: Limits | None = None) -> bytes:
 def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
     """The source for a `[[workbooks]]` entry naming a local file (the registry's factory)."""
     backups, keep = backup_settings(wb, config)
-    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep,
+    scratch = config.state_dir / "tmp" / wb.name if config is not None else None
+    return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep, scratch=scratch,
                       limits=config.limits if config is not None else None)
 
 
@@ -95,12 +132,13 @@ class XlsxSource:
     serial_dates = False  # calamine gives date cells as dates
 
     def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10,
-                 limits: Limits | None = None):
+                 scratch: Path | None = None, limits: Limits | None = None):
         self.name = name
         self.path = Path(path)
         self.location = self.path.name
         self.backups = backups
         self.keep_backups = keep_backups
+        self.scratch = scratch  # where our copy is written when it can be (the state folder's tmp/<name>)
         self.limits = limits or Limits()
         self.fingerprint: str | None = None  # of the bytes last read
         self._book: pc.CalamineWorkbook | None = None
@@ -116,6 +154,8 @@ class XlsxSource:
     def _open(self) -> pc.CalamineWorkbook:
         if self._book is not None:
             return self._book
+        if not self.path.exists():
+            swap.recover(self.path, self._our_folders())  # a killed write may have left it aside
         data = read_workbook(self.path, self.limits)
         try:
             package = zipfile.ZipFile(io.BytesIO(data)) if zipfile.is_zipfile(io.BytesIO(data)) else None
@@ -171,8 +211,12 @@ class XlsxSource:
         for name in sheets:
             self._check_size(name)
             try:
+                sheet = book.get_sheet_by_name(name)
                 # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
-                out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                grid = sheet.to_python(skip_empty_area=False)
+                # Cells merged down read as people see them; .ods gives no merges (None): as stored.
+                merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+                out[name] = fill_merges(grid, merges)
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
                                             detail=exc)) from None
@@ -192,44 +236,112 @@ class XlsxSource:
             raise WorkbookLocked(tr("write.locked", path=self.path.name, lock=locks[0].name),
                                  hint=tr("write.locked_hint"))
 
+    def _check_writable(self) -> None:
+        """Refuse a workbook marked read-only. Decided from its mode, not by trying: as root (as
+        here, and on some servers) a write to a 0444 file succeeds. The owner's write bit is what
+        chmod 444 / a-w clear and what Windows maps its read-only attribute to; os.access adds what
+        the system says for any other user (ownership, ACLs)."""
+        if not os.stat(self.path).st_mode & stat.S_IWUSR or not os.access(self.path, os.W_OK):
+            raise ReadOnlyWorkbook(tr("write.read_only", path=self.path.name), hint=tr("write.read_only_hint"))
+
     def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:
         """Write `patches` if the file still holds the bytes they were planned from."""
-        self._check_unlocked()
+        self._sweep()
         original = read_workbook(self.path)  # a located message when the system will not let us read it
         if planned_from is None or fingerprint(original) != planned_from:
             raise StalePlan(tr("write.stale", path=self.path.name))
+        if kind := unwritable_kind(original):
+            raise FormatNotWritable(tr("write.format", path=self.path.name,
+                                       kind=tr(_KINDS[kind], suffix=self.path.suffix)), hint=tr("write.format_hint"))
+        self._check_unlocked()
         try:
-            patched, cells = patch_package(original, patches)
+            patched, cells = patch_package(original, patches, self.path.name)
         except (PackageError, zipfile.BadZipFile, KeyError):
             raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=tr("write.layout")),
                                      hint=tr("write.layout_hint")) from None
         if patched == original:
             # A rerun with nothing new: no write, and no backup that would push out the last real one.
             return ApplyReport(self.name, self.location, 0, None)
+        self._check_writable()
         try:
             backup = self._backup(original)
-            fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".assistant-tmp")
         except OSError as exc:
             raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(patched)
-                fh.flush()
-                os.fsync(fh.fileno())
-            shutil.copymode(self.path, tmp)
-            # The last moment before the rename: still the same bytes, still nobody in it.
-            self._check_unlocked()
-            if fingerprint(read_workbook(self.path)) != planned_from:
-                raise StalePlan(tr("write.stale", path=self.path.name))
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
-        finally:
-            tmp.unlink(missing_ok=True)
+        self._write(patched, planned_from)
         self.refresh()
         self.fingerprint = fingerprint(patched)
         return ApplyReport(self.name, self.location, cells, backup)
+
+    def _write(self, patched: bytes, planned_from: str) -> None:
+        """Our copy, written whole, in place of the workbook if it is still what we planned from."""
+        folders = self._temp_folders()
+        for i, folder in enumerate(folders):
+            tmp = files.temp_path(folder, self.path.name)
+            kept: Path | None = None
+            try:
+                files.write_synced(tmp, patched)
+                shutil.copymode(self.path, tmp)
+                # The last look before the swap: still nobody in it, still the same bytes (the swap
+                # itself catches a save after this).
+                self._check_unlocked()
+                if fingerprint(read_workbook(self.path)) != planned_from:
+                    raise StalePlan(tr("write.stale", path=self.path.name))
+                swap.commit(tmp, self.path, planned_from, fingerprint(patched))
+                files.sync_folder(self.path.parent)
+                return
+            except swap.Changed:
+                raise StalePlan(tr("write.stale", path=self.path.name)) from None
+            except swap.Conflict as exc:
+                kept = exc.kept
+                raise self._conflict(exc.kept) from None
+            except OSError as exc:
+                if exc.errno == errno.EXDEV and i + 1 < len(folders):
+                    continue  # another filesystem after all (a bind mount): write it beside the workbook
+                raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
+            finally:
+                if tmp != kept:
+                    tmp.unlink(missing_ok=True)
+
+    def _temp_folders(self) -> list[Path]:
+        """Where our copy may be written, best first. A rename cannot cross filesystems, so the
+        state folder only when it is on the workbook's; beside the workbook otherwise, where a copy
+        of the register would lie in a shared folder if a kill left it there."""
+        here = self.path.parent
+        if self.scratch is not None:
+            try:
+                self.scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
+                if os.stat(self.scratch).st_dev == os.stat(here).st_dev:
+                    return [self.scratch, here]
+            except OSError:
+                pass
+        return [here]
+
+    def _our_folders(self) -> list[Path]:
+        return [self.path.parent] + ([self.scratch] if self.scratch is not None else [])
+
+    def _sweep(self) -> None:
+        """Remove what a killed run of ours left: copies of this workbook (named after it; after
+        its stem in earlier versions), and a workbook left aside once it is back in place."""
+        files.sweep(self._our_folders(), [files.ours(self.path.name), files.ours(self.path.stem),
+                                          files.ours(self.path.name, files.ASIDE)])
+
+    def _conflict(self, kept: Path) -> WriteConflict:
+        """Keep the save that could not be put back where people will find it, and say where."""
+        name = f"{self.path.stem}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.conflict{self.path.suffix}"
+        folder = self.backups or self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            files.write_synced(folder / name, kept.read_bytes())
+            if folder == self.path.parent:
+                shutil.copymode(self.path, folder / name)
+            kept.unlink()
+            kept = folder / name
+        except OSError:
+            try:  # at least out of our temporary names, which a later run would sweep
+                kept = Path(shutil.move(kept, kept.with_name(name)))
+            except OSError:
+                pass
+        return WriteConflict(tr("write.conflict", path=self.path.name, kept=kept), hint=tr("write.conflict_hint"))
 
     def _backup(self, data: bytes) -> Path | None:
         if self.backups is None:
