@@ -205,3 +205,18 @@ def test_readme_links_every_doc():
     missing = [f"README “Documentation”: docs/{p.name}" for p in sorted(DOCS.glob("*.md"))
                if f"docs/{p.name}" not in text]
     assert not missing, "\n  ".join(["not linked from README.md:", *missing])
+
+
+def test_every_test_the_guarantees_cite_exists():
+    """docs/guarantees.md names the test holding each promise; a renamed or removed test must not
+    leave a promise that nothing checks. `::name` alone refers to the file named before it."""
+    text = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    cited = re.findall(r"`(?:(test_\w+\.py))?::(test_\w+)`", text)
+    assert len(cited) > 30
+    current, missing = None, []
+    for file, name in cited:
+        current = file or current
+        assert current, f"::{name} cited before any file"
+        if not re.search(rf"^def {name}\(", (ROOT / "tests" / current).read_text(encoding="utf-8"), re.M):
+            missing.append(f"{current}::{name}")
+    assert not missing
