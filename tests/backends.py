@@ -12,11 +12,12 @@ import datetime as dt
 import hashlib
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import python_calamine as pc
 
 from assistant.resources import defaults
@@ -235,3 +236,12 @@ def _holds(formula: str, offset: int, first_row0: int, sheet: Any) -> bool:
 
 def _argb(colour: dict) -> str:
     return "FF" + "".join(f"{round(colour.get(k, 0) * 255):02X}" for k in ("red", "green", "blue"))
+
+
+@pytest.fixture(params=["xlsx", "gsheets"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """The same test on both sources: a local xlsx file and a spreadsheet on the loopback Sheets server."""
+    b: Backend = XlsxBackend(tmp_path / "office") if request.param == "xlsx" else \
+        GSheetsBackend(tmp_path / "office", request.getfixturevalue("sheets_server"))
+    yield b
+    b.teardown()

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 
 from assistant.cli import main
 
-pytest_plugins = ["tests.smtp_server", "tests.sheets_server"]  # loopback SMTP and Sheets API servers
+# loopback SMTP and Sheets API servers; the `backend` fixture (xlsx and Sheets)
+pytest_plugins = ["tests.smtp_server", "tests.sheets_server", "tests.backends"]
 
 TODAY = "2026-11-20"
 

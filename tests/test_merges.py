@@ -65,16 +65,6 @@ outputs: { status: 预警状态, days: 剩余工作日 }
 EXPECTED = {4: ("逾期", -6.0), 5: ("临期", 2.0), 6: ("正常", 28.0), 7: ("正常", 29.0), 8: ("正常", 20.0)}
 
 
-@pytest.fixture(params=["xlsx", "gsheets"])
-def backend(request, tmp_path):
-    if request.param == "xlsx":
-        b = XlsxBackend(tmp_path / "office")
-    else:
-        b = GSheetsBackend(tmp_path / "office", request.getfixturevalue("sheets_server"))
-    yield b
-    b.teardown()
-
-
 def setup(backend, schema: str = SCHEMA, rows: list[list] = ROWS, merges: list[str] = MERGES,
           sheet: str = SHEET) -> None:
     for other in (backend.root / "sheets_schema").glob("*.yaml"):  # the defaults: not in this workbook

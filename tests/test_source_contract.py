@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from assistant.annotate import FINDING_FILLS, STATUS_FILLS
 from tests.backends import GSheetsBackend, XlsxBackend
 from tests.conftest import TODAY, run_cli
@@ -36,16 +34,6 @@ def register_sheets(tasks: list[Task] = TASKS, outputs: dict[str, dict] | None =
     roster += [[n, "凤凰镇", dept, "管理岗", "在编", "在岗", lead, f"1398130{i:04d}", f"user{i}@example.gov.cn"]
                for i, (n, dept, lead) in enumerate(PEOPLE, start=1)]
     return {SHEET: rows, ROSTER: roster}
-
-
-@pytest.fixture(params=["xlsx", "gsheets"])
-def backend(request, tmp_path):
-    if request.param == "xlsx":
-        b = XlsxBackend(tmp_path / "office")
-    else:
-        b = GSheetsBackend(tmp_path / "office", request.getfixturevalue("sheets_server"))
-    yield b
-    b.teardown()
 
 
 def cli(backend, command: str, *args: str):
