@@ -101,6 +101,7 @@ def _renameat2_syscall(a: str, b: str, flags: int) -> None:
               ctypes.c_int(AT_FDCWD), ctypes.c_char_p(os.fsencode(b)), ctypes.c_uint(flags)), a, b)
 
 
+@functools.cache
 def _has_renameat2() -> bool:
     try:
         return hasattr(_libc(), "renameat2")
@@ -108,9 +109,10 @@ def _has_renameat2() -> bool:
         return False
 
 
-_renameat2: Callable[[str, str, int], None] = _renameat2_libc
-if sys.platform.startswith("linux") and not _has_renameat2():
-    _renameat2 = _renameat2_syscall
+def _renameat2(a: str, b: str, flags: int) -> None:
+    """renameat2 through glibc's wrapper, or the raw syscall where glibc is older than 2.28 (looked
+    up at the first write, not at import)."""
+    (_renameat2_libc if _has_renameat2() else _renameat2_syscall)(a, b, flags)
 
 
 def _exchange(new: Path, target: Path, aside: Path) -> Path:
