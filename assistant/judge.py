@@ -1,5 +1,10 @@
 """read → judge: the step every job shares. Reads the office's workbooks, validates them and
-computes deadline statuses; nothing is written and nothing is sent here."""
+computes deadline statuses; nothing is written and nothing is sent here.
+
+One workbook at a time (`Judge.workbook`), so `check` and `flag` hold one workbook's tables at once,
+not the district's: a register a workbook does not hold but references (a roster kept in another
+workbook) is read from the other workbooks once and kept, and only those registers are.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ import pandas as pd
 
 from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context
+from assistant.config import WorkbookConfig
 from assistant.deadlines import evaluate
 from assistant.findings import Finding, sort_key
-from assistant.office import read_office
+from assistant.i18n import tr
+from assistant.office import read_workbook, referenced
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
@@ -36,20 +43,78 @@ class Judgement:
             self._by_table[(f.workbook, f.register)].append(f)
 
 
+class Judge:
+    """Judges an office's workbooks one by one. Narrowed to some registers (`ctx.only`), the
+    registers they reference are still read, so references resolve; only the wanted are returned."""
+
+    def __init__(self, ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool = True):
+        self.ctx, self.office = ctx, ctx.office
+        self.reads = self.office.with_references(ctx.only)  # None: every register
+        self.calendar = (calendar or WorkCalendar.from_config(self.office.config)) if deadlines else None
+        self.held: set[str] = set()  # registers some workbook holds (for the "not held" notices)
+        self._others: dict[str, list[Context]] = {}  # register -> its tables in other workbooks, parsed
+        self._looked: set[tuple[str, str]] = set()  # (workbook, register) read for references already
+        self._done: set[str] = set()  # workbooks judged (their source's cache is dropped)
+
+    def wanted(self, reg_id: str) -> bool:
+        return self.ctx.only is None or reg_id in self.ctx.only
+
+    def workbook(self, wb: WorkbookConfig) -> Judgement:
+        """Read → validate → deadlines for one workbook; references to a register it does not hold
+        resolve against the other workbooks' tables of that register."""
+        ctx = self.ctx
+        tables = read_workbook(self.office, wb, ctx.sources[wb.name], self.reads).tables
+        own = {t.register.id for t in tables}
+        self.held |= own
+        missing = {r for t in tables for r in referenced(t.register)
+                   if r not in own and (self.reads is None or r in self.reads)}
+        findings, contexts = validate(tables, ctx.today, [c for r in sorted(missing) for c in self._tables_of(r, wb)])
+        contexts = [c for c in contexts if self.wanted(c.register.id)]
+        frames = {}
+        if self.calendar is not None:
+            frames = {(wb.name, c.register.id): evaluate(c, self.calendar, ctx.today)
+                      for c in contexts if c.register.deadline}
+        return Judgement(findings=sorted((f for f in findings if self.wanted(f.register)), key=sort_key),
+                         contexts=contexts, frames=frames)
+
+    def done(self, wb: WorkbookConfig) -> None:
+        """This workbook will not be read again in this job: let its source drop what it cached."""
+        self._done.add(wb.name)
+        self.ctx.sources[wb.name].refresh()
+
+    def notices(self) -> list[str]:
+        """After every workbook: registers no workbook holds, and the calendar's own notice."""
+        out = [tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
+               for reg_id, reg in self.office.registers.items()
+               if reg_id not in self.held and (self.reads is None or reg_id in self.reads)]
+        return out + ([n] if self.calendar is not None and (n := self.calendar.notice()) else [])
+
+    def _tables_of(self, register: str, wb: WorkbookConfig) -> list[Context]:
+        """`register`'s tables in the workbooks other than `wb`, each read once in this job."""
+        for other in self.office.config.workbooks:
+            if other.name == wb.name or (other.name, register) in self._looked:
+                continue
+            self._looked.add((other.name, register))
+            if other.registers and register not in other.registers:
+                continue  # it lists what it holds: no need to open it
+            source = self.ctx.sources[other.name]
+            found = read_workbook(self.office, other, source, {register}).tables
+            self._others.setdefault(register, []).extend(Context(t, self.ctx.today) for t in found)
+            if other.name in self._done:
+                source.refresh()
+        return [c for c in self._others.get(register, []) if c.table.workbook != wb.name]
+
+
 def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool = True) -> Judgement:
-    """Read every workbook afresh and judge it (`deadlines=False`: validation only). Narrowed to
-    some registers (`ctx.only`), the registers they reference are still read, so references
-    resolve; only the wanted are returned."""
-    office = ctx.office
-    wanted = lambda reg_id: ctx.only is None or reg_id in ctx.only  # noqa: E731
-    read = read_office(office, ctx.sources, office.with_references(ctx.only))
-    findings, contexts = validate(read.tables, ctx.today)
-    contexts = [c for c in contexts if wanted(c.register.id)]
-    frames, notices = {}, list(read.notices)
-    if deadlines:
-        calendar = calendar or WorkCalendar.from_config(office.config)
-        frames = {(c.table.workbook, c.register.id): evaluate(c, calendar, ctx.today)
-                  for c in contexts if c.register.deadline}
-        notices += [n] if (n := calendar.notice()) else []
-    return Judgement(findings=sorted((f for f in findings if wanted(f.register)), key=sort_key),
-                     contexts=contexts, frames=frames, notices=notices)
+    """Every workbook read afresh and judged (`deadlines=False`: validation only), all kept: for
+    the jobs that need every table at once (digest, remind)."""
+    j = Judge(ctx, calendar, deadlines)
+    findings: list[Finding] = []
+    contexts: list[Context] = []
+    frames: dict[tuple[str, str], pd.DataFrame] = {}
+    for wb in ctx.office.config.workbooks:
+        part = j.workbook(wb)
+        findings += part.findings
+        contexts += part.contexts
+        frames.update(part.frames)
+    return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices())

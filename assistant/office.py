@@ -36,9 +36,14 @@ class Office:
         """`only` plus the registers its fields reference (None stays None: everything)."""
         if only is None:
             return None
-        refs = {f.options["references"]["register"] for r in only for f in self.registers[r].fields
-                if "references" in f.options}
-        return set(only) | refs
+        return set(only).union(*(referenced(self.registers[r]) for r in only))
+
+
+def referenced(reg: Register) -> set[str]:
+    """The registers `reg` looks into: its fields' `references`, its rules' `register` option."""
+    out = {f.options["references"]["register"] for f in reg.fields
+           if isinstance(f.options.get("references"), dict) and "register" in f.options["references"]}
+    return out | {r.options["register"] for r in reg.rules if isinstance(r.options.get("register"), str)}
 
 
 def load_office(config_path: Path) -> Office:

@@ -63,10 +63,11 @@ def _lower(f: Finding, severity: str) -> Finding:
     return replace(f, severity=severity)
 
 
-def validate(tables: list[Table], today: dt.date) -> tuple[list[Finding], list[Context]]:
-    """Findings for every table, with references resolved across all of them."""
+def validate(tables: list[Table], today: dt.date, others: Iterable[Context] = ()) -> tuple[list[Finding], list[Context]]:
+    """Findings for every table, with references resolved across all of them and `others` (tables
+    of other workbooks, parsed once by the caller, that are looked into but not validated here)."""
     contexts = [Context(t, today) for t in tables]
-    index = ReferenceIndex(contexts)
+    index = ReferenceIndex([*contexts, *others])
     findings: list[Finding] = []
     for c in contexts:
         c.lookup = index

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.context import JobContext
-from assistant.findings import Finding, counts
-from assistant.judge import judge
+from assistant.findings import Finding, counts, sort_key
+from assistant.judge import Judge
 from assistant.outcome import JobResult, Outcome
 
 
@@ -31,6 +31,14 @@ class CheckResult(JobResult):
 
 
 def run(ctx: JobContext) -> CheckResult:
-    j = judge(ctx, deadlines=False)
-    sheets = {(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts}
-    return CheckResult(j.findings, j.notices, sheets)
+    """One workbook at a time: its findings and sheet sizes are kept, its tables dropped."""
+    judge = Judge(ctx, deadlines=False)
+    findings: list[Finding] = []
+    sheets: dict[tuple[str, str], tuple[str, int]] = {}
+    for wb in ctx.office.config.workbooks:
+        j = judge.workbook(wb)
+        findings += j.findings
+        sheets.update({(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts})
+        judge.done(wb)
+        del j  # not held while the next workbook is read
+    return CheckResult(sorted(findings, key=sort_key), judge.notices(), sheets)

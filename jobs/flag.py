@@ -1,8 +1,9 @@
 """flag: deadline statuses in working days, written back into the sheets' assistant-owned columns.
 
-read → judge (validate, deadlines) → annotate → apply. A dry run stops before apply. When a
-workbook changed between our read and our write, everything is read and planned again (a few
-times at most); a plan is never applied to bytes it was not made from.
+One workbook at a time: read → judge (validate, deadlines) → annotate → apply, then its tables are
+dropped. A dry run stops before apply. When a workbook changed between our read and our write, it
+is read and planned again (a few times at most); a plan is never applied to bytes it was not made
+from.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import pandas as pd
 
 from assistant.annotate import sheet_patch
 from assistant.calendar import WorkCalendar
+from assistant.config import WorkbookConfig
 from assistant.context import JobContext
 from assistant.deadlines import to_items
 from assistant.errors import SourceError
-from assistant.findings import Finding, counts
+from assistant.findings import Finding, counts, sort_key
 from assistant.i18n import tr
-from assistant.judge import Judgement, judge
+from assistant.judge import Judge, Judgement
 from assistant.outcome import JobResult, Outcome
 from assistant.sources.base import ApplyReport, StalePlan
 from assistant.status import order
@@ -33,7 +35,6 @@ class FlagResult(JobResult):
     notices: list[str] = field(default_factory=list)
     written: list[ApplyReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # write-backs that did not happen, and why
-    judgement: Judgement | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -43,41 +44,48 @@ class FlagResult(JobResult):
 
 
 def run(ctx: JobContext) -> FlagResult:
-    calendar = WorkCalendar.from_config(ctx.office.config)
-    pending = [wb.name for wb in ctx.office.config.workbooks]
+    """One workbook at a time (read, judge, write back, drop its tables); its items are kept."""
+    judge = Judge(ctx, WorkCalendar.from_config(ctx.office.config))
     written: list[ApplyReport] = []
     problems: list[str] = []
-    last_stale: dict[str, StalePlan] = {}
+    findings: list[Finding] = []
+    frames: dict[tuple[str, str], pd.DataFrame] = {}
+    for wb in ctx.office.config.workbooks:
+        j = _flag_workbook(ctx, judge, wb, written, problems)
+        findings += j.findings
+        frames.update(j.frames)
+        judge.done(wb)
+        del j  # its tables are not held while the next workbook is read
+    return FlagResult(items=_items(frames), findings=sorted(findings, key=sort_key), notices=judge.notices(),
+                      written=written, problems=problems)
+
+
+def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig, written: list[ApplyReport],
+                   problems: list[str]) -> Judgement:
+    """Judge one workbook and write its statuses back. When it changed between our read and our
+    write, it is read and planned again (a few times at most)."""
+    source = ctx.sources[wb.name]
+    last: StalePlan | None = None
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
-            for name in pending:
-                ctx.sources[name].refresh()
-        j = judge(ctx, calendar)
-        result = FlagResult(items=_items(j.frames), findings=j.findings, notices=j.notices, written=written,
-                            problems=problems, judgement=j)
-        if ctx.dry_run:
-            return result
-        stale = []
-        for name in pending:
-            patches = [p for c in j.contexts if c.table.workbook == name
-                       if (p := sheet_patch(c, j.findings_of(name, c.register.id), j.frames.get((name, c.register.id))))]
-            if not patches:
-                continue
-            source = ctx.sources[name]
-            try:
-                written.append(source.apply(patches, source.fingerprint))
-            except StalePlan as exc:
-                stale.append(name)
-                last_stale[name] = exc
-            except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
-                problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
-        pending = stale
-        if not pending:
-            return result
-    problems += [tr("write.gave_up_written", workbook=name, attempts=MAX_ATTEMPTS, detail=last_stale[name].message)
-                 if last_stale[name].written else tr("write.gave_up", workbook=name, attempts=MAX_ATTEMPTS)
-                 for name in pending]
-    return result
+            source.refresh()
+        j = judge.workbook(wb)
+        patches = [p for c in j.contexts
+                   if (p := sheet_patch(c, j.findings_of(wb.name, c.register.id), j.frames.get((wb.name, c.register.id))))]
+        if ctx.dry_run or not patches:
+            return j
+        try:
+            written.append(source.apply(patches, source.fingerprint))
+            return j
+        except StalePlan as exc:
+            last = exc
+        except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
+            problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
+            return j
+    assert last is not None
+    problems.append(tr("write.gave_up_written", workbook=wb.name, attempts=MAX_ATTEMPTS, detail=last.message)
+                    if last.written else tr("write.gave_up", workbook=wb.name, attempts=MAX_ATTEMPTS))
+    return j
 
 
 def _items(frames: dict[tuple[str, str], pd.DataFrame]) -> list[dict]:

@@ -1,0 +1,104 @@
+"""A district office: one workbook per township. `check` and `flag` hold one workbook's tables at a
+time (memory bounded by a workbook, not the district), while references still resolve across the
+workbooks of the office."""
+
+from __future__ import annotations
+
+import gc
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.sources.xlsx.source import XlsxSource
+from assistant.table import Table
+from tests.conftest import TODAY, run_cli
+from tests.fixtures_xlsx import TASKS, Task, build_register, make_office
+
+TOWNS = ["凤凰镇", "石桥镇", "青龙镇", "白鹤镇"]
+
+
+def district(root: Path, towns: list[str] = TOWNS) -> Path:
+    """An office whose config lists one workbook per township, each with the task register and the
+    roster; returns the config."""
+    make_office(root)
+    config = root / "assistant.toml"
+    text = config.read_text(encoding="utf-8")
+    head = text.split("[[workbooks]]")[0]
+    books = "".join(f'[[workbooks]]\nname = "{t}"\nsource = "data/{t}.xlsx"\n\n' for t in towns)
+    config.write_text(head + books, encoding="utf-8")
+    for t in towns:
+        build_register(root / "data" / f"{t}.xlsx", title=f"{t}督查督办台账（2026年）")
+    return config
+
+
+def live_tables() -> dict[str, int]:
+    """Parsed tables alive in this process right now, by workbook."""
+    gc.collect()
+    out: dict[str, int] = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, Table):
+            out[obj.workbook] = out.get(obj.workbook, 0) + 1
+    return out
+
+
+@pytest.mark.parametrize("command", ["check", "flag"])
+def test_one_workbook_at_a_time(tmp_path, monkeypatch, command):
+    """When the last township's workbook is read, no other township's tables are held any more,
+    and (flag) every earlier workbook has already been written back."""
+    config = district(tmp_path / "office")
+    seen: list[tuple[str, dict[str, int], list[str]]] = []
+    read_sheets = XlsxSource.read_sheets
+    books = {t: tmp_path / "office" / "data" / f"{t}.xlsx" for t in TOWNS}
+    original = {t: p.read_bytes() for t, p in books.items()}
+
+    def observed(self, wanted):
+        written = [t for t in TOWNS if books[t].read_bytes() != original[t]]
+        seen.append((self.name, live_tables(), written))
+        return read_sheets(self, wanted)
+
+    monkeypatch.setattr(XlsxSource, "read_sheets", observed)
+    res = run_cli(command, "--config", config, "--today", TODAY, "--format", "json")
+    assert res.code == 1, res.err  # the fixture register has mistakes on purpose
+    assert [name for name, _, _ in seen] == TOWNS  # each workbook read once
+    for i, (name, alive, written) in enumerate(seen):
+        others = {wb: n for wb, n in alive.items() if wb != name}
+        assert others == {}, f"reading {name}: tables of {others} still held"
+        if command == "flag":
+            assert written == TOWNS[:i], f"reading {name}: written back so far {written}"
+    if command == "flag":
+        assert all(books[t].read_bytes() != original[t] for t in TOWNS)
+
+
+def test_output_is_the_same_for_every_township(tmp_path):
+    """Judged one by one, every township's workbook gets the findings and items it gets alone."""
+    config = district(tmp_path / "office", TOWNS[:2])
+    res = run_cli("flag", "--config", config, "--today", TODAY, "--format", "json", "--dry-run")
+    assert res.code == 1, res.err
+    items = json.loads(res.out)["items"]
+    by_town = {t: sorted((i["row"], i["status"], i["days_left"]) for i in items if i["workbook"] == t)
+               for t in TOWNS[:2]}
+    assert by_town[TOWNS[0]] == by_town[TOWNS[1]] and by_town[TOWNS[0]]
+    check = run_cli("check", "--config", config, "--today", TODAY, "--format", "json").json()["findings"]
+    per = {t: sorted((f["row"], f["code"], f.get("column")) for f in check if f["workbook"] == t) for t in TOWNS[:2]}
+    assert per[TOWNS[0]] == per[TOWNS[1]] and per[TOWNS[0]]
+
+
+def test_a_register_a_workbook_lacks_is_looked_up_in_the_others(tmp_path):
+    """A township workbook listing only its task register: 责任人 resolves against the roster kept in
+    another workbook of the office (read once for that), and a name in no roster is reported."""
+    root = tmp_path / "office"
+    make_office(root)
+    config = root / "assistant.toml"
+    head = config.read_text(encoding="utf-8").split("[[workbooks]]")[0]
+    config.write_text(head + '[[workbooks]]\nname = "石桥镇"\nsource = "data/石桥镇.xlsx"\nregisters = ["tasks"]\n\n'
+                      '[[workbooks]]\nname = "凤凰镇"\nsource = "data/凤凰镇.xlsx"\n', encoding="utf-8")
+    build_register(root / "data" / "凤凰镇.xlsx")
+    stranger = Task(**{**TASKS[0].__dict__, "key": "DB-2026-099", "owner": "钱多多"})
+    build_register(root / "data" / "石桥镇.xlsx", [*TASKS, stranger])
+    findings = run_cli("check", "--config", config, "--today", TODAY, "--format", "json").json()["findings"]
+    unknown = [(f["workbook"], f["value"]) for f in findings if f["code"] == "unknown_reference"]
+    assert ("石桥镇", "钱多多") in unknown
+    # every other name resolves as it does in the workbook holding the roster
+    assert sorted(v for wb, v in unknown if wb == "石桥镇" and v != "钱多多") == \
+        sorted(v for wb, v in unknown if wb == "凤凰镇")
