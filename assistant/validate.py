@@ -10,6 +10,7 @@ from assistant.checks import FIELD_CHECKS, RULES, Context
 from assistant.checks.fields import required_findings, type_findings
 from assistant.findings import Finding
 from assistant.i18n import tr
+from assistant.masking import mask_findings
 from assistant.table import Table, lower_header_row
 
 
@@ -56,7 +57,7 @@ def validate_table(ctx: Context) -> list[Finding]:
         out += found
     for r in reg.rules:
         out += RULES[r.kind].run(ctx, r.options, r.severity)
-    return out
+    return mask_findings(ctx, out)
 
 
 def _lower(f: Finding, severity: str) -> Finding:
