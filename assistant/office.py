@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.checks import RULES
 from assistant.config import Config, WorkbookConfig, load_config
 from assistant.errors import ConfigError
 from assistant.i18n import tr
@@ -38,6 +39,8 @@ class Office:
             return None
         refs = {f.options["references"]["register"] for r in only for f in self.registers[r].fields
                 if "references" in f.options}
+        refs |= {other for r in only for rule in self.registers[r].rules
+                 if (other := RULES[rule.kind].other_register(rule.options))}
         return set(only) | refs
 
 

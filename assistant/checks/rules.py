@@ -14,6 +14,7 @@ from assistant.checks.base import (
     RuleCheck,
     constant,
     date_constant,
+    describe_when,
     partner_rows,
     positions,
     rule,
@@ -109,11 +110,7 @@ class Compare(RuleCheck):
 class _Conditional(RuleCheck):
     options = {"field": Opt("field", required=True), "when": Opt("when", required=True)}
 
-    @staticmethod
-    def describe(when: dict[str, Any]) -> str:
-        sep = tr("word.and")
-        return sep.join(f"{k}{tr('word.is')}{'/'.join(map(str, v)) if isinstance(v, list) else v}"
-                        for k, v in when.items())
+    describe = staticmethod(describe_when)
 
 
 @rule

@@ -34,6 +34,7 @@ class Rule:
     options: dict[str, Any]
     severity: str = "error"
     path: str = ""  # rules[2]: where it stands in the YAML, for messages
+    line: int | None = None
 
 
 @dataclass
