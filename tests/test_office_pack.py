@@ -49,8 +49,8 @@ PLANTED: dict[str, set[tuple[str, str, str]]] = {
                ("duplicate_value", "A11", E), ("missing_row", "农业服务中心", E)},
     "changes": {("pattern_mismatch", "F3", E), ("required_if", "F8", E), ("unknown_reference", "B10", E),
                 ("above_maximum", "A12", E)},
-    "backups": {("compare_failed", "C4", E), ("partly_staffed", "A5", W), ("unstaffed", "A6", E),
-                ("unknown_reference", "C8", E), ("partly_staffed", "A8", W)},
+    "backups": {("compare_failed", "C4", E), ("partly_staffed", "B5", W), ("unstaffed", "B6", E),
+                ("unknown_reference", "C8", E), ("partly_staffed", "C8", W)},
     "duty": {("unknown_reference", "B5", E), ("unknown_reference", "C7", E), ("pattern_mismatch", "D9", E),
              ("coverage_gap", "2026-11-10", E), ("duplicate_value", "A16", E), ("duplicate_value", "A17", E)},
     "seals": {("below_minimum", "F7", E), ("compare_failed", "G8", E), ("sequence_gap", "A9", E),
@@ -178,8 +178,8 @@ def test_backups_rules(office):
     edit(office, "人员名册", {"F9": "在岗"})
     edit(office, "岗位AB角", {"C6": "王芳"})
     got = found(check(office, "--register", "backups"), "backups")
-    assert ("partly_staffed", "A5", W) not in got
-    assert ("partly_staffed", "A6", W) in got and not any(c[0] == "unstaffed" for c in got)
+    assert ("partly_staffed", "B5", W) not in got
+    assert ("partly_staffed", "B6", W) in got and not any(c[0] == "unstaffed" for c in got)
 
 
 def test_duty_rules(office):
