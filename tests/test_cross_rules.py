@@ -244,6 +244,18 @@ def test_latest_value_outside_the_map_gives_no_finding(office):
     assert only(office.findings(), "disagrees_with_latest") == []
 
 
+def test_latest_agrees_with_changes_kept_in_another_workbook_names_it(office):
+    office.schema("roster", ROSTER_LATEST)
+    office.schema("changes", CHANGES)
+    office.workbook({"人员名册": [ROSTER_HEAD, ["李四", "党政办", "在岗", "否"]]}, "东镇.xlsx")
+    office.workbook({"人员名册": [ROSTER_HEAD, ["李四", "党政办", "抽调", "否"]]}, "西镇.xlsx")
+    office.workbook({"人员变动": [["日期", "姓名", "变动类型"], ["2026-10-08", "李四", "抽调"]]}, "变动.xlsx")
+    office.write_config(workbooks=TWO_TOWNS + '\n[[workbooks]]\nname = "变动"\nsource = "data/变动.xlsx"\n')
+    [f] = office.findings()
+    assert (f["workbook"], f["cell"], f["code"]) == ("东镇", "C2", "disagrees_with_latest")
+    assert f["message"] == "状态“在岗”与人员变动最近一条不符：2026-10-08 抽调（变动第2行），应为“抽调”"
+
+
 # --- staffed ---------------------------------------------------------------------------------------
 
 BACKUPS = """
