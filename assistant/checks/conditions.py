@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.checks.base import Context, Opt, RuleCheck, positions, rule, when_mask
-from assistant.checks.rules import _Conditional, _constant_problem, _kind, _show, _unreadable
+from assistant.checks.rules import _Conditional, _constant_problem, _show, _unreadable
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
@@ -88,7 +88,7 @@ class ExactlyWhen(_Conditional):
         missing = usable & holds & ~is_value
         extra = usable & ~holds & is_value
         when = self.describe(o["when"])
-        value = _show(wanted.values.iloc[0]) if _kind(ctx, name) != "text" else str(wanted.values.iloc[0])
+        value = _show(o["value"])  # as the schema writes it: 是, not True
         bad = positions(missing | extra)
         msgs = [tr("check.exactly_when_missing" if missing[i] else "check.exactly_when_extra",
                    field=name, value=quote(value), when=when) for i in bad]

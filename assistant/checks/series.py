@@ -69,10 +69,7 @@ class Coverage(RuleCheck):
         first = constant(ctx, o["from"], "date").normalize() if "from" in o else None
         last = constant(ctx, o["to"], "date").normalize() if "to" in o else None
         if o.get("whole"):  # the months the dates (within from/to) fall in, every day of them
-            keep = pd.Series(True, index=dates.index)  # a bare `True & True` would index by label
-            keep &= (dates >= first) if first is not None else True
-            keep &= (dates <= last) if last is not None else True
-            inside = dates[keep]
+            inside = dates[dates.between(first or dates.min(), last or dates.max())] if len(dates) else dates
             if inside.empty:
                 return []
             lo, hi = inside.min().to_period("M").start_time, inside.max().to_period("M").end_time.normalize()
