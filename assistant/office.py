@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.checks import RULES
 from assistant.config import Config, WorkbookConfig, load_config
 from assistant.errors import ConfigError
 from assistant.i18n import tr
@@ -40,10 +41,9 @@ class Office:
 
 
 def referenced(reg: Register) -> set[str]:
-    """The registers `reg` looks into: its fields' `references`, its rules' `register` option."""
-    out = {f.options["references"]["register"] for f in reg.fields
-           if isinstance(f.options.get("references"), dict) and "register" in f.options["references"]}
-    return out | {r.options["register"] for r in reg.rules if isinstance(r.options.get("register"), str)}
+    """The registers `reg` looks into: its fields' `references`, its rules' other register."""
+    out = {f.options["references"]["register"] for f in reg.fields if "references" in f.options}
+    return out | {other for rule in reg.rules if (other := RULES[rule.kind].other_register(rule.options))}
 
 
 def load_office(config_path: Path) -> Office:

@@ -11,24 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from assistant.sample_pack import PACK, ROSTER, ROSTER_HEADERS, ROSTER_WIDTHS
+
 TASK_HEADERS = ["编号", "事项来源", "事项内容", "责任单位", "责任人", "分管领导", "交办日期", "完成时限",
                 "进度(%)", "办理状态", "办结日期", "备注"]
-ROSTER_HEADERS = ["姓名", "单位", "科室", "岗位类别", "用工性质", "状态", "是否领导", "手机", "邮箱"]
-
-ROSTER: list[list] = [
-    ["张建国", "凤凰镇", "党委", "管理岗", "在编", "在岗", "是", "13981300001", "zhangjg@example.gov.cn"],
-    ["李明", "凤凰镇", "政府", "管理岗", "在编", "在岗", "是", "13981300002", "liming@example.gov.cn"],
-    ["王芳", "凤凰镇", "党政办", "管理岗", "在编", "在岗", "否", "13981300003", "wangfang@example.gov.cn"],
-    ["赵磊", "凤凰镇", "党政办", "专业技术岗", "在编", "在岗", "否", "13981300004", "zhaolei@example.gov.cn"],
-    ["刘洋", "凤凰镇", "经济发展办", "管理岗", "在编", "在岗", "否", "13981300005", "liuyang@example.gov.cn"],
-    ["陈静", "凤凰镇", "社会事务办", "管理岗", "在编", "抽调", "否", "13981300006", "chenjing@example.gov.cn"],
-    ["杨帆", "凤凰镇", "综合执法队", "专业技术岗", "临聘", "在岗", "否", "1398130007", "yangfan@example.gov.cn"],
-    ["黄伟", "凤凰镇", "党政办", "工勤技能岗", "工勤", "在岗", "否", 13981300008, "huangwei@example"],
-    ["周婷", "凤凰镇", "党建办", "管理岗", "在编", "在岗", "否", "139 8130 0009", "zhouting@example.gov.cn"],
-    ["吴刚", "凤凰镇", "应急办", "管理岗", "在编", "病休", "否", "13981300010", "wugang@example.gov.cn"],
-    ["孙丽", "凤凰镇", "党政办", "管理岗", "临聘", "在职", "否", "13981300011", ""],
-    ["郑强", "凤凰镇", "规划建设办", "专业技术岗", "在编", "在岗", "否", "13981300012", "zhengqiang@example.gov.cn"],
-]
 
 
 def _tasks(today: dt.date) -> list[list]:
@@ -74,7 +60,9 @@ def _sheet(ws, title: str, subtitle: str | None, headers: list[str], rows: list[
         ws.append(row)
         for c in ws[ws.max_row]:
             c.border = _BORDER
-            if isinstance(c.value, dt.date):
+            if isinstance(c.value, dt.datetime):
+                c.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(c.value, dt.date):
                 c.number_format = "yyyy-mm-dd"
             if isinstance(c.value, int) and c.value > 10**9:
                 c.number_format = "0"
@@ -91,6 +79,8 @@ def write_sample(path: Path, today: dt.date, office: str = "凤凰镇") -> None:
            [13, 13, 30, 13, 9, 9, 12, 12, 9, 10, 12, 14])
     roster = wb.create_sheet("人员名册")
     _sheet(roster, f"{office}机关人员名册", f"填报单位：{office}党政办    更新日期：{today:%Y-%m-%d}",
-           ROSTER_HEADERS, ROSTER, [9, 9, 13, 12, 9, 8, 9, 15, 26])
+           ROSTER_HEADERS, ROSTER, ROSTER_WIDTHS)
+    for sheet, headers, rows, widths in PACK:
+        _sheet(wb.create_sheet(sheet), f"{office}{sheet}", None, headers, rows(today), widths)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

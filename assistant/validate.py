@@ -3,33 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from assistant.checks import FIELD_CHECKS, RULES, Context
+from assistant.checks.base import text_values, when_mask
 from assistant.checks.fields import required_findings, type_findings
 from assistant.findings import Finding
 from assistant.i18n import tr
+from assistant.masking import mask_findings
 from assistant.table import Table, lower_header_row
 
 
 class ReferenceIndex:
-    """Values of referenced fields across all tables read in this run (e.g. every roster name)."""
+    """Values of referenced fields across the tables read in this run (e.g. every roster name).
+
+    Scope is "nearest": a table looking up a register sees that register's table in its own
+    workbook when its workbook holds one (a township's duty roster names that township's staff),
+    otherwise the tables of every workbook it was given."""
 
     def __init__(self, contexts: Iterable[Context]):
-        self._values: dict[tuple[str, str], set[str]] = {}
-        self._contexts: dict[str, list[Context]] = {c.register.id: [] for c in contexts}
+        self._values: dict[tuple, set[str] | None] = {}
+        self._contexts: dict[str, list[Context]] = defaultdict(list)
         for c in contexts:
             self._contexts[c.register.id].append(c)
 
-    def __call__(self, register: str, field: str) -> set[str] | None:
-        key = (register, field)
+    def scope(self, register: str, near: str | None = None) -> list[Context]:
+        every = self._contexts.get(register, [])
+        own = [c for c in every if c.table.workbook == near]
+        return own or every
+
+    def __call__(self, register: str, field: str, where: dict[str, Any] | None = None,
+                 near: str | None = None) -> set[str] | None:
+        where = where or {}
+        ctxs = [c for c in self.scope(register, near) if c.has(field, *where)]
+        # cached per table set: every workbook without its own roster shares the office-wide one
+        key = (register, field, repr(sorted(where.items())), tuple(map(id, ctxs)))
         if key not in self._values:
-            ctxs = [c for c in self._contexts.get(register, []) if c.has(field)]
-            if not ctxs:
-                return None
-            self._values[key] = {str(v).strip() for c in ctxs for v in c.values(field).dropna()}
+            self._values[key] = set().union(*(_selected(c, field, where) for c in ctxs)) if ctxs else None
         return self._values[key]
+
+
+def _selected(c: Context, field: str, where: dict[str, Any]) -> set[str]:
+    values = text_values(c, field)
+    if where:  # read as that register's field types: 是 matches a boolean
+        values = values[when_mask(c, where)]
+    return set(values.dropna())
 
 
 def validate_table(ctx: Context) -> list[Finding]:
@@ -56,7 +77,7 @@ def validate_table(ctx: Context) -> list[Finding]:
         out += found
     for r in reg.rules:
         out += RULES[r.kind].run(ctx, r.options, r.severity)
-    return out
+    return mask_findings(ctx, out)
 
 
 def _lower(f: Finding, severity: str) -> Finding:

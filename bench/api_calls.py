@@ -68,8 +68,8 @@ def office(root: Path, server: SheetsServer, registers: int, rows: int) -> tuple
             data.append([f"DB-2026-{j + 1:05d}", t.source, t.content, t.unit, t.owner, t.leader, t.assigned, t.due,
                          t.progress, t.state, t.done, note])
         sheets[title] = data
-    sheets[ROSTER] = [["姓名", "单位", "科室", "岗位类别", "用工性质", "状态", "是否领导", "手机", "邮箱"]] + [
-        [n, "凤凰镇", d, "管理岗", "在编", "在岗", lead, f"1398130{k:04d}", f"u{k}@example.gov.cn"]
+    sheets[ROSTER] = [["姓名", "单位", "科室", "编制类型", "用工性质", "状态", "到岗日期", "是否领导", "手机", "邮箱"]] + [
+        [n, d, "", "党政", "在编", "在岗", "2020-01-02", lead, f"1398130{k:04d}", f"u{k}@example.gov.cn"]
         for k, (n, d, lead) in enumerate(PEOPLE, start=1)]
     sid = server.add_spreadsheet("凤凰镇台账", sheets, row_count=rows + 10)
     key = make_service_account(root, server)

@@ -96,10 +96,11 @@ def people(rng: random.Random) -> list[dict]:
     out = []
     for i, name in enumerate(names):
         leader = i < N_LEADERS
+        kind = "在编" if leader else rng.choice(["在编", "在编", "临聘", "借调"])
         out.append({"姓名": name, "单位": "凤凰镇", "科室": "党政领导" if leader else UNITS[i % len(UNITS)],
-                    "岗位类别": "管理岗" if leader else rng.choice(["管理岗", "专业技术岗", "工勤技能岗"]),
-                    "用工性质": "在编" if leader else rng.choice(["在编", "在编", "临聘", "工勤"]),
-                    "状态": "在岗", "是否领导": "是" if leader else "否",
+                    "编制类型": "党政" if kind == "在编" else "无",
+                    "用工性质": kind,
+                    "状态": "在岗", "到岗日期": "2020-01-02", "是否领导": "是" if leader else "否",
                     "手机": f"139{81300000 + i:08d}", "邮箱": f"u{i:03d}@example.gov.cn"})
     return out
 

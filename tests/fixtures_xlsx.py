@@ -204,15 +204,15 @@ def build_register(path: Path, tasks: list[Task] | None = None, *, outputs: dict
     wb.define_name("来源列表", f"={OPTIONS}!$B$1:$B${len(SOURCES)}")
 
     # The roster the register's 责任人 refers to.
-    roster_headers = ["姓名", "单位", "科室", "岗位类别", "用工性质", "状态", "是否领导", "手机", "邮箱"]
+    roster_headers = ["姓名", "单位", "科室", "编制类型", "用工性质", "状态", "到岗日期", "是否领导", "手机", "邮箱"]
     for c, h in enumerate(roster_headers):
         roster.write_string(0, c, h, head)
     for i, (name, dept, leader) in enumerate(PEOPLE, start=1):
-        row = [name, "凤凰镇", dept, "管理岗", "在编", "在岗", leader, f"1398130{i:04d}", f"user{i}@example.gov.cn"]
+        row = [name, dept, "", "党政", "在编", "在岗", "2020-01-02", leader, f"1398130{i:04d}", f"user{i}@example.gov.cn"]
         for c, value in enumerate(row):
             roster.write_string(i, c, value, text)
     roster.set_column("A:A", 10)
-    roster.set_column("H:I", 18)
+    roster.set_column("I:J", 18)
 
     # A summary with real formulas.
     summary.write_string(0, 0, "事项总数")

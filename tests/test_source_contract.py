@@ -30,8 +30,8 @@ def register_sheets(tasks: list[Task] = TASKS, outputs: dict[str, dict] | None =
         if outputs is not None:
             row += [(outputs.get(t.key) or {}).get(h) for h in OUTPUTS]
         rows.append(row)
-    roster = [["姓名", "单位", "科室", "岗位类别", "用工性质", "状态", "是否领导", "手机", "邮箱"]]
-    roster += [[n, "凤凰镇", dept, "管理岗", "在编", "在岗", lead, f"1398130{i:04d}", f"user{i}@example.gov.cn"]
+    roster = [["姓名", "单位", "科室", "编制类型", "用工性质", "状态", "到岗日期", "是否领导", "手机", "邮箱"]]
+    roster += [[n, dept, "", "党政", "在编", "在岗", "2020-01-02", lead, f"1398130{i:04d}", f"user{i}@example.gov.cn"]
                for i, (n, dept, lead) in enumerate(PEOPLE, start=1)]
     return {SHEET: rows, ROSTER: roster}
 

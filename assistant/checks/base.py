@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,9 @@ OPS = ("<", "<=", ">", ">=", "==", "!=")
 class Opt:
     """The shape of one option value, for linting a schema."""
 
-    kind: str  # field | fields | text | int | number | bool | op | when | value | regex | list | reference | choice
+    # field | fields | text | int | number | bool | op | when | value | regex | list | reference | choice | table
+    # | condition (a `when` on another register's fields: linted with that register) | match | mapping
+    kind: str
     required: bool = False
     choices: tuple[str, ...] = ()
 
@@ -66,6 +68,8 @@ def check_option(opt: Opt, value: Any, fields: dict[str, Field]) -> str | None:
     if k == "op":
         return None if value in OPS else tr("schema.bad_op", ops=" ".join(OPS))
     if k == "choice":
+        if value is False and "off" in opt.choices:  # YAML 1.1 reads a bare `off` as false
+            return None
         return None if value in opt.choices else tr("config.one_of", choices=" | ".join(opt.choices)) + did_you_mean(value, opt.choices)
     if k == "regex":
         if not isinstance(value, str):
@@ -81,9 +85,43 @@ def check_option(opt: Opt, value: Any, fields: dict[str, Field]) -> str | None:
         if not isinstance(value, dict) or not value:
             return tr("schema.expected_when")
         return next((p for p in map(unknown_field, value) if p), None)
+    if k == "table":  # a mapping whose keys the caller checks
+        return None if isinstance(value, dict) else tr("schema.expected", what=tr("type.table"))
     if k == "value":
         return None if isinstance(value, (str, int, float, dt.date)) else tr("schema.expected", what=tr("type.value"))
+    if k == "condition":
+        ok = isinstance(value, dict) and bool(value) and all(isinstance(n, str) for n in value)
+        return None if ok else tr("schema.expected_when")
+    if k == "mapping":
+        ok = isinstance(value, dict) and bool(value) and all(isinstance(v, (str, int, float, bool)) for v in value.values())
+        return None if ok else tr("schema.expected", what=tr("type.table"))
+    if k == "match":  # this register's field: the other register's field
+        if not isinstance(value, dict) or not value or not all(isinstance(v, str) for v in value.values()):
+            return tr("schema.expected", what=tr("type.table"))
+        return next((p for p in map(unknown_field, value) if p), None)
     raise AssertionError(f"unknown option kind {k}")
+
+
+class Lookup(Protocol):
+    """Other registers' tables, as a check of one table sees them (assistant.validate.ReferenceIndex)."""
+
+    def __call__(self, register: str, field: str, where: dict[str, Any] | None = None,
+                 near: str | None = None) -> set[str] | None:
+        """The values of `register`.`field` (rows filtered by `where`; scope nearest to workbook
+        `near`), None when no table in scope has the field."""
+
+    def scope(self, register: str, near: str | None = None) -> list[Context]:
+        """The tables of `register` nearest to workbook `near`: that workbook's own when it holds
+        the register, otherwise every workbook's."""
+
+
+class _NoLookup:
+    def __call__(self, register: str, field: str, where: dict[str, Any] | None = None,
+                 near: str | None = None) -> set[str] | None:
+        return None
+
+    def scope(self, register: str, near: str | None = None) -> list[Context]:
+        return []
 
 
 @dataclass
@@ -92,7 +130,7 @@ class Context:
 
     table: Table
     today: dt.date
-    lookup: Callable[[str, str], set[str] | None] = lambda register, field: None
+    lookup: Lookup = field(default_factory=_NoLookup)
     parsed: dict[str, Parsed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -195,6 +233,14 @@ class RuleCheck:
         """Problems beyond the option shapes, as (option, message)."""
         return []
 
+    def other_register(self, options: dict[str, Any]) -> str | None:
+        """The register a rule looks into besides its own (linted with all schemas together)."""
+        return None
+
+    def other_fields(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """(option, field name) pairs naming fields of `other_register`."""
+        return []
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         raise NotImplementedError
 
@@ -225,6 +271,19 @@ def when_mask(ctx: Context, when: dict[str, Any]) -> pd.Series:
         p = TYPES[ctx.register.field(name).type].parse(pd.Series(choices, dtype=object))
         mask &= values.isin(p.values[p.valid].tolist())
     return mask
+
+
+def describe_when(when: dict[str, Any]) -> str:
+    """A condition as people read it: 状态为在岗且是否领导为是."""
+    sep = tr("word.and")
+    return sep.join(f"{k}{tr('word.is')}{'/'.join(map(str, v)) if isinstance(v, list) else v}"
+                    for k, v in when.items())
+
+
+def text_values(ctx: Context, name: str) -> pd.Series:
+    """A field's readable values as trimmed text (what references compare), NaN elsewhere."""
+    p = ctx.parsed[name]
+    return p.values.astype(str).str.strip().where(p.valid)
 
 
 def constant(ctx: Context, value: Any, kind: str) -> Any:

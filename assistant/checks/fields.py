@@ -8,7 +8,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assistant.checks.base import Context, FieldCheck, Opt, field_check, partner_rows, positions
+from assistant.checks.base import (
+    Context,
+    FieldCheck,
+    Opt,
+    describe_when,
+    field_check,
+    partner_rows,
+    positions,
+    when_mask,
+)
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
@@ -161,14 +170,32 @@ class References(FieldCheck):
     spec = Opt("reference")
 
     def run(self, ctx: Context, f: Field, value: Any) -> list[Finding]:
-        known = ctx.lookup(value["register"], value["field"])
+        where = value.get("where")
+        known = ctx.lookup(value["register"], value["field"], where, ctx.table.workbook)
         if known is None:  # the other register was not read; the office reports that once
             return []
         values, valid = _valid(ctx, f)
+        if "when" in value:  # only the rows where this holds are checked
+            valid = valid & when_mask(ctx, value["when"])
         bad = valid & ~values.astype(str).str.strip().isin(known)
-        msgs = [tr("check.unknown_reference", column=f.name, value=quote(display(x)),
-                   register=value.get("title", value["register"]), field=value["field"]) for x in values[bad]]
-        return ctx.findings(positions(bad), f.name, "unknown_reference", msgs)
+        return ctx.findings(positions(bad), f.name, "unknown_reference",
+                            [reference_message(f.name, x, value) for x in values[bad]])
+
+
+def reference_message(column: str, value: Any, ref: dict[str, Any]) -> str:
+    """`value` of `column` is not among the values a reference counts."""
+    if ref.get("where"):
+        return tr("check.not_among", column=column, value=quote(display(value)), among=among(ref))
+    return tr("check.unknown_reference", column=column, value=quote(display(value)),
+              register=ref.get("title", ref["register"]), field=ref["field"])
+
+
+def among(ref: dict[str, Any]) -> str:
+    """Which values count, as people read it: 人员名册中状态为在岗的“姓名”."""
+    register = ref.get("title", ref["register"])
+    if ref.get("where"):
+        return tr("check.among_where", register=register, where=describe_when(ref["where"]), field=ref["field"])
+    return tr("check.among", register=register, field=ref["field"])
 
 
 def type_findings(ctx: Context, f: Field) -> list[Finding]:

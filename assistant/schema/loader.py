@@ -24,8 +24,11 @@ DEADLINE_OPTS = {
     "due": Opt("field", required=True), "start": Opt("field"), "done_when": Opt("when"), "done_date": Opt("field"),
     "warn_within": Opt("int"), "escalate_after": Opt("int"), "owner": Opt("field"), "leader": Opt("field"),
     "unit": Opt("field"), "progress": Opt("field"), "pace_tolerance": Opt("number"), "content": Opt("field"),
+    "due_default": Opt("table"),
 }
+DUE_DEFAULT_KEYS = ["from", "by", "working_days", "days"]
 OUTPUT_KEYS = ["status", "days", "findings"]
+REFERENCE_KEYS = ["register", "field", "where", "when"]
 _REGISTER_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -83,11 +86,15 @@ class _Linter:
         return problem is None
 
     def reference(self, value: Any, path: tuple) -> bool:
-        if not (isinstance(value, dict) and set(value) == {"register", "field"}
-                and all(isinstance(v, str) for v in value.values())):
+        if not (isinstance(value, dict) and {"register", "field"} <= set(value) <= set(REFERENCE_KEYS)
+                and isinstance(value["register"], str) and isinstance(value["field"], str)):
             self.add(path, tr("schema.reference_form"))
             return False
-        return True
+        # `where` names the other register's fields (checked with all files); `when` this one's (see load)
+        problems = [(k, p) for k in ("where", "when") if k in value and (p := check_option(Opt("condition"), value[k], {}))]
+        for k, problem in problems:
+            self.add(path + (k,), problem)
+        return not problems
 
     # --- sections ---
 
@@ -121,6 +128,9 @@ class _Linter:
 
         fields = self.fields(data.get("fields"))
         by_name = {f.name: f for f in fields}
+        for i, f in enumerate(fields):  # a reference's `when` is a condition on this register's rows
+            if "when" in f.options.get("references", {}):
+                self.option(Opt("when"), f.options["references"]["when"], ("fields", i, "references", "when"), by_name)
         key = data.get("key")
         if key is not None and self.option(Opt("field"), key, ("key",), by_name):
             k = by_name[key]
@@ -221,7 +231,7 @@ class _Linter:
             severity = item.get("severity", "error")
             if severity not in SEVERITIES:
                 self.add(path + ("severity",), tr("config.one_of", choices=" | ".join(SEVERITIES)))
-            out.append(Rule(kind=kind, options=opts, severity=severity, path=_path_text(path)))
+            out.append(Rule(kind=kind, options=opts, severity=severity, path=_path_text(path), line=self.lines.get(path)))
         return out
 
     def deadline(self, raw: Any, fields: dict[str, Field]) -> Deadline | None:
@@ -237,6 +247,8 @@ class _Linter:
                 self.option(spec, raw[name], path + (name,), fields)
             elif spec.required:
                 self.add(path + (name,), tr("schema.option_required", option=name, kind="deadline"))
+        if "due_default" in raw:
+            self.due_default(raw["due_default"], path + ("due_default",), fields)
         for name in ("due", "start", "done_date"):
             if raw.get(name) in fields and TYPES[fields[raw[name]].type].kind != "date":
                 self.add(path + (name,), tr("schema.needs_date_field", name=raw[name]))
@@ -244,6 +256,28 @@ class _Linter:
             self.add(path + ("progress",), tr("schema.needs_number_field", name=raw["progress"]))
         known = {k: raw[k] for k in DEADLINE_OPTS if k in raw}
         return Deadline(**known) if "due" in known else None
+
+    def due_default(self, raw: Any, path: tuple, fields: dict[str, Field]) -> None:
+        """{from: date field, working_days | days: N, or by: field with working_days | days: {value: N}}."""
+        if not isinstance(raw, dict):
+            self.add(path, tr("schema.expected", what=tr("type.table")))
+            return
+        self.keys(raw, path, DUE_DEFAULT_KEYS)
+        if "from" not in raw:
+            self.add(path + ("from",), tr("schema.option_required", option="from", kind="due_default"))
+        elif self.option(Opt("field"), raw["from"], path + ("from",), fields) and TYPES[fields[raw["from"]].type].kind != "date":
+            self.add(path + ("from",), tr("schema.needs_date_field", name=raw["from"]))
+        counts = [k for k in ("working_days", "days") if k in raw]
+        if len(counts) != 1:
+            self.add(path, tr("schema.due_default_count"))
+            return
+        n, by = raw[counts[0]], raw.get("by")
+        if by is not None:
+            self.option(Opt("field"), by, path + ("by",), fields)
+            if not (isinstance(n, dict) and n and all(check_option(Opt("int"), v, {}) is None for v in n.values())):
+                self.add(path + (counts[0],), tr("schema.due_default_map", by=by))
+        else:
+            self.option(Opt("int"), n, path + (counts[0],), fields)
 
     def outputs(self, raw: Any, fields: dict[str, Field]) -> Outputs:
         if raw is None:
@@ -302,22 +336,50 @@ def lint_files(paths: list[Path]) -> tuple[dict[str, Register], list[SchemaProbl
             continue
         registers[reg.id] = reg
     for reg in registers.values():
-        for i, f in enumerate(reg.fields):
-            ref = f.options.get("references")
-            if not ref:
-                continue
-            target = registers.get(ref["register"])
-            path = f"fields[{i}].references"
-            if target is None:
-                problems.append(SchemaProblem(reg.file, reg.id, path, f.line,
-                                              tr("schema.unknown_register", name=ref["register"]) + did_you_mean(ref["register"], registers)))
-            elif ref["field"] not in target.field_names:
-                problems.append(SchemaProblem(reg.file, reg.id, path, f.line,
-                                              tr("schema.unknown_field_in", name=ref["field"], register=target.id)
-                                              + did_you_mean(ref["field"], target.field_names)))
-            else:
-                f.options["references"] = {**ref, "title": target.title}  # for messages people read
+        problems += _lint_references(reg, registers)
     return registers, problems
+
+
+def _other_field_problem(name: str, target: Register) -> str:
+    return tr("schema.unknown_field_in", name=name, register=target.id) + did_you_mean(name, target.field_names)
+
+
+def _lint_references(reg: Register, registers: dict[str, Register]) -> list[SchemaProblem]:
+    """What a schema says about other registers: the register exists and has the fields named."""
+    problems: list[SchemaProblem] = []
+
+    def unknown_register(name: str, path: str, line: int | None) -> None:
+        problems.append(SchemaProblem(reg.file, reg.id, path, line,
+                                      tr("schema.unknown_register", name=name) + did_you_mean(name, registers)))
+
+    for i, f in enumerate(reg.fields):
+        ref = f.options.get("references")
+        if not ref:
+            continue
+        target = registers.get(ref["register"])
+        path = f"fields[{i}].references"
+        if target is None:
+            unknown_register(ref["register"], path, f.line)
+            continue
+        bad = [(path, n) for n in [ref["field"]] if n not in target.field_names]
+        bad += [(f"{path}.where", n) for n in ref.get("where", {}) if n not in target.field_names]
+        for p, name in bad:
+            problems.append(SchemaProblem(reg.file, reg.id, p, f.line, _other_field_problem(name, target)))
+        if not bad:
+            f.options["references"] = {**ref, "title": target.title}  # for messages people read
+    for r in reg.rules:
+        other = RULES[r.kind].other_register(r.options)
+        if other is None:
+            continue
+        target = registers.get(other)
+        if target is None:
+            unknown_register(other, f"{r.path}.register", r.line)
+            continue
+        for option, name in RULES[r.kind].other_fields(r.options):
+            if name not in target.field_names:
+                problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line,
+                                              _other_field_problem(name, target)))
+    return problems
 
 
 def schema_files(folder: Path) -> list[Path]:

@@ -34,6 +34,7 @@ class Rule:
     options: dict[str, Any]
     severity: str = "error"
     path: str = ""  # rules[2]: where it stands in the YAML, for messages
+    line: int | None = None
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Deadline:
     progress: str | None = None
     pace_tolerance: float = 20
     content: str | None = None
+    due_default: dict[str, Any] | None = None  # {from, by?, working_days | days}: due when the cell is empty
 
 
 @dataclass
