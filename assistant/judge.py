@@ -54,7 +54,7 @@ class Judge:
         self.held: set[str] = set()  # registers some workbook holds (for the "not held" notices)
         self._others: dict[str, list[Context]] = {}  # register -> its tables in other workbooks, parsed
         self._looked: set[tuple[str, str]] = set()  # (workbook, register) read for references already
-        self._done: set[str] = set()  # workbooks judged (their source's cache is dropped)
+        self._holds: dict[str, set[str]] = {}  # workbook -> the registers it holds, once judged
 
     def wanted(self, reg_id: str) -> bool:
         return self.ctx.only is None or reg_id in self.ctx.only
@@ -68,7 +68,8 @@ class Judge:
         self.held |= own
         missing = {r for t in tables for r in referenced(t.register)
                    if r not in own and (self.reads is None or r in self.reads)}
-        findings, contexts = validate(tables, ctx.today, [c for r in sorted(missing) for c in self._tables_of(r, wb)])
+        self._holds[wb.name] = own
+        findings, contexts = validate(tables, ctx.today, self._tables_of(missing, wb) if missing else [])
         contexts = [c for c in contexts if self.wanted(c.register.id)]
         frames = {}
         if self.calendar is not None:
@@ -79,7 +80,6 @@ class Judge:
 
     def done(self, wb: WorkbookConfig) -> None:
         """This workbook will not be read again in this job: let its source drop what it cached."""
-        self._done.add(wb.name)
         self.ctx.sources[wb.name].refresh()
 
     def notices(self) -> list[str]:
@@ -89,20 +89,24 @@ class Judge:
                if reg_id not in self.held and (self.reads is None or reg_id in self.reads)]
         return out + ([n] if self.calendar is not None and (n := self.calendar.notice()) else [])
 
-    def _tables_of(self, register: str, wb: WorkbookConfig) -> list[Context]:
-        """`register`'s tables in the workbooks other than `wb`, each read once in this job."""
+    def _tables_of(self, registers: set[str], wb: WorkbookConfig) -> list[Context]:
+        """The tables of `registers` in the workbooks other than `wb`, each looked for once in this
+        job. A workbook is opened for it only when it may hold one of them, and let go after."""
         for other in self.office.config.workbooks:
-            if other.name == wb.name or (other.name, register) in self._looked:
+            if other.name == wb.name:
                 continue
-            self._looked.add((other.name, register))
-            if other.registers and register not in other.registers:
-                continue  # it lists what it holds: no need to open it
+            known = self._holds.get(other.name)  # what a judged workbook holds, exactly
+            look = {r for r in registers if (other.name, r) not in self._looked
+                    and not (other.registers and r not in other.registers) and (known is None or r in known)}
+            self._looked |= {(other.name, r) for r in registers}
+            if not look:
+                continue
             source = self.ctx.sources[other.name]
-            found = read_workbook(self.office, other, source, {register}).tables
-            self._others.setdefault(register, []).extend(Context(t, self.ctx.today) for t in found)
-            if other.name in self._done:
-                source.refresh()
-        return [c for c in self._others.get(register, []) if c.table.workbook != wb.name]
+            found = read_workbook(self.office, other, source, look).tables
+            for t in found:
+                self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today))
+            source.refresh()  # judged already, or judged later: not held open meanwhile
+        return [c for r in sorted(registers) for c in self._others.get(r, []) if c.table.workbook != wb.name]
 
 
 def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool = True) -> Judgement:
