@@ -114,9 +114,10 @@ class Generator:
         def visit(reg_id: str, seen: frozenset = frozenset()) -> None:
             if reg_id in done or reg_id in seen or reg_id not in self.registers:
                 return
-            for f in self.registers[reg_id].fields:
-                if "references" in f.options:
-                    visit(f.options["references"]["register"], seen | {reg_id})
+            reg = self.registers[reg_id]
+            for other in [f.options["references"]["register"] for f in reg.fields if "references" in f.options] + \
+                    [r.options["register"] for r in reg.rules if isinstance(r.options.get("register"), str)]:
+                visit(other, seen | {reg_id})
             done.append(reg_id)
 
         for reg_id in sorted(self.registers):
@@ -127,11 +128,11 @@ class Generator:
         rng, opts = self.rng, f.options
         if "references" in opts:
             ref = opts["references"]
-            pool = [r[ref["field"]] for r in self.data.get(ref["register"], []) if r.get(ref["field"]) is not None]
+            pool = self.pool(ref["register"], ref["field"], ref.get("where"))
             if pool:
                 return rng.choice(pool)
-        if "enum" in opts:
-            return rng.choice(opts["enum"])
+        if "enum" in opts:  # the first value is the usual one (在岗, 在编)
+            return opts["enum"][0] if rng.random() < 0.6 else rng.choice(opts["enum"])
         kind = f.type
         if kind in ("date", "datetime"):
             if f.unique:  # one row a day (a duty roster)
@@ -157,6 +158,13 @@ class Generator:
         if f.name.endswith(("单位", "科室")):
             return rng.choice(UNITS) if f.name != "单位" else f"{self.town}镇"
         return rng.choice(TEXTS)
+
+    def pool(self, register: str, field: str, where: dict[str, Any] | None = None) -> list[Any]:
+        """Values of `field` in the generated rows of `register` that satisfy `where`."""
+        def ok(row: dict[str, Any]) -> bool:
+            return all(row.get(k) in (v if isinstance(v, list) else [v]) or (row.get(k) == "是" and v is True)
+                       for k, v in (where or {}).items())
+        return [r[field] for r in self.data.get(register, []) if r.get(field) is not None and ok(r)]
 
     def register_rows(self, reg: Register) -> list[dict[str, Any]]:
         rows = []
@@ -194,10 +202,11 @@ class Generator:
 
         for rule in reg.rules:
             o = rule.options
-            if rule.kind == "compare" and "right" in o and isinstance(row.get(o["left"]), dt.date):
+            if rule.kind == "compare" and "right" in o and isinstance(row.get(o["left"]), (dt.date, int, float)):
                 right = row.get(o["right"])
-                if isinstance(right, dt.date):
-                    step = dt.timedelta(days=self.rng.randint(1, 60))
+                if type(right) is type(row[o["left"]]):
+                    step: Any = (dt.timedelta(days=self.rng.randint(1, 60)) if isinstance(right, dt.date)
+                                 else self.rng.randint(1, 60))
                     if o["op"] in (">=", ">") and row[o["left"]] <= right:
                         row[o["left"]] = right + step
                     elif o["op"] in ("<=", "<") and row[o["left"]] >= right:
@@ -210,6 +219,10 @@ class Generator:
                                               for r in reg.rules) else row[o["field"]]
             elif rule.kind == "empty_unless" and not holds(o["when"]):
                 row[o["field"]] = None
+            elif rule.kind == "staffed":
+                pool = self.pool(o["register"], o["field"], o.get("where"))
+                for name in o["fields"]:
+                    row[name] = self.rng.choice(pool) if pool else row.get(name)
             elif rule.kind == "exactly_when":
                 if holds(o["when"]):
                     row[o["field"]] = o["value"]
