@@ -16,11 +16,12 @@ import pandas as pd
 
 from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context
-from assistant.config import WorkbookConfig
+from assistant.config import Config, WorkbookConfig
 from assistant.deadlines import evaluate
 from assistant.findings import Finding, sort_key
 from assistant.i18n import tr
 from assistant.office import read_workbook, referenced
+from assistant.people import DEFAULT_DIRECTORY
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
@@ -111,14 +112,32 @@ class Judge:
 
 def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool = True) -> Judgement:
     """Every workbook read afresh and judged (`deadlines=False`: validation only), all kept: for
-    the jobs that need every table at once (digest, remind)."""
+    the jobs that need every table at once (digest, remind). Each table is cut down, as soon as its
+    workbook is judged, to the columns delivering reads (recipients' scope fields, the directory)."""
     j = Judge(ctx, calendar, deadlines)
+    keep = delivered_fields(ctx.office.config)
     findings: list[Finding] = []
     contexts: list[Context] = []
     frames: dict[tuple[str, str], pd.DataFrame] = {}
     for wb in ctx.office.config.workbooks:
         part = j.workbook(wb)
         findings += part.findings
-        contexts += part.contexts
+        contexts += [_slim(c, keep) for c in part.contexts]
         frames.update(part.frames)
+        j.done(wb)
+        del part
     return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices())
+
+
+def delivered_fields(config: Config) -> set[str]:
+    """The fields a digest or a reminder reads from a table besides its deadline statuses."""
+    spec = {**DEFAULT_DIRECTORY, **(config.mail.directory or {})}
+    scoped = {name for r in config.recipients if isinstance(r.scope, dict) for name in r.scope}
+    return scoped | {spec["name"], spec["email"]}
+
+
+def _slim(c: Context, keep: set[str]) -> Context:
+    """`c` holding only the columns in `keep` (its rows, sheet and register stay)."""
+    c.parsed = {name: p for name, p in c.parsed.items() if name in keep}
+    c.table.frame = c.table.frame[[name for name in c.table.frame.columns if name in keep]]
+    return c

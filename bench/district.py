@@ -59,6 +59,9 @@ TEXTS = ["秸秆禁烧巡查", "村级阵地改造", "道路修复", "安全生�
 BAD = {"date": ["下周五", "2026.13.45", "年底前"], "number": ["五十", "若干"], "enum": ["其他", "待定"]}
 
 
+_PARSED: dict[str, Any] = {}
+
+
 def _regex_sample(pattern: str, rng: random.Random) -> str:
     """A string matching a (simple) regular expression: literals, classes, repeats, groups, |."""
     try:
@@ -97,7 +100,9 @@ def _regex_sample(pattern: str, rng: random.Random) -> str:
                 out.append("x")
         return "".join(out)
 
-    return emit(sre.parse(pattern))
+    if pattern not in _PARSED:
+        _PARSED[pattern] = sre.parse(pattern)
+    return emit(_PARSED[pattern])
 
 
 class Generator:

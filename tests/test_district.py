@@ -105,3 +105,35 @@ def test_a_register_a_workbook_lacks_is_looked_up_in_the_others(tmp_path):
     # every other name resolves as it does in the workbook holding the roster
     assert sorted(v for wb, v in unknown if wb == "石桥镇" and v != "钱多多") == \
         sorted(v for wb, v in unknown if wb == "凤凰镇")
+
+
+def test_digest_keeps_of_each_workbook_only_what_delivering_reads(tmp_path, monkeypatch):
+    """digest and remind need every workbook's items at once: while the next workbook is read, the
+    earlier ones' tables hold only the columns a digest or a reminder reads (a recipient's scope
+    field, the directory's name and e-mail), not every parsed column."""
+    import datetime as dt
+
+    from assistant.api import load_office, make_context
+    from assistant.digests import tracked
+    from assistant.judge import judge
+
+    config = district(tmp_path / "office", TOWNS[:3])
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write('\n[[recipients]]\nname = "李镇长"\nemail = "liming@example.gov.cn"\nscope = { "分管领导" = "李明" }\n')
+    held: list[dict[str, set[str]]] = []
+    read_sheets = XlsxSource.read_sheets
+
+    def observed(self, wanted):
+        gc.collect()
+        held.append({f"{o.workbook}/{o.register.id}": set(o.frame.columns) for o in gc.get_objects()
+                     if isinstance(o, Table) and o.workbook != self.name})
+        return read_sheets(self, wanted)
+
+    monkeypatch.setattr(XlsxSource, "read_sheets", observed)
+    office = load_office(config)
+    j = judge(make_context(office, dt.date.fromisoformat(TODAY), "zh"))
+    assert held[-1], "the earlier workbooks' tables are kept for the digest"
+    for table, columns in held[-1].items():
+        assert columns <= {"分管领导", "姓名", "邮箱"}, f"{table} keeps {sorted(columns)}"
+    mine = tracked(j, {"分管领导": "李明"})  # the scope still selects, in every workbook
+    assert {i.workbook for i in mine} == set(TOWNS[:3]) and all(i.leader == "李明" for i in mine)
