@@ -347,6 +347,8 @@ _SCHEMA: Catalog = {
     "schema.unknown_kind": ("不认识的规则类型（可用：{kinds}）", "unknown rule kind (known: {kinds})"),
     "schema.option_required": ("{kind} 必须有 {option}", "{kind} needs {option}"),
     "schema.unknown_field": ("没有名为“{name}”的字段", "no field named \"{name}\""),
+    "schema.not_a_choice": ("“{value}”不是{register}“{field}”的可选值（{choices}）",
+                            "\"{value}\" is not a choice of {register} \"{field}\" ({choices})"),
     "schema.unknown_field_in": ("{register} 里没有名为“{name}”的字段", "{register} has no field named \"{name}\""),
     "schema.unknown_register": ("没有名为“{name}”的台账", "no register named \"{name}\""),
     "schema.expected": ("应为{what}", "expected {what}"),

@@ -239,6 +239,10 @@ class RuleCheck:
         """(option, field name) pairs naming fields of `other_register`."""
         return []
 
+    def lint_other(self, options: dict[str, Any], other: Register) -> list[tuple[str, str]]:
+        """Problems beyond field names once the other register is known, as (option, message)."""
+        return []
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         raise NotImplementedError
 
