@@ -285,6 +285,8 @@ def describe_when(when: dict[str, Any]) -> str:
 def text_values(ctx: Context, name: str) -> pd.Series:
     """A field's readable values as trimmed text (what references compare), NaN elsewhere."""
     p = ctx.parsed[name]
+    if TYPES[ctx.register.field(name).type].kind == "text":  # already normalised and trimmed
+        return p.values.where(p.valid)
     return p.values.astype(str).str.strip().where(p.valid)
 
 
