@@ -65,7 +65,7 @@ _FINDINGS: Catalog = {
     "check.row_here": ("第{row}行", "row {row}"),
     "check.row_in": ("{workbook}第{row}行", "{workbook} row {row}"),
     "check.unstaffed": ("{fields}都不在{among}之列", "none of {fields} is among {among}"),
-    "check.partly_staffed": ("{fields}中只有{n}个在{among}之列", "only {n} of {fields} among {among}"),
+    "check.partly_staffed": ("{fields}中只有{n}个在{among}之列", "only {n} of {fields} is among {among}"),
     "check.compare_failed": ("{left}（{lv}）应{op}{right}（{rv}）", "{left} ({lv}) should be {op} {right} ({rv})"),
     "check.required_if": ("{when}时，必须填写{field}", "{field} is required when {when}"),
     "check.empty_unless": ("{field}只有在{when}时才填写，请核对", "{field} should be empty unless {when}"),
