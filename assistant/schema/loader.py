@@ -375,10 +375,10 @@ def _lint_references(reg: Register, registers: dict[str, Register]) -> list[Sche
         if target is None:
             unknown_register(other, f"{r.path}.register", r.line)
             continue
-        for option, name in RULES[r.kind].other_fields(r.options):
-            if name not in target.field_names:
-                problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line,
-                                              _other_field_problem(name, target)))
+        found = [(option, _other_field_problem(name, target)) for option, name in RULES[r.kind].other_fields(r.options)
+                 if name not in target.field_names]
+        for option, message in found or RULES[r.kind].lint_other(r.options, target):
+            problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line, message))
     return problems
 
 
