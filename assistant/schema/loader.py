@@ -251,8 +251,7 @@ class _Linter:
 
     def due_default(self, raw: Any, path: tuple, fields: dict[str, Field]) -> None:
         """{from: date field, working_days | days: N, or by: field with working_days | days: {value: N}}."""
-        if not isinstance(raw, dict):
-            self.add(path, tr("schema.expected", what=tr("type.table")))
+        if not isinstance(raw, dict):  # already reported by the option's shape
             return
         self.keys(raw, path, DUE_DEFAULT_KEYS)
         if "from" not in raw:
