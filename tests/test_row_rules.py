@@ -102,7 +102,7 @@ def test_exactly_when_both_directions(office):
         ["赵六", "无", "借调"],     # fine
         ["钱七", None, "临聘"],     # empty: `required` would say so, not this rule
         ["孙八", "无", None],       # no 用工性质: the condition does not hold, so 无 is wrong
-        ["周九", "工勤", "（临聘）"],  # unreadable? no: not one of the listed values, so it does not hold
+        ["周九", "工勤", "（临聘）"],  # not one of the listed values (an enum finding): the condition does not hold
     ], [EXACTLY])
     found = office.findings()
     assert brief(found) == [("B3", "exactly_when"), ("B4", "exactly_when"), ("B7", "exactly_when"),
@@ -172,6 +172,18 @@ def test_the_odometer_never_goes_back_between_trips(office):
     assert f["message"] == "起始里程“1150”小于上一条记录（第2行）的结束里程 1180"
     assert office.findings("--lang", "en")[0]["message"] == \
         "起始里程 \"1150\" is below 结束里程 1180 of the previous row (row 2)"
+
+
+def test_monotonic_previous_strict_and_equal_readings(office):
+    rules = ["{kind: monotonic, field: 起始里程, previous: 结束里程, order_by: 出车时间, strict: true}"]
+    setup(office, TRIPS, [
+        ["川A12345", "刘师傅", "2026-11-02 08:00", "2026-11-02 12:00", 1000, 1050],
+        ["川A12345", "刘师傅", "2026-11-03 08:00", "2026-11-03 12:00", 1050, 1100],  # equal: not above
+        ["川A12345", "刘师傅", "2026-11-04 08:00", "2026-11-04 12:00", 1101, 1150],
+    ], rules)
+    [f] = office.findings()
+    assert (f["cell"], f["code"]) == ("E3", "not_monotonic")
+    assert f["message"] == "起始里程“1050”没有大于上一条记录（第2行）的结束里程 1050"
 
 
 def test_monotonic_previous_lint(tmp_path):
@@ -300,6 +312,40 @@ def test_due_default_lint(tmp_path, rule, path, words):
     [line] = [ln for ln in res.err.splitlines() if f"[reg] {path}:" in ln]
     for w in words:
         assert w in line, line
+
+
+def test_new_kinds_and_options_written_well_lint_clean(tmp_path):
+    res = lint(tmp_path, """\
+register: reg
+fields:
+  - {name: 日期, type: date, unique: true}
+  - {name: 参会人员}
+  - {name: 缺席人员}
+  - {name: 编制类型, mask: true}
+  - {name: 用工性质}
+  - {name: 紧急程度}
+  - {name: 办理时限, type: date}
+  - {name: 起始里程, type: number}
+  - {name: 结束里程, type: number}
+  - {name: 承办人}
+rules:
+  - { kind: disjoint, fields: [参会人员, 缺席人员] }
+  - { kind: exactly_when, field: 编制类型, value: 无, when: { 用工性质: [临聘, 借调] } }
+  - { kind: coverage, field: 日期, whole: month, to: today }
+  - { kind: monotonic, field: 起始里程, previous: 结束里程, order_by: 日期, strict: true }
+deadline:
+  due: 办理时限
+  owner: 承办人
+  due_default: { from: 日期, by: 紧急程度, working_days: { 特急: 1, 加急: 3, 平件: 10 } }
+""")
+    assert res.code == 0, res.err
+
+
+def test_mask_cannot_hide_the_person_reminded(tmp_path):
+    res = lint(tmp_path, "register: reg\nfields:\n  - {name: 时限, type: date}\n  - {name: 承办人, mask: true}\n"
+                         "deadline:\n  due: 时限\n  owner: 承办人\n")
+    assert res.code == 2
+    assert "[reg] deadline.owner:" in res.err and "提醒按姓名找人" in res.err
 
 
 # --- mask ------------------------------------------------------------------------------------------

@@ -244,6 +244,9 @@ class _Linter:
         for name in ("due", "start", "done_date"):
             if raw.get(name) in fields and TYPES[fields[raw[name]].type].kind != "date":
                 self.add(path + (name,), tr("schema.needs_date_field", name=raw[name]))
+        for name in ("owner", "leader"):  # reminders find the person by this name: it cannot be masked
+            if raw.get(name) in fields and fields[raw[name]].options.get("mask"):
+                self.add(path + (name,), tr("schema.mask_on_person", name=raw[name]))
         if raw.get("progress") in fields and TYPES[fields[raw["progress"]].type].kind != "number":
             self.add(path + ("progress",), tr("schema.needs_number_field", name=raw["progress"]))
         known = {k: raw[k] for k in DEADLINE_OPTS if k in raw}
