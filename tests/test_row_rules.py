@@ -296,6 +296,27 @@ def test_due_default_in_calendar_days(office):
         "X1": ("2026-11-21", "due_soon"), "X2": ("2026-11-30", "on_track"), "X3": ("2026-10-20", "overdue")}
 
 
+def test_adding_working_days_agrees_with_chinesecalendar_day_by_day():
+    """The vectorised count (one searchsorted) against the plain walk, over a year of start days with
+    the Spring Festival, National Day and their swapped working days."""
+    import numpy as np
+    import pandas as pd
+
+    from assistant.calendar import WorkCalendar
+
+    starts = [D(2026, 1, 1) + dt.timedelta(days=i) for i in range(0, 340, 3)]
+    steps = np.array([i % 12 for i in range(len(starts))])
+
+    def walk(day: dt.date, n: int) -> dt.date:
+        while n:
+            day += dt.timedelta(days=1)
+            n -= chinese_calendar.is_workday(day)
+        return day
+
+    got = WorkCalendar().add_workdays(pd.Series(pd.to_datetime(starts)), steps)
+    assert [d.date() for d in got] == [walk(s, int(n)) for s, n in zip(starts, steps)]
+
+
 @pytest.mark.parametrize("rule, path, words", [
     ("{ from: 收文日期, by: 紧急程度, working_days: 3 }", "deadline.due_default.working_days", ["紧急程度", "特急"]),
     ("{ from: 收文日期, working_days: 3, days: 60 }", "deadline.due_default", ["working_days", "days"]),
