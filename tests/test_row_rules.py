@@ -317,6 +317,17 @@ def test_adding_working_days_agrees_with_chinesecalendar_day_by_day():
     assert [d.date() for d in got] == [walk(s, int(n)) for s, n in zip(starts, steps)]
 
 
+def test_adding_working_days_when_none_follow_gives_no_date():
+    import pandas as pd
+
+    from assistant.calendar import WorkCalendar
+
+    # an admin's calendar with no working day for years: no date (invalid), not a hang or a wrong one
+    days_off = {D(2026, 10, 1) + dt.timedelta(days=i): "停" for i in range(12 * 366)}
+    got = WorkCalendar("weekdays", holidays=days_off).add_workdays(pd.Series(pd.to_datetime(["2026-10-09"])), [1])
+    assert got.isna().all()
+
+
 @pytest.mark.parametrize("rule, path, words", [
     ("{ from: 收文日期, by: 紧急程度, working_days: 3 }", "deadline.due_default.working_days", ["紧急程度", "特急"]),
     ("{ from: 收文日期, working_days: 3, days: 60 }", "deadline.due_default", ["working_days", "days"]),
