@@ -252,6 +252,9 @@ class _Linter:
         for name in ("due", "start", "done_date"):
             if raw.get(name) in fields and TYPES[fields[raw[name]].type].kind != "date":
                 self.add(path + (name,), tr("schema.needs_date_field", name=raw[name]))
+        for name in ("owner", "leader"):  # reminders find the person by this name: it cannot be masked
+            if raw.get(name) in fields and fields[raw[name]].options.get("mask"):
+                self.add(path + (name,), tr("schema.mask_on_person", name=raw[name]))
         if raw.get("progress") in fields and TYPES[fields[raw["progress"]].type].kind != "number":
             self.add(path + ("progress",), tr("schema.needs_number_field", name=raw["progress"]))
         known = {k: raw[k] for k in DEADLINE_OPTS if k in raw}
@@ -259,8 +262,7 @@ class _Linter:
 
     def due_default(self, raw: Any, path: tuple, fields: dict[str, Field]) -> None:
         """{from: date field, working_days | days: N, or by: field with working_days | days: {value: N}}."""
-        if not isinstance(raw, dict):
-            self.add(path, tr("schema.expected", what=tr("type.table")))
+        if not isinstance(raw, dict):  # already reported by the option's shape
             return
         self.keys(raw, path, DUE_DEFAULT_KEYS)
         if "from" not in raw:
