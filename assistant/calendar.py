@@ -133,6 +133,29 @@ class WorkCalendar:
             out[ok] = self._count[n[ok] - self._first] - self._count[t - self._first]
         return pd.Series(pd.arrays.IntegerArray(out, ~ok), index=due.index, name="days_left")
 
+    def add_workdays(self, start: pd.Series, n: np.ndarray) -> pd.Series:
+        """start + n working days for each row (the n-th working day after start; n ≥ 0, start
+        itself not counted), NaT where start is NaT or n is negative. Vectorised: the working-day
+        count just before the target equals count(start) + n − 1, found by one searchsorted."""
+        days = np.asarray(pd.to_datetime(start), dtype="datetime64[D]")
+        n = np.asarray(n, dtype=np.int64)
+        ok = ~np.isnat(days) & (n >= 0)
+        out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+        if ok.any():
+            s = days[ok].astype(np.int64)
+            span = 2 * int(n[ok].max()) + 14  # calendar days enough for n working days, usually
+            self._cover(int(s.min()), int(s.max()) + span)
+            target = self._count[s - self._first] + n[ok]
+            while target.max() > self._count[-1] and span < 3660:  # a long holiday ran past the end
+                span *= 2
+                self._cover(int(s.min()), int(s.max()) + span)
+                target = self._count[s - self._first] + n[ok]
+            idx = np.searchsorted(self._count, target, side="left")
+            found = np.where(n[ok] == 0, s - self._first, idx) + self._first
+            # beyond ten years of days off (an admin's calendar could say so): no date rather than a wrong one
+            out[ok] = np.where(target <= self._count[-1], found, np.iinfo(np.int64).min).astype("datetime64[D]")
+        return pd.Series(out.astype("datetime64[ns]"), index=start.index)
+
     # --- the mask ---------------------------------------------------------------------------------
 
     def _cover(self, lo: int, hi: int) -> None:

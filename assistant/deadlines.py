@@ -15,6 +15,7 @@ import pandas as pd
 from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context, when_mask
 from assistant.fieldtypes import TYPES
+from assistant.masking import mask_text
 from assistant.status import labels
 from assistant.text import display
 
@@ -32,6 +33,8 @@ def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFra
     now = pd.Timestamp(today)
 
     due, due_ok = _dates(ctx, dl.due)
+    if dl.due_default:
+        due, due_ok = _with_default(ctx, calendar, dl.due, due, due_ok, dl.due_default)
     days = calendar.days_left(due, today)
     if dl.done_when:
         done = when_mask(ctx, dl.done_when).to_numpy(dtype=bool)
@@ -53,7 +56,7 @@ def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFra
     return pd.DataFrame({
         "position": np.arange(len(index)),
         "row": np.asarray(ctx.table.rows, dtype=np.int64),
-        "key": pd.Series(ctx.keys, index=index, dtype=object),
+        "key": _masked(ctx, ctx.register.key, pd.Series(ctx.keys, index=index, dtype=object)),
         "due": due,
         "status": status_s,
         "label": status_s.map(labels()).astype(object),
@@ -89,6 +92,38 @@ def _dates(ctx: Context, name: str | None) -> tuple[pd.Series, np.ndarray]:
     return values, values.notna().to_numpy()
 
 
+def _with_default(ctx: Context, calendar: WorkCalendar, due_name: str, due: pd.Series, due_ok: np.ndarray,
+                  rule: dict) -> tuple[pd.Series, np.ndarray]:
+    """The due date computed where the due cell is empty (never where it is unreadable: that stays
+    `invalid`): `from` plus N working days (`working_days`) or calendar days (`days`), N per value of
+    the `by` field when it is a mapping. Nothing is written into the cell."""
+    index = ctx.table.frame.index
+    # a sheet without the due column at all: every row takes the default
+    empty = ctx.parsed[due_name].empty.to_numpy() if ctx.has(due_name) else np.ones(len(index), dtype=bool)
+    start, start_ok = _dates(ctx, rule["from"])
+    working = "working_days" in rule
+    n_rule = rule["working_days" if working else "days"]
+    by = rule.get("by")
+    if by is None:
+        n = pd.Series(float(n_rule), index=index)
+    elif ctx.has(by):
+        # the map's keys read as the `by` cells are read (full-width forms, numbers, yes/no)
+        keys = TYPES[ctx.register.field(by).type].parse(pd.Series(list(n_rule), dtype=object))
+        lookup = dict(zip(keys.values[keys.valid], pd.Series(list(n_rule.values()))[keys.valid.to_numpy()]))
+        n = ctx.values(by).where(ctx.parsed[by].valid).map(lookup).astype(float)
+    else:
+        n = pd.Series(np.nan, index=index)
+    use = empty & start_ok & n.notna().to_numpy()
+    if not use.any():
+        return due, due_ok
+    steps = n.fillna(0).to_numpy(dtype=np.int64)
+    if working:
+        computed = calendar.add_workdays(start.where(use), np.where(use, steps, -1))
+    else:
+        computed = start + pd.to_timedelta(steps, unit="D")
+    return due.where(~use, computed), due_ok | use
+
+
 def _numbers(ctx: Context, name: str | None) -> pd.Series:
     """A number or percent field as floats (percent in points), NaN where not readable or absent."""
     index = ctx.table.frame.index
@@ -110,7 +145,14 @@ def _texts(ctx: Context, name: str | None) -> pd.Series:
     if TYPES[ctx.register.field(name).type].kind != "text":  # an owner column typed as a number, say
         values = values.map(display)
     out[valid] = values.to_numpy(dtype=object)
-    return out
+    return _masked(ctx, name, out)
+
+
+def _masked(ctx: Context, name: str | None, texts: pd.Series) -> pd.Series:
+    """Texts of a `mask: true` field masked (digests, reminders, flag JSON all take them from here)."""
+    if not name or not ctx.register.field(name).options.get("mask"):
+        return texts
+    return texts.map(lambda v: None if v is None else mask_text(str(v)))
 
 
 def _expected_progress(ctx: Context, start_name: str | None, due: pd.Series, due_ok: np.ndarray,

@@ -9,7 +9,6 @@ length) before it reaches a template, the attachment or a log, and the templates
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -22,20 +21,18 @@ from assistant.fieldtypes import TYPES
 from assistant.findings import counts
 from assistant.i18n import tr
 from assistant.judge import Judgement
+from assistant.masking import mask_numbers
 from assistant.status import CODES, STATUSES
 from assistant.text import clean, display
 
-_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
-_ID = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9Xx])")
-
 
 def mask(value: object) -> str:
-    """Cell text as mail may show it: 13812345678 → 138****5678, ID numbers → 110105********002X;
-    without control characters and at most MAX_CELL_TEXT characters long (assistant.text.clean)."""
+    """Cell text as mail may show it: mobile and ID numbers masked (assistant.masking), without
+    control characters and at most MAX_CELL_TEXT characters long (assistant.text.clean)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = value if isinstance(value, str) else display(value)
-    return clean(_ID.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", text)))
+    return clean(mask_numbers(text))
 
 
 @dataclass

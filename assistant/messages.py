@@ -75,6 +75,13 @@ _FINDINGS: Catalog = {
     "check.overlap": ("{key}{value}在 {start} 至 {end} 的登记与第{row}行时间重叠",
                       "{key} {value}: {start} to {end} overlaps row {row}"),
     "check.coverage_gap": ("{field}缺少 {date} 的记录", "{field}: no row for {date}"),
+    "check.below_previous": ("{field}{value}小于上一条记录（第{row}行）的{previous} {prev}",
+                             "{field} {value} is below {previous} {prev} of the previous row (row {row})"),
+    "check.not_above_previous": ("{field}{value}没有大于上一条记录（第{row}行）的{previous} {prev}",
+                                 "{field} {value} is not above {previous} {prev} of the previous row (row {row})"),
+    "check.listed_twice": ("{names}同时列在{fields}中", "{names} listed in both {fields}"),
+    "check.exactly_when_missing": ("{when}时，{field}应为{value}", "{field} should be {value} when {when}"),
+    "check.exactly_when_extra": ("{field}为{value}只适用于{when}的情形", "{field} is {value} only when {when}"),
     "check.not_monotonic": ("{field}{value}小于此前记录（第{row}行）的 {prev}，应只增不减",
                             "{field} {value} is less than the earlier {prev} (row {row}); it should only grow"),
     "check.not_increasing": ("{field}{value}没有大于此前记录（第{row}行）的 {prev}，应逐条增加",
@@ -372,6 +379,12 @@ _SCHEMA: Catalog = {
                                 "outputs need a key: write-back finds each row by its key"),
     "schema.duplicate_register": ("与 {other} 的 register 重复", "same register id as {other}"),
     "schema.no_schemas": ("{folder} 里没有台账格式文件（*.yaml）", "no register schemas (*.yaml) in {folder}"),
+    "schema.mask_on_person": ("“{name}”设了 mask: true，不能作为提醒对象：提醒按姓名找人",
+                              "\"{name}\" has mask: true and cannot be the person reminded: reminders find people by name"),
+    "schema.due_default_count": ("due_default 需要 working_days（工作日）或 days（自然日）二者之一",
+                                 "due_default needs one of working_days or days"),
+    "schema.due_default_map": ("按“{by}”取值时，应为 {{ 取值: 天数 }}，如 {{ 特急: 1, 平件: 10 }}",
+                               "with by \"{by}\", expected {{ value: days }} such as {{ urgent: 1, normal: 10 }}"),
 }
 
 # --- office and sources ---

@@ -13,6 +13,7 @@ from assistant.checks.base import text_values, when_mask
 from assistant.checks.fields import required_findings, type_findings
 from assistant.findings import Finding
 from assistant.i18n import tr
+from assistant.masking import mask_findings
 from assistant.table import Table, lower_header_row
 
 
@@ -76,7 +77,7 @@ def validate_table(ctx: Context) -> list[Finding]:
         out += found
     for r in reg.rules:
         out += RULES[r.kind].run(ctx, r.options, r.severity)
-    return out
+    return mask_findings(ctx, out)
 
 
 def _lower(f: Finding, severity: str) -> Finding:

@@ -30,7 +30,7 @@ OPS = ("<", "<=", ">", ">=", "==", "!=")
 class Opt:
     """The shape of one option value, for linting a schema."""
 
-    # field | fields | text | int | number | bool | op | when | value | regex | list | reference | choice
+    # field | fields | text | int | number | bool | op | when | value | regex | list | reference | choice | table
     # | condition (a `when` on another register's fields: linted with that register) | match | mapping
     kind: str
     required: bool = False
@@ -85,6 +85,8 @@ def check_option(opt: Opt, value: Any, fields: dict[str, Field]) -> str | None:
         if not isinstance(value, dict) or not value:
             return tr("schema.expected_when")
         return next((p for p in map(unknown_field, value) if p), None)
+    if k == "table":  # a mapping whose keys the caller checks
+        return None if isinstance(value, dict) else tr("schema.expected", what=tr("type.table"))
     if k == "value":
         return None if isinstance(value, (str, int, float, dt.date)) else tr("schema.expected", what=tr("type.value"))
     if k == "condition":

@@ -24,7 +24,9 @@ DEADLINE_OPTS = {
     "due": Opt("field", required=True), "start": Opt("field"), "done_when": Opt("when"), "done_date": Opt("field"),
     "warn_within": Opt("int"), "escalate_after": Opt("int"), "owner": Opt("field"), "leader": Opt("field"),
     "unit": Opt("field"), "progress": Opt("field"), "pace_tolerance": Opt("number"), "content": Opt("field"),
+    "due_default": Opt("table"),
 }
+DUE_DEFAULT_KEYS = ["from", "by", "working_days", "days"]
 OUTPUT_KEYS = ["status", "days", "findings"]
 REFERENCE_KEYS = ["register", "field", "where", "when"]
 _REGISTER_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -245,13 +247,39 @@ class _Linter:
                 self.option(spec, raw[name], path + (name,), fields)
             elif spec.required:
                 self.add(path + (name,), tr("schema.option_required", option=name, kind="deadline"))
+        if "due_default" in raw:
+            self.due_default(raw["due_default"], path + ("due_default",), fields)
         for name in ("due", "start", "done_date"):
             if raw.get(name) in fields and TYPES[fields[raw[name]].type].kind != "date":
                 self.add(path + (name,), tr("schema.needs_date_field", name=raw[name]))
+        for name in ("owner", "leader"):  # reminders find the person by this name: it cannot be masked
+            if raw.get(name) in fields and fields[raw[name]].options.get("mask"):
+                self.add(path + (name,), tr("schema.mask_on_person", name=raw[name]))
         if raw.get("progress") in fields and TYPES[fields[raw["progress"]].type].kind != "number":
             self.add(path + ("progress",), tr("schema.needs_number_field", name=raw["progress"]))
         known = {k: raw[k] for k in DEADLINE_OPTS if k in raw}
         return Deadline(**known) if "due" in known else None
+
+    def due_default(self, raw: Any, path: tuple, fields: dict[str, Field]) -> None:
+        """{from: date field, working_days | days: N, or by: field with working_days | days: {value: N}}."""
+        if not isinstance(raw, dict):  # already reported by the option's shape
+            return
+        self.keys(raw, path, DUE_DEFAULT_KEYS)
+        if "from" not in raw:
+            self.add(path + ("from",), tr("schema.option_required", option="from", kind="due_default"))
+        elif self.option(Opt("field"), raw["from"], path + ("from",), fields) and TYPES[fields[raw["from"]].type].kind != "date":
+            self.add(path + ("from",), tr("schema.needs_date_field", name=raw["from"]))
+        counts = [k for k in ("working_days", "days") if k in raw]
+        if len(counts) != 1:
+            self.add(path, tr("schema.due_default_count"))
+            return
+        n, by = raw[counts[0]], raw.get("by")
+        if by is not None:
+            self.option(Opt("field"), by, path + ("by",), fields)
+            if not (isinstance(n, dict) and n and all(check_option(Opt("int"), v, {}) is None for v in n.values())):
+                self.add(path + (counts[0],), tr("schema.due_default_map", by=by))
+        else:
+            self.option(Opt("int"), n, path + (counts[0],), fields)
 
     def outputs(self, raw: Any, fields: dict[str, Field]) -> Outputs:
         if raw is None:

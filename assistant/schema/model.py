@@ -51,6 +51,7 @@ class Deadline:
     progress: str | None = None
     pace_tolerance: float = 20
     content: str | None = None
+    due_default: dict[str, Any] | None = None  # {from, by?, working_days | days}: due when the cell is empty
 
 
 @dataclass
