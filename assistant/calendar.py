@@ -143,11 +143,17 @@ class WorkCalendar:
         out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
         if ok.any():
             s = days[ok].astype(np.int64)
-            # seven calendar days hold at least three working days even around the Spring Festival
-            self._cover(int(s.min()), int(s.max()) + 7 * (int(n[ok].max()) // 3 + 2))
+            span = 2 * int(n[ok].max()) + 14  # calendar days enough for n working days, usually
+            self._cover(int(s.min()), int(s.max()) + span)
             target = self._count[s - self._first] + n[ok]
+            while target.max() > self._count[-1] and span < 3660:  # a long holiday ran past the end
+                span *= 2
+                self._cover(int(s.min()), int(s.max()) + span)
+                target = self._count[s - self._first] + n[ok]
             idx = np.searchsorted(self._count, target, side="left")
-            out[ok] = (np.where(n[ok] == 0, s - self._first, idx) + self._first).astype("datetime64[D]")
+            found = np.where(n[ok] == 0, s - self._first, idx) + self._first
+            # beyond ten years of days off (an admin's calendar could say so): no date rather than a wrong one
+            out[ok] = np.where(target <= self._count[-1], found, np.iinfo(np.int64).min).astype("datetime64[D]")
         return pd.Series(out.astype("datetime64[ns]"), index=start.index)
 
     # --- the mask ---------------------------------------------------------------------------------

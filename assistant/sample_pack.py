@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Rows = list[list[Any]]
 

@@ -3,6 +3,7 @@ of docs/design.md §6, the readable report, exit codes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -84,21 +85,21 @@ def test_sample_mistakes_are_reported_with_cells(sample):
         ("tasks", "H12", "compare_failed"),  # deadline before assigned date
         ("tasks", "E13", "unknown_reference"),  # 张三 not in the roster
         ("tasks", "K17", "empty_unless"),  # 办结日期 while 未启动
-        ("roster", "H10", "invalid_phone"),  # 10 digits
+        ("roster", "I10", "invalid_phone"),  # 10 digits
         ("roster", "F14", "not_in_enum"),  # 在职
-        ("roster", "I11", "invalid_email"),
+        ("roster", "J11", "invalid_email"),
     }
     assert expected <= got
     # The full-width date and the phone stored as a number are fine.
     assert not any(f["cell"] == "H16" and f["register"] == "tasks" for f in doc["findings"])
-    assert not any(f["cell"] == "H11" and f["register"] == "roster" for f in doc["findings"])
+    assert not any(f["cell"] == "I11" and f["register"] == "roster" for f in doc["findings"])
 
 
 def test_text_report_grouped_by_sheet(sample):
     res = check(sample)
     assert res.code == 1
     assert "凤凰镇 · 督查督办台账（tasks，15 行）" in res.out
-    assert "凤凰镇 · 人员名册（roster，12 行）" in res.out
+    assert "凤凰镇 · 人员名册（roster，20 行）" in res.out
     assert "H6" in res.out and "完成时限“2026.13.45”不是有效日期" in res.out
     assert "合计：" in res.out
 
@@ -133,8 +134,13 @@ def test_exit_0_when_only_warnings(tmp_path):
 
     wb = load_workbook(folder / "data" / "凤凰镇.xlsx")
     ws = wb["人员名册"]
-    ws["H10"] = "13981300007"
+    ws["I10"] = "13981300007"
     ws["F14"] = "在岗"
+    ws["F17"] = "抽调"  # as 人员变动 says
+    ws["G18"] = dt.date(2026, 3, 2)
+    ws["D19"] = "无"
+    ws["D23"] = "党政"
+    ws.delete_rows(22)  # 张伟 entered twice
     wb.save(folder / "data" / "凤凰镇.xlsx")
     res = run_cli("check", "--config", folder / "assistant.toml", "--today", TODAY, "--format", "json",
                   "--register", "roster")

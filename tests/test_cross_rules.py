@@ -359,6 +359,18 @@ def test_lint_rule_naming_another_register(office):
     assert "[backups] rules[0].where:" in res.err and "没有名为“状况”的字段" in res.err
 
 
+def test_lint_names_map_entries_outside_the_enums(office):
+    office.schema("roster", ROSTER_LATEST.replace("离职: 离职", "离职: 离取"))
+    office.schema("changes", CHANGES)
+    res = lint(office)
+    assert res.code == 2
+    assert "[roster] rules[0].map: “离取”不是“状态”的可选值（在岗、抽调、借出、病休、调出、离职）" in res.err
+    office.schema("roster", ROSTER_LATEST.replace("抽调: 抽调", "抽掉: 抽调"))
+    res = lint(office)
+    assert res.code == 2
+    assert "[roster] rules[0].map: “抽掉”不是人员变动“变动类型”的可选值" in res.err
+
+
 def test_lint_accepts_the_cross_register_rules_written_well(office):
     office.schema("roster", ROSTER_LATEST)
     office.schema("changes", CHANGES)

@@ -68,7 +68,7 @@ def test_digest_parts_and_attachment(office):
     path.write_bytes(att.get_content())
     ws = load_workbook(path).active
     keys = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
-    assert "DB-2026-010" in keys and len(keys) == 3  # the three overdue items
+    assert "DB-2026-010" in keys and len(keys) == 9  # the three overdue tasks, six 收文/信访 items
 
 
 def test_cell_text_is_escaped_and_numbers_masked(office):
@@ -153,9 +153,11 @@ def test_long_sections_are_cut_and_the_attachment_has_everything(office):
     msg = next(m for m in mails(office) if m["To"].addresses[0].addr_spec == "zhangjg@example.gov.cn")
     html = body(msg, "html")
     listed = sum(f"DB-2026-{100 + i:03d}" in html for i in range(40))
-    assert listed == 30  # the 30 most overdue; the three less overdue sample items are left to the attachment
-    assert "另有 13 项未列出，完整清单见附件" in html
+    # the 30 most overdue: two 收文/信访 items due 2026-10-31 and 28 of these; the rest (the less overdue
+    # sample items among them) are left to the attachment
+    assert listed == 28 and "SW-2026-002" in html and "XF-2026-004" in html
+    assert "另有 19 项未列出，完整清单见附件" in html
     (att,) = list(msg.iter_attachments())
     path = office / "att.xlsx"
     path.write_bytes(att.get_content())
-    assert load_workbook(path).active.max_row == 1 + 43  # header + every overdue item
+    assert load_workbook(path).active.max_row == 1 + 49  # header + every overdue item

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import socket
 import threading
 import time
@@ -58,7 +59,9 @@ def many_registers(b: GSheetsBackend, n: int, rows: int) -> dict[str, list[list]
         for j, row in enumerate(data):
             row[0] = f"DB-2026-{j + 1:05d}"
         sheets[name] = base[:FIRST] + data
-    (b.root / "sheets_schema" / "tasks.yaml").unlink()
+    for other in (b.root / "sheets_schema").glob("*.yaml"):  # the copies, the roster and the changes it reads
+        if other.stem not in ("roster", "changes") and not re.fullmatch(r"t\d\d", other.stem):
+            other.unlink()
     sheets.update({k: v for k, v in register_sheets().items() if k != SHEET})
     return sheets
 

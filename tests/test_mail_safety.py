@@ -292,7 +292,7 @@ def test_terminal_output_shows_control_characters_and_json_keeps_them(office):
     assert text.code == 1
     assert "\x1b" not in text.out + text.err and "␛[31mX␛[0m" in text.out
     found = cli("check", office, "--format", "json").json()["findings"]
-    assert next(f for f in found if f["cell"] == "H9")["value"] == "\x1b[31mX\x1b[0m"
+    assert next(f for f in found if f["cell"] == "H9" and f["register"] == "tasks")["value"] == "\x1b[31mX\x1b[0m"
 
     flag = cli("flag", office, "--dry-run")
     assert "\x1b" not in flag.out + flag.err and "郑␛]0;pwned␇强" in flag.out

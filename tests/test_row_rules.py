@@ -102,7 +102,7 @@ def test_exactly_when_both_directions(office):
         ["赵六", "无", "借调"],     # fine
         ["钱七", None, "临聘"],     # empty: `required` would say so, not this rule
         ["孙八", "无", None],       # no 用工性质: the condition does not hold, so 无 is wrong
-        ["周九", "工勤", "（临聘）"],  # unreadable? no: not one of the listed values, so it does not hold
+        ["周九", "工勤", "（临聘）"],  # not one of the listed values (an enum finding): the condition does not hold
     ], [EXACTLY])
     found = office.findings()
     assert brief(found) == [("B3", "exactly_when"), ("B4", "exactly_when"), ("B7", "exactly_when"),
@@ -149,7 +149,7 @@ def test_a_trip_ending_exactly_when_the_next_starts_is_no_overlap(office):
         ["川A12345", "刘师傅", "2026-11-02 08:00", "2026-11-02 12:00", 1000, 1050],
         ["川A12345", "刘师傅", "2026-11-02 12:00", "2026-11-02 17:00", 1050, 1100],  # starts as the last ends
         ["川A67890", "刘师傅", "2026-11-02 16:59", "2026-11-02 18:00", 500, 520],    # 刘师傅 still driving
-    ], TRIP_RULES)
+    ], TRIP_RULES[:2])  # one rule per 车牌号, one per 驾驶员
     found = office.findings()
     assert brief(found) == [("C4", "overlap")]
     assert "驾驶员“刘师傅”" in only(found, "C4")["message"]
@@ -172,6 +172,18 @@ def test_the_odometer_never_goes_back_between_trips(office):
     assert f["message"] == "起始里程“1150”小于上一条记录（第2行）的结束里程 1180"
     assert office.findings("--lang", "en")[0]["message"] == \
         "起始里程 \"1150\" is below 结束里程 1180 of the previous row (row 2)"
+
+
+def test_monotonic_previous_strict_and_equal_readings(office):
+    rules = ["{kind: monotonic, field: 起始里程, previous: 结束里程, order_by: 出车时间, strict: true}"]
+    setup(office, TRIPS, [
+        ["川A12345", "刘师傅", "2026-11-02 08:00", "2026-11-02 12:00", 1000, 1050],
+        ["川A12345", "刘师傅", "2026-11-03 08:00", "2026-11-03 12:00", 1050, 1100],  # equal: not above
+        ["川A12345", "刘师傅", "2026-11-04 08:00", "2026-11-04 12:00", 1101, 1150],
+    ], rules)
+    [f] = office.findings()
+    assert (f["cell"], f["code"]) == ("E3", "not_monotonic")
+    assert f["message"] == "起始里程“1050”没有大于上一条记录（第2行）的结束里程 1050"
 
 
 def test_monotonic_previous_lint(tmp_path):
@@ -284,6 +296,38 @@ def test_due_default_in_calendar_days(office):
         "X1": ("2026-11-21", "due_soon"), "X2": ("2026-11-30", "on_track"), "X3": ("2026-10-20", "overdue")}
 
 
+def test_adding_working_days_agrees_with_chinesecalendar_day_by_day():
+    """The vectorised count (one searchsorted) against the plain walk, over a year of start days with
+    the Spring Festival, National Day and their swapped working days."""
+    import numpy as np
+    import pandas as pd
+
+    from assistant.calendar import WorkCalendar
+
+    starts = [D(2026, 1, 1) + dt.timedelta(days=i) for i in range(0, 340, 3)]
+    steps = np.array([i % 12 for i in range(len(starts))])
+
+    def walk(day: dt.date, n: int) -> dt.date:
+        while n:
+            day += dt.timedelta(days=1)
+            n -= chinese_calendar.is_workday(day)
+        return day
+
+    got = WorkCalendar().add_workdays(pd.Series(pd.to_datetime(starts)), steps)
+    assert [d.date() for d in got] == [walk(s, int(n)) for s, n in zip(starts, steps)]
+
+
+def test_adding_working_days_when_none_follow_gives_no_date():
+    import pandas as pd
+
+    from assistant.calendar import WorkCalendar
+
+    # an admin's calendar with no working day for years: no date (invalid), not a hang or a wrong one
+    days_off = {D(2026, 10, 1) + dt.timedelta(days=i): "停" for i in range(12 * 366)}
+    got = WorkCalendar("weekdays", holidays=days_off).add_workdays(pd.Series(pd.to_datetime(["2026-10-09"])), [1])
+    assert got.isna().all()
+
+
 @pytest.mark.parametrize("rule, path, words", [
     ("{ from: 收文日期, by: 紧急程度, working_days: 3 }", "deadline.due_default.working_days", ["紧急程度", "特急"]),
     ("{ from: 收文日期, working_days: 3, days: 60 }", "deadline.due_default", ["working_days", "days"]),
@@ -297,9 +341,43 @@ def test_due_default_lint(tmp_path, rule, path, words):
     fields = "\n".join(f"  - {f}" for f in DOCS)
     res = lint(tmp_path, f"register: reg\nfields:\n{fields}\ndeadline:\n  due: 办理时限\n  due_default: {rule}\n")
     assert res.code == 2, res.out
-    line = next((ln for ln in res.err.splitlines() if f"[reg] {path}:" in ln), res.err)
+    [line] = [ln for ln in res.err.splitlines() if f"[reg] {path}:" in ln]
     for w in words:
         assert w in line, line
+
+
+def test_new_kinds_and_options_written_well_lint_clean(tmp_path):
+    res = lint(tmp_path, """\
+register: reg
+fields:
+  - {name: 日期, type: date, unique: true}
+  - {name: 参会人员}
+  - {name: 缺席人员}
+  - {name: 编制类型, mask: true}
+  - {name: 用工性质}
+  - {name: 紧急程度}
+  - {name: 办理时限, type: date}
+  - {name: 起始里程, type: number}
+  - {name: 结束里程, type: number}
+  - {name: 承办人}
+rules:
+  - { kind: disjoint, fields: [参会人员, 缺席人员] }
+  - { kind: exactly_when, field: 编制类型, value: 无, when: { 用工性质: [临聘, 借调] } }
+  - { kind: coverage, field: 日期, whole: month, to: today }
+  - { kind: monotonic, field: 起始里程, previous: 结束里程, order_by: 日期, strict: true }
+deadline:
+  due: 办理时限
+  owner: 承办人
+  due_default: { from: 日期, by: 紧急程度, working_days: { 特急: 1, 加急: 3, 平件: 10 } }
+""")
+    assert res.code == 0, res.err
+
+
+def test_mask_cannot_hide_the_person_reminded(tmp_path):
+    res = lint(tmp_path, "register: reg\nfields:\n  - {name: 时限, type: date}\n  - {name: 承办人, mask: true}\n"
+                         "deadline:\n  due: 时限\n  owner: 承办人\n")
+    assert res.code == 2
+    assert "[reg] deadline.owner:" in res.err and "提醒按姓名找人" in res.err
 
 
 # --- mask ------------------------------------------------------------------------------------------

@@ -6,11 +6,9 @@ from assistant.checks import rules as _rules  # noqa: F401  (registers the rule 
 from assistant.checks import series as _series  # noqa: F401  (the rule kinds over time)
 
 # isort: split
-# after the basic kinds, so that lists of kinds name those first
+# after the kinds above, so that lists of kinds name those first; `mask` is listed last
+from assistant import masking as _masking  # noqa: F401  (registers the `mask` field option)
 from assistant.checks import cross as _cross  # noqa: F401  (registers the kinds across registers)
-
-# isort: split
-from assistant import masking as _masking  # noqa: F401  (registers the `mask` field option, listed last)
 from assistant.checks.base import FIELD_CHECKS, RULES, Context, Opt, check_option
 
 __all__ = ["FIELD_CHECKS", "RULES", "Context", "Opt", "check_option"]

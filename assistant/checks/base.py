@@ -241,6 +241,10 @@ class RuleCheck:
         """(option, field name) pairs naming fields of `other_register`."""
         return []
 
+    def lint_other(self, options: dict[str, Any], other: Register) -> list[tuple[str, str]]:
+        """Problems beyond field names once the other register is known, as (option, message)."""
+        return []
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         raise NotImplementedError
 
@@ -283,6 +287,8 @@ def describe_when(when: dict[str, Any]) -> str:
 def text_values(ctx: Context, name: str) -> pd.Series:
     """A field's readable values as trimmed text (what references compare), NaN elsewhere."""
     p = ctx.parsed[name]
+    if TYPES[ctx.register.field(name).type].kind == "text":  # already normalised and trimmed
+        return p.values.where(p.valid)
     return p.values.astype(str).str.strip().where(p.valid)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.checks.base import Context, Opt, RuleCheck, positions, rule, when_mask
-from assistant.checks.rules import _Conditional, _constant_problem, _show, _unreadable
+from assistant.checks.rules import _Conditional, _constant_problem, _kind, _show, _unreadable
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
@@ -40,7 +40,8 @@ class Disjoint(RuleCheck):
         parts = []
         for i, n in enumerate(names):
             p = ctx.parsed[n]
-            text = ctx.values(n).where(p.valid).dropna().map(_show)
+            text = ctx.values(n)[p.valid]
+            text = text.astype(str) if _kind(ctx, n) == "text" else text.map(_show)  # names are text, as a rule
             words = text.str.split(_SEPARATORS, regex=True).explode()
             words = words[words.str.len() > 0]
             parts.append(pd.DataFrame({"pos": words.index.to_numpy(), "list": i, "name": words.to_numpy()}))

@@ -16,7 +16,8 @@ from assistant.checks.rules import _show
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
-from assistant.text import display
+from assistant.schema.model import Field, Register
+from assistant.text import display, normalized
 
 
 class _Across(RuleCheck):
@@ -74,6 +75,13 @@ class LatestAgrees(_Across):
     def other_fields(self, o: dict[str, Any]) -> list[tuple[str, str]]:
         return [*(("match", n) for n in o["match"].values()), ("order_by", o["order_by"]), ("from", o["from"])]
 
+    def lint(self, o: dict[str, Any], fields: dict[str, Field]) -> list[tuple[str, str]]:
+        return [("map", p) for p in _off_enum(list(o["map"].values()), fields[o["field"]], "")]
+
+    def lint_other(self, o: dict[str, Any], other: Register) -> list[tuple[str, str]]:
+        # a mistyped key would silently mean "no finding" for every person whose latest row has it
+        return [("map", p) for p in _off_enum(list(o["map"]), other.field(o["from"]), other.title)]
+
     def run(self, ctx: Context, o: dict[str, Any], severity: str) -> list[Finding]:
         name, here_keys, there_keys = o["field"], list(o["match"]), list(o["match"].values())
         if not ctx.has(name, *here_keys):
@@ -104,6 +112,16 @@ class LatestAgrees(_Across):
                    row=tr("check.row_here", row=r) if wb == ctx.table.workbook else tr("check.row_in", workbook=wb, row=r))
                 for v, d, c, w, r, wb in zip(bad["value"], bad["order"], bad["from"], bad["want"], bad["row"], bad["wb"])]
         return ctx.findings(bad["pos"].to_numpy(), name, "disagrees_with_latest", msgs, severity)
+
+
+def _off_enum(values: list[Any], f: Field, register: str) -> list[str]:
+    """A problem for each of `values` that is not one of the text field `f`'s `enum` choices."""
+    if "enum" not in f.options or TYPES[f.type].kind != "text":
+        return []
+    choices = set(normalized(pd.Series(f.options["enum"], dtype=object)))
+    shown = tr("word.list_sep").join(map(str, f.options["enum"]))
+    return [tr("schema.not_a_choice", value=v, field=f.name, register=register, choices=shown)
+            for v, n in zip(values, normalized(pd.Series(values, dtype=object))) if n not in choices]
 
 
 def _latest(tables: list[Context], there_keys: list[str], keys: list[str], order: str, source: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from assistant.checks.base import (
     field_check,
     partner_rows,
     positions,
+    text_values,
     when_mask,
 )
 from assistant.fieldtypes import TYPES
@@ -177,7 +178,7 @@ class References(FieldCheck):
         values, valid = _valid(ctx, f)
         if "when" in value:  # only the rows where this holds are checked
             valid = valid & when_mask(ctx, value["when"])
-        bad = valid & ~values.astype(str).str.strip().isin(known)
+        bad = valid & ~text_values(ctx, f.name).isin(known)
         return ctx.findings(positions(bad), f.name, "unknown_reference",
                             [reference_message(f.name, x, value) for x in values[bad]])
 

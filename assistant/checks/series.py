@@ -130,7 +130,7 @@ class Monotonic(RuleCheck):
         bad = f[worse.to_numpy()]
         message = "check.not_increasing" if o.get("strict") else "check.not_monotonic"
         if previous:
-            message = "check.below_previous"
+            message = "check.not_above_previous" if o.get("strict") else "check.below_previous"
         msgs = [tr(message, field=name, value=quote(_show(v)), prev=_show(p), row=int(r), previous=previous)
                 for v, p, r in zip(bad["v"], prev[bad.index], prev_row[bad.index])]
         return ctx.findings(bad.index, name, "not_monotonic", msgs, severity)

@@ -252,6 +252,9 @@ class _Linter:
         for name in ("due", "start", "done_date"):
             if raw.get(name) in fields and TYPES[fields[raw[name]].type].kind != "date":
                 self.add(path + (name,), tr("schema.needs_date_field", name=raw[name]))
+        for name in ("owner", "leader"):  # reminders find the person by this name: it cannot be masked
+            if raw.get(name) in fields and fields[raw[name]].options.get("mask"):
+                self.add(path + (name,), tr("schema.mask_on_person", name=raw[name]))
         if raw.get("progress") in fields and TYPES[fields[raw["progress"]].type].kind != "number":
             self.add(path + ("progress",), tr("schema.needs_number_field", name=raw["progress"]))
         known = {k: raw[k] for k in DEADLINE_OPTS if k in raw}
@@ -259,8 +262,7 @@ class _Linter:
 
     def due_default(self, raw: Any, path: tuple, fields: dict[str, Field]) -> None:
         """{from: date field, working_days | days: N, or by: field with working_days | days: {value: N}}."""
-        if not isinstance(raw, dict):
-            self.add(path, tr("schema.expected", what=tr("type.table")))
+        if not isinstance(raw, dict):  # already reported by the option's shape
             return
         self.keys(raw, path, DUE_DEFAULT_KEYS)
         if "from" not in raw:
@@ -375,10 +377,10 @@ def _lint_references(reg: Register, registers: dict[str, Register]) -> list[Sche
         if target is None:
             unknown_register(other, f"{r.path}.register", r.line)
             continue
-        for option, name in RULES[r.kind].other_fields(r.options):
-            if name not in target.field_names:
-                problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line,
-                                              _other_field_problem(name, target)))
+        found = [(option, _other_field_problem(name, target)) for option, name in RULES[r.kind].other_fields(r.options)
+                 if name not in target.field_names]
+        for option, message in found or RULES[r.kind].lint_other(r.options, target):
+            problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line, message))
     return problems
 
 
