@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import json
 import random
@@ -75,6 +76,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 TODAY = dt.date(2026, 11, 20)
@@ -328,6 +330,27 @@ def tool(name: str) -> str:
     return found
 
 
+@contextlib.contextmanager
+def working_folder(assistant: str, keep: Path | None, prefix: str) -> Iterator[Path]:
+    """A fresh working folder made by `assistant init`: `keep` (emptied first, then left for a
+    look), or a temporary one removed afterwards."""
+    tmp = None
+    if keep:
+        office = keep.absolute()
+        if office.exists():
+            shutil.rmtree(office)
+    else:
+        tmp = tempfile.mkdtemp(prefix=prefix)
+        office = Path(tmp) / "office"
+    try:
+        subprocess.run([assistant, "init", str(office), "--today", TODAY.isoformat()], check=True,
+                       capture_output=True)
+        yield office
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def measure(cmd: list[str], out_path: Path, cwd: Path | None = None) -> dict:
     """Run `cmd` once inside the wrapper; stdout goes to out_path. Returns wall, maxrss_kib, rc, stderr."""
     p = subprocess.run([sys.executable, "-c", WRAPPER, str(out_path), *cmd], capture_output=True, text=True,
@@ -425,24 +448,12 @@ def main() -> int:
 
     t_start = time.perf_counter()
     assistant = tool("assistant")
-    if args.keep:
-        office = args.keep.absolute()
-        if office.exists():
-            shutil.rmtree(office)
-        tmp = None
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-check-")
-        office = Path(tmp) / "office"
-    try:
+    with working_folder(assistant, args.keep, "bench-check-") as office:
         return run(args, assistant, office, t_start)
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, assistant: str, office: Path, t_start: float) -> int:
     today = TODAY.isoformat()
-    subprocess.run([assistant, "init", str(office), "--today", today], check=True, capture_output=True)
     config = office / "assistant.toml"
     schemas = office / "sheets_schema"
     default_schemas = office / "sheets_schema_default"

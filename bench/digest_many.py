@@ -49,9 +49,7 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from email import policy
 from email.parser import BytesParser
@@ -73,6 +71,7 @@ from check_large import (  # noqa: E402
     UNITS,
     measure,
     tool,
+    working_folder,
 )
 
 PASSWORD_ENV = "BENCH_SMTP_PASSWORD"
@@ -248,84 +247,73 @@ def main() -> int:
     assistant = tool("assistant")
     password = "bench-" + os.urandom(6).hex()
     os.environ[PASSWORD_ENV] = password  # inherited by the measured processes
-    tmp = None
-    if args.keep:
-        office = args.keep.absolute()
-        if office.exists():
-            shutil.rmtree(office)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-digest-")
-        office = Path(tmp) / "office"
-    server = None
-    try:
-        subprocess.run([assistant, "init", str(office), "--today", TODAY.isoformat()], check=True,
-                       capture_output=True)
-        t0 = time.perf_counter()
-        workbook = office / "data" / "凤凰镇.xlsx"
-        roster = generate(workbook, args.rows, args.seed, args.bad_rate)
-        print(f"generated {args.rows:,} task rows + {len(roster)} people "
-              f"({workbook.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - t0:.1f} s", flush=True)
+    with working_folder(assistant, args.keep, "bench-digest-") as office:
+        server = None
+        try:
+            t0 = time.perf_counter()
+            workbook = office / "data" / "凤凰镇.xlsx"
+            roster = generate(workbook, args.rows, args.seed, args.bad_rate)
+            print(f"generated {args.rows:,} task rows + {len(roster)} people "
+                  f"({workbook.stat().st_size / 2**20:.1f} MiB) in {time.perf_counter() - t0:.1f} s", flush=True)
 
-        server = start_server(password)
-        people_ = recipients(roster, args.recipients)
-        write_config(office / "assistant.toml", server.port, people_)
-        scopes = {"all": sum(r["scope"] == "all" for r in people_),
-                  "责任单位": sum(r["scope"] != "all" and "责任单位" in r["scope"] for r in people_),
-                  "分管领导": sum(r["scope"] != "all" and "分管领导" in r["scope"] for r in people_)}
-        print(f"recipients: {len(people_)} ({', '.join(f'{k} {v}' for k, v in scopes.items())}); "
-              f"SMTP on 127.0.0.1:{server.port}, AUTH as {USER}", flush=True)
+            server = start_server(password)
+            people_ = recipients(roster, args.recipients)
+            write_config(office / "assistant.toml", server.port, people_)
+            scopes = {"all": sum(r["scope"] == "all" for r in people_),
+                      "责任单位": sum(r["scope"] != "all" and "责任单位" in r["scope"] for r in people_),
+                      "分管领导": sum(r["scope"] != "all" and "分管领导" in r["scope"] for r in people_)}
+            print(f"recipients: {len(people_)} ({', '.join(f'{k} {v}' for k, v in scopes.items())}); "
+                  f"SMTP on 127.0.0.1:{server.port}, AUTH as {USER}", flush=True)
 
-        base = [assistant, "digest", "--config", str(office / "assistant.toml"), "--today", TODAY.isoformat()]
-        out = office / "digest.out"
-        runs = []
-        for n in range(args.repeat):
+            base = [assistant, "digest", "--config", str(office / "assistant.toml"), "--today", TODAY.isoformat()]
+            out = office / "digest.out"
+            runs = []
+            for n in range(args.repeat):
+                clear_ledger(office)
+                reset(server)
+                m = measure(base, out)
+                if m["rc"] != 0:
+                    raise RuntimeError(f"digest exited {m['rc']}:\n{m['stderr']}\n{out.read_text(encoding='utf-8')[-2000:]}")
+                got = server.wait_for(len(people_), timeout=5)
+                sizes = [len(r.data) for r in got]
+                wrong_login = [a for a in server.auth_attempts if a != USER]
+                to = sorted(addr for r in got for addr in r.rcpt_tos)
+                if to != sorted(r["email"] for r in people_) or wrong_login:
+                    raise RuntimeError(f"run {n + 1}: the server received for {to}, logins tried {server.auth_attempts}")
+                run = dict(m, messages=len(got), connections=server.connections, logins=server.logins,
+                           sizes=sizes, received=list(got))
+                runs.append(run)
+                print(f"run {n + 1}: {m['wall']:.2f} s, {len(got)} messages, {server.connections} connection(s), "
+                      f"{server.logins} login(s), peak {m['maxrss_kib'] / 1024:.0f} MB", flush=True)
+            best = min(runs, key=lambda r: r["wall"])
+            peak_mb = max(r["maxrss_kib"] for r in runs) / 1024
+
+            # What went out, from the best run's messages: sizes, attachments, the biggest one.
+            parser = BytesParser(policy=policy.default)
+            by_scope: dict[str, list[int]] = {"all": [], "责任单位": [], "分管领导": []}
+            email_scope = {r["email"]: ("all" if r["scope"] == "all" else next(iter(r["scope"]))) for r in people_}
+            attachments = 0
+            for rec in best["received"]:
+                msg = parser.parsebytes(rec.data)
+                attachments += sum(1 for _ in msg.iter_attachments())
+                by_scope[email_scope[rec.rcpt_tos[0]]].append(len(rec.data))
+            sizes = best["sizes"]
+            avg_kib = sum(sizes) / len(sizes) / 1024
+
+            # Rendering alone: --preview (HTML files, no SMTP, no attachment).
             clear_ledger(office)
             reset(server)
-            m = measure(base, out)
-            if m["rc"] != 0:
-                raise RuntimeError(f"digest exited {m['rc']}:\n{m['stderr']}\n{out.read_text(encoding='utf-8')[-2000:]}")
-            got = server.wait_for(len(people_), timeout=5)
-            sizes = [len(r.data) for r in got]
-            wrong_login = [a for a in server.auth_attempts if a != USER]
-            to = sorted(addr for r in got for addr in r.rcpt_tos)
-            if to != sorted(r["email"] for r in people_) or wrong_login:
-                raise RuntimeError(f"run {n + 1}: the server received for {to}, logins tried {server.auth_attempts}")
-            run = dict(m, messages=len(got), connections=server.connections, logins=server.logins,
-                       sizes=sizes, received=list(got))
-            runs.append(run)
-            print(f"run {n + 1}: {m['wall']:.2f} s, {len(got)} messages, {server.connections} connection(s), "
-                  f"{server.logins} login(s), peak {m['maxrss_kib'] / 1024:.0f} MB", flush=True)
-        best = min(runs, key=lambda r: r["wall"])
-        peak_mb = max(r["maxrss_kib"] for r in runs) / 1024
-
-        # What went out, from the best run's messages: sizes, attachments, the biggest one.
-        parser = BytesParser(policy=policy.default)
-        by_scope: dict[str, list[int]] = {"all": [], "责任单位": [], "分管领导": []}
-        email_scope = {r["email"]: ("all" if r["scope"] == "all" else next(iter(r["scope"]))) for r in people_}
-        attachments = 0
-        for rec in best["received"]:
-            msg = parser.parsebytes(rec.data)
-            attachments += sum(1 for _ in msg.iter_attachments())
-            by_scope[email_scope[rec.rcpt_tos[0]]].append(len(rec.data))
-        sizes = best["sizes"]
-        avg_kib = sum(sizes) / len(sizes) / 1024
-
-        # Rendering alone: --preview (HTML files, no SMTP, no attachment).
-        clear_ledger(office)
-        reset(server)
-        shutil.rmtree(office / "outbox" / "preview", ignore_errors=True)
-        pv = measure([*base, "--preview"], out)
-        if pv["rc"] != 0:
-            raise RuntimeError(f"digest --preview exited {pv['rc']}:\n{pv['stderr']}")
-        previews = sorted((office / "outbox" / "preview").glob("*.html"))
-        pv_kib = sum(p.stat().st_size for p in previews) / max(1, len(previews)) / 1024
-        if server.connections or server.messages:
-            raise RuntimeError("--preview talked to the SMTP server")
-    finally:
-        if server is not None:
-            server.stop()
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(office / "outbox" / "preview", ignore_errors=True)
+            pv = measure([*base, "--preview"], out)
+            if pv["rc"] != 0:
+                raise RuntimeError(f"digest --preview exited {pv['rc']}:\n{pv['stderr']}")
+            previews = sorted((office / "outbox" / "preview").glob("*.html"))
+            pv_kib = sum(p.stat().st_size for p in previews) / max(1, len(previews)) / 1024
+            if server.connections or server.messages:
+                raise RuntimeError("--preview talked to the SMTP server")
+        finally:
+            if server is not None:
+                server.stop()
 
     kib = lambda xs: f"{sum(xs) / len(xs) / 1024:.0f} KiB" if xs else "—"  # noqa: E731
     total = time.perf_counter() - t_start

@@ -40,15 +40,13 @@ import datetime as dt
 import json
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_large import GIVEN, SURNAMES, TODAY, UNITS, measure, tool  # noqa: E402
+from check_large import GIVEN, SURNAMES, TODAY, UNITS, measure, tool, working_folder  # noqa: E402
 
 from assistant.schema.loader import load_registers  # noqa: E402
 from assistant.schema.model import Register  # noqa: E402
@@ -362,22 +360,9 @@ def main() -> int:
 
     t_start = time.perf_counter()
     assistant = tool("assistant")
-    tmp = None
-    if args.keep:
-        office = args.keep.absolute()
-        if office.exists():
-            shutil.rmtree(office)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-district-")
-        office = Path(tmp) / "office"
-    try:
-        subprocess.run([assistant, "init", str(office), "--today", TODAY.isoformat()], check=True,
-                       capture_output=True)
+    with working_folder(assistant, args.keep, "bench-district-") as office:
         n_regs = len(load_registers(office / "sheets_schema"))
         lines = [run_line(args, assistant, office, n) for n in sizes]
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     print()
     print(f"benchmark total {time.perf_counter() - t_start:.0f} s; {n_regs} registers x {args.rows} rows per "

@@ -46,7 +46,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -64,6 +63,7 @@ from check_large import (  # noqa: E402
     measure,
     roster_people,
     tool,
+    working_folder,
 )
 
 ARCHIVE_SHEET = "历史台账"
@@ -212,24 +212,11 @@ def main() -> int:
 
     t_start = time.perf_counter()
     assistant = tool("assistant")
-    tmp = None
-    if args.keep:
-        office = args.keep.absolute()
-        if office.exists():
-            shutil.rmtree(office)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-flag-")
-        office = Path(tmp) / "office"
-    try:
-        subprocess.run([assistant, "init", str(office), "--today", TODAY.isoformat()], check=True,
-                       capture_output=True)
+    with working_folder(assistant, args.keep, "bench-flag-") as office:
         lines = [run_line(args, assistant, office, f"{n:,} rows", n, 0) for n in sizes]
         if args.small_rows and sizes:
             lines.append(run_line(args, assistant, office, f"{args.small_rows:,} rows + {max(sizes):,} archived",
                                   args.small_rows, max(sizes)))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     fmt = lambda v, f: "—" if v is None else format(v, f)  # noqa: E731
     print()
