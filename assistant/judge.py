@@ -21,7 +21,7 @@ from assistant.deadlines import evaluate
 from assistant.findings import Finding, sort_key
 from assistant.i18n import tr
 from assistant.office import read_workbook, referenced
-from assistant.people import DEFAULT_DIRECTORY
+from assistant.people import directory_spec
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
@@ -131,7 +131,7 @@ def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool
 
 def delivered_fields(config: Config) -> set[str]:
     """The fields a digest or a reminder reads from a table besides its deadline statuses."""
-    spec = {**DEFAULT_DIRECTORY, **(config.mail.directory or {})}
+    spec = directory_spec(config)
     scoped = {name for r in config.recipients if isinstance(r.scope, dict) for name in r.scope}
     return scoped | {spec["name"], spec["email"]}
 

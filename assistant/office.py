@@ -10,7 +10,7 @@ from assistant.checks import RULES
 from assistant.config import Config, WorkbookConfig, load_config
 from assistant.errors import ConfigError
 from assistant.i18n import tr
-from assistant.people import DEFAULT_DIRECTORY
+from assistant.people import directory_spec
 from assistant.schema.loader import load_registers
 from assistant.schema.model import Register
 from assistant.sources.base import Source, match_sheet
@@ -73,7 +73,7 @@ def _check_field_names(office: Office) -> None:
                 raise problem(f"recipients[{i}].scope.{name}", tr("office.unknown_field", name=name), name, every)
     if config.mail.directory is None:  # the default (the roster register, if any) is only a fallback
         return
-    spec = {**DEFAULT_DIRECTORY, **config.mail.directory}
+    spec = directory_spec(config)
     reg = office.registers.get(spec["register"])
     if reg is None:
         raise problem("mail.directory.register", tr("office.unknown_register", name=spec["register"],

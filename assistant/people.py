@@ -17,8 +17,13 @@ if TYPE_CHECKING:
 DEFAULT_DIRECTORY = {"register": "roster", "name": "姓名", "email": "邮箱"}
 
 
+def directory_spec(config: Config) -> dict[str, str]:
+    """Where owners' addresses are: `[mail] directory`, keys left out keeping their default."""
+    return {**DEFAULT_DIRECTORY, **(config.mail.directory or {})}
+
+
 def directory(config: Config, j: Judgement) -> dict[str, str]:
-    spec = {**DEFAULT_DIRECTORY, **(config.mail.directory or {})}
+    spec = directory_spec(config)
     out: dict[str, str] = {}
     for c in j.contexts:
         if c.register.id != spec["register"] or not c.has(spec["name"], spec["email"]):
