@@ -103,6 +103,17 @@ class WorkCalendar:
         """Years met so far whose working days are estimated."""
         return frozenset(self._estimated)
 
+    @property
+    def basis(self) -> str:
+        """What estimated years rest on: "holidays" (the holidays package) or "weekends" only."""
+        return self._basis
+
+    def absorb(self, years: frozenset[int], basis: str) -> None:
+        """Years another calendar (a worker process's) met estimated, so `notice` names them too."""
+        self._estimated |= years
+        if basis == "weekends":
+            self._basis = basis
+
     def notice(self) -> str | None:
         """The warning that some years are estimated and how to fix that; None when none are."""
         if not self._estimated:

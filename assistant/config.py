@@ -90,7 +90,8 @@ class CalendarConfig:
 
 @dataclass(frozen=True)
 class Limits:
-    """[limits]: how big a workbook may be before it is refused unread (docs/config.md#limits).
+    """[limits]: how big a workbook may be before it is refused unread, and how many workbooks are
+    handled at once (docs/config.md#limits).
     Each default is well above what Excel/WPS can hold in one register, so only a damaged or
     crafted file (or a stray cell at the far corner of the grid) reaches one."""
 
@@ -98,6 +99,8 @@ class Limits:
     max_cells: int = 50_000_000  # rows x columns of a sheet's used range: 1,048,576 rows x 47 columns
     max_part_mb: int = 1024  # one part of the package uncompressed; a full-height register is ~600 MB
     max_total_mb: int = 2048  # all parts together, uncompressed
+    # workbooks `check` and `flag` handle at once, each in a process (assistant/parallel.py)
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,7 @@ class _Reader:
                       limits=self.limits(top.get("limits", {})))
 
     def limits(self, data: Any) -> Limits:
-        names = ["max_rows", "max_cells", "max_part_mb", "max_total_mb"]
+        names = ["max_rows", "max_cells", "max_part_mb", "max_total_mb", "workers"]
         t = self.table(data, "limits", names)
         default = Limits()
         return Limits(**{n: self.get(t, n, "limits", int, getattr(default, n), check=_at_least_one) for n in names})

@@ -14,7 +14,7 @@ import pandas as pd
 
 from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context, when_mask
-from assistant.fieldtypes import TYPES
+from assistant.fieldtypes import TYPES, read_constants
 from assistant.masking import mask_text
 from assistant.status import labels
 from assistant.text import display
@@ -108,8 +108,8 @@ def _with_default(ctx: Context, calendar: WorkCalendar, due_name: str, due: pd.S
         n = pd.Series(float(n_rule), index=index)
     elif ctx.has(by):
         # the map's keys read as the `by` cells are read (full-width forms, numbers, yes/no)
-        keys = TYPES[ctx.register.field(by).type].parse(pd.Series(list(n_rule), dtype=object))
-        lookup = dict(zip(keys.values[keys.valid], pd.Series(list(n_rule.values()))[keys.valid.to_numpy()]))
+        keys = read_constants(ctx.register.field(by).type, tuple(n_rule))
+        lookup = {k: v for k, v in zip(keys, n_rule.values()) if k is not None}
         n = ctx.values(by).where(ctx.parsed[by].valid).map(lookup).astype(float)
     else:
         n = pd.Series(np.nan, index=index)

@@ -1,8 +1,9 @@
 """read → judge: the step every job shares. Reads the office's workbooks, validates them and
 computes deadline statuses; nothing is written and nothing is sent here.
 
-One workbook at a time (`Judge.workbook`), so `check` and `flag` hold one workbook's tables at once,
-not the district's: a register a workbook does not hold but references (a roster kept in another
+One workbook at a time (`Judge.workbook`; with worker processes, each worker's judge takes its
+workbooks one at a time, assistant/parallel.py), so `check` and `flag` hold one workbook's tables at
+once, not the district's: a register a workbook does not hold but references (a roster kept in another
 workbook) is read from the other workbooks once and kept, and only those registers are.
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from assistant.calendar import WorkCalendar
-from assistant.checks.base import Context
+from assistant.checks.base import Context, parse_tables
 from assistant.config import Config, WorkbookConfig
 from assistant.deadlines import evaluate
 from assistant.findings import Finding, sort_key
@@ -42,6 +43,17 @@ class Judgement:
         self._by_table: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for f in self.findings:
             self._by_table[(f.workbook, f.register)].append(f)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What judging a workbook taught the judge besides its verdict: the registers it holds and the
+    years whose working days were estimated. A worker process sends it back with its results, so
+    the job's notices are the same as when the workbooks are judged one after another."""
+
+    held: frozenset[str]
+    estimated: frozenset[int] = frozenset()
+    basis: str = "holidays"
 
 
 class Judge:
@@ -83,6 +95,15 @@ class Judge:
         """This workbook will not be read again in this job: let its source drop what it cached."""
         self.ctx.sources[wb.name].refresh()
 
+    def learned(self) -> Learned:
+        c = self.calendar
+        return Learned(frozenset(self.held), c.estimated_years, c.basis) if c else Learned(frozenset(self.held))
+
+    def learn(self, learned: Learned) -> None:
+        self.held |= learned.held
+        if self.calendar is not None:
+            self.calendar.absorb(learned.estimated, learned.basis)
+
     def notices(self) -> list[str]:
         """After every workbook: registers no workbook holds, and the calendar's own notice."""
         out = [tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
@@ -99,14 +120,15 @@ class Judge:
             known = self._holds.get(other.name)  # what a judged workbook holds, exactly
             look = {r for r in registers if (other.name, r) not in self._looked
                     and not (other.registers and r not in other.registers) and (known is None or r in known)}
+            if look:
+                source = self.ctx.sources[other.name]
+                found = read_workbook(self.office, other, source, look).tables
+                for t, parsed in zip(found, parse_tables(found)):
+                    self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today, parsed=parsed))
+                source.refresh()  # judged already, or judged later: not held open meanwhile
+            # only once read: a worker process that met an unreadable workbook here goes on with
+            # its next workbook, which must meet it too, not judge as if it held nothing
             self._looked |= {(other.name, r) for r in registers}
-            if not look:
-                continue
-            source = self.ctx.sources[other.name]
-            found = read_workbook(self.office, other, source, look).tables
-            for t in found:
-                self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today))
-            source.refresh()  # judged already, or judged later: not held open meanwhile
         return [c for r in sorted(registers) for c in self._others.get(r, []) if c.table.workbook != wb.name]
 
 

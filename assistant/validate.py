@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.checks import FIELD_CHECKS, RULES, Context
-from assistant.checks.base import text_values, when_mask
+from assistant.checks.base import parse_tables, text_values, when_mask
 from assistant.checks.fields import required_findings, type_findings
 from assistant.findings import Finding
 from assistant.i18n import tr
@@ -87,7 +87,7 @@ def _lower(f: Finding, severity: str) -> Finding:
 def validate(tables: list[Table], today: dt.date, others: Iterable[Context] = ()) -> tuple[list[Finding], list[Context]]:
     """Findings for every table, with references resolved across all of them and `others` (tables
     of other workbooks, parsed once by the caller, that are looked into but not validated here)."""
-    contexts = [Context(t, today) for t in tables]
+    contexts = [Context(t, today, parsed=p) for t, p in zip(tables, parse_tables(tables))]
     index = ReferenceIndex([*contexts, *others])
     findings: list[Finding] = []
     for c in contexts:

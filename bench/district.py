@@ -4,7 +4,8 @@
 Prints figures; it is never a pass/fail test. Run it from the repository (after
 `pip install -e '.[bench]'`):
 
-    python bench/district.py                          # 12 and 200 townships, 500 rows a register, best of 3
+    python bench/district.py                          # 12 and 200 townships, 500 rows a register, best of 3,
+                                                      # with 1 worker and with one per core
     python bench/district.py --townships 12 --repeat 1
     python bench/district.py --keep /tmp/district     # keep the office folder to look at
 
@@ -26,9 +27,11 @@ What it does, in one temporary folder (deleted afterwards unless --keep):
    not take minutes to write; each is a file of its own to the assistant.
 
 2. `assistant check --format json` then `assistant flag --format json` (write-back included), each
-   as a whole process: wall clock and peak RSS (getrusage of the child, as bench/check_large.py
-   does), best of --repeat, the original workbooks restored before every flag run so each run is a
-   first write (the assistant-owned columns created on every row).
+   as a whole process, once per --workers value (`[limits] workers`: 1 is one workbook after
+   another, the peer comparison; the default is the machine's cores): wall clock and peak RSS
+   (getrusage of the children, as bench/check_large.py does: the largest single process, the
+   command or one of its workers), best of --repeat, the original workbooks restored before every
+   flag run so each run is a first write (the assistant-owned columns created on every row).
 
 3. A markdown table for the README.
 """
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import shutil
 import sys
@@ -284,6 +288,13 @@ class Generator:
         wb.close()
 
 
+def set_workers(office: Path, workers: int) -> None:
+    """`[limits] workers` of the config: how many workbooks are handled at once."""
+    config = office / "assistant.toml"
+    text = config.read_text(encoding="utf-8").split("\n# bench: workers\n")[0]
+    config.write_text(f"{text}\n# bench: workers\n[limits]\nworkers = {workers}\n", encoding="utf-8")
+
+
 def build_district(office: Path, townships: int, distinct: int, rows: int, bad_rate: float, seed: int) -> Path:
     """The workbooks (in office/originals) and the config listing them; returns the originals folder."""
     registers = load_registers(office / "sheets_schema")
@@ -317,33 +328,38 @@ def restore(office: Path, originals: Path) -> None:
     shutil.rmtree(office / ".assistant" / "backups", ignore_errors=True)
 
 
-def run_line(args: argparse.Namespace, assistant: str, office: Path, townships: int) -> dict:
+def run_lines(args: argparse.Namespace, assistant: str, office: Path, townships: int) -> list[dict]:
     t0 = time.perf_counter()
     originals = build_district(office, townships, args.distinct, args.rows, args.bad_rate, args.seed)
     size = sum(p.stat().st_size for p in originals.glob("*.xlsx")) / 2**20
     print(f"[{townships} townships] generated in {time.perf_counter() - t0:.1f} s ({size:.1f} MiB)", flush=True)
     config = str(office / "assistant.toml")
     common = ["--format", "json", "--config", config, "--today", TODAY.isoformat()]
-    out: dict[str, Any] = {"townships": townships, "mib": size}
-    for job in ("check", "flag"):
-        runs = []
-        for _ in range(args.repeat):
-            restore(office, originals)
-            m = measure([assistant, job, *common], office / f"{job}.json")
-            if m["rc"] not in (0, 1):
-                raise RuntimeError(f"{job} exited {m['rc']}:\n{m['stderr']}")
-            runs.append(m)
-        if job == "flag" and (office / "data" / "t000.xlsx").read_bytes() == (originals / "t000.xlsx").read_bytes():
-            raise RuntimeError("flag wrote nothing")
-        result = json.loads((office / f"{job}.json").read_text(encoding="utf-8"))
-        best = min(runs, key=lambda m: m["wall"])
-        mb = max(m["maxrss_kib"] for m in runs) / 1024
-        walls = ", ".join(f"{m['wall']:.2f}" for m in runs)
-        detail = (f"{len(result['items']):,} items" if job == "flag" else
-                  ", ".join(f"{k} {v:,}" for k, v in result.get("counts", {}).items()))
-        print(f"[{townships} townships] {job}: runs {walls} s, peak {mb:.0f} MB; {detail}", flush=True)
-        out[job], out[f"{job}_mb"] = best["wall"], mb
-    return out
+    lines = []
+    for workers in args.workers:
+        set_workers(office, workers)
+        out: dict[str, Any] = {"townships": townships, "mib": size, "workers": workers}
+        for job in ("check", "flag"):
+            runs = []
+            for _ in range(args.repeat):
+                restore(office, originals)
+                m = measure([assistant, job, *common], office / f"{job}.json")
+                if m["rc"] not in (0, 1):
+                    raise RuntimeError(f"{job} exited {m['rc']}:\n{m['stderr']}")
+                runs.append(m)
+            if job == "flag" and (office / "data" / "t000.xlsx").read_bytes() == (originals / "t000.xlsx").read_bytes():
+                raise RuntimeError("flag wrote nothing")
+            result = json.loads((office / f"{job}.json").read_text(encoding="utf-8"))
+            best = min(runs, key=lambda m: m["wall"])
+            mb = max(m["maxrss_kib"] for m in runs) / 1024
+            walls = ", ".join(f"{m['wall']:.2f}" for m in runs)
+            detail = (f"{len(result['items']):,} items" if job == "flag" else
+                      ", ".join(f"{k} {v:,}" for k, v in result.get("counts", {}).items()))
+            print(f"[{townships} townships, {workers} worker(s)] {job}: runs {walls} s, peak {mb:.0f} MB; {detail}",
+                  flush=True)
+            out[job], out[f"{job}_mb"] = best["wall"], mb
+        lines.append(out)
+    return lines
 
 
 def main() -> int:
@@ -355,29 +371,34 @@ def main() -> int:
     ap.add_argument("--bad-rate", type=float, default=0.02)
     ap.add_argument("--seed", type=int, default=20261120)
     ap.add_argument("--keep", type=Path, default=None, help="build the office in this folder and keep it")
+    ap.add_argument("--workers", default=f"1,{os.cpu_count() or 1}",
+                    help="[limits] workers values to run with, comma-separated (default: 1 and the cores)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.townships.split(",") if s.strip()]
+    args.workers = list(dict.fromkeys(int(s) for s in args.workers.split(",") if s.strip()))
 
     t_start = time.perf_counter()
     assistant = tool("assistant")
     with working_folder(assistant, args.keep, "bench-district-") as office:
         n_regs = len(load_registers(office / "sheets_schema"))
-        lines = [run_line(args, assistant, office, n) for n in sizes]
+        lines = [line for n in sizes for line in run_lines(args, assistant, office, n)]
 
     print()
     print(f"benchmark total {time.perf_counter() - t_start:.0f} s; {n_regs} registers x {args.rows} rows per "
           f"workbook; best of {args.repeat}")
     print()
-    print("| townships | workbooks (MiB) | check (s) | check peak MB | flag (s) | flag peak MB |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| townships | workbooks (MiB) | workers | check (s) | check peak MB | flag (s) | flag peak MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in lines:
-        print(f"| {r['townships']} | {r['mib']:.1f} | {r['check']:.2f} | {r['check_mb']:.0f} | {r['flag']:.2f} "
-              f"| {r['flag_mb']:.0f} |")
-    if len(lines) > 1:
-        a, b = lines[0], lines[-1]
-        k = b["townships"] / a["townships"]
-        print(f"\n{b['townships']}/{a['townships']} = {k:.1f}x townships: check {b['check'] / a['check']:.1f}x, "
-              f"flag {b['flag'] / a['flag']:.1f}x the time")
+        print(f"| {r['townships']} | {r['mib']:.1f} | {r['workers']} | {r['check']:.2f} | {r['check_mb']:.0f} "
+              f"| {r['flag']:.2f} | {r['flag_mb']:.0f} |")
+    for w in args.workers:
+        mine = [r for r in lines if r["workers"] == w]
+        if len(mine) > 1:
+            a, b = mine[0], mine[-1]
+            k = b["townships"] / a["townships"]
+            print(f"\n{w} worker(s): {b['townships']}/{a['townships']} = {k:.1f}x townships: "
+                  f"check {b['check'] / a['check']:.1f}x, flag {b['flag'] / a['flag']:.1f}x the time")
     return 0
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.config import WorkbookConfig
 from assistant.context import JobContext
 from assistant.findings import Finding, counts, sort_key
-from assistant.judge import Judge
+from assistant.judge import Judge, Learned
 from assistant.outcome import JobResult, Outcome
+from assistant.parallel import each_workbook
 
 
 @dataclass
@@ -30,15 +32,30 @@ class CheckResult(JobResult):
         return Outcome.OK if self.ok else Outcome.DATA_ERRORS
 
 
+@dataclass
+class _Part:
+    """One workbook's share of the result (sent back by a worker process, so no tables)."""
+
+    findings: list[Finding]
+    sheets: dict[tuple[str, str], tuple[str, int]]
+    learned: Learned
+
+
 def run(ctx: JobContext) -> CheckResult:
-    """One workbook at a time: its findings and sheet sizes are kept, its tables dropped."""
+    """Workbook by workbook (several at once where parallel.py may): findings and sheet sizes are
+    kept, tables dropped."""
     judge = Judge(ctx, deadlines=False)
+
+    def one(wb: WorkbookConfig) -> _Part:
+        j = judge.workbook(wb)
+        sheets = {(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts}
+        judge.done(wb)
+        return _Part(j.findings, sheets, judge.learned())
+
     findings: list[Finding] = []
     sheets: dict[tuple[str, str], tuple[str, int]] = {}
-    for wb in ctx.office.config.workbooks:
-        j = judge.workbook(wb)
-        findings += j.findings
-        sheets.update({(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts})
-        judge.done(wb)
-        del j  # not held while the next workbook is read
+    for part in each_workbook(ctx, one):
+        findings += part.findings
+        sheets.update(part.sheets)
+        judge.learn(part.learned)
     return CheckResult(sorted(findings, key=sort_key), judge.notices(), sheets)

@@ -1,9 +1,9 @@
 """flag: deadline statuses in working days, written back into the sheets' assistant-owned columns.
 
-One workbook at a time: read → judge (validate, deadlines) → annotate → apply, then its tables are
-dropped. A dry run stops before apply. When a workbook changed between our read and our write, it
-is read and planned again (a few times at most); a plan is never applied to bytes it was not made
-from.
+Workbook by workbook (several at once on a multi-core machine, assistant/parallel.py): read →
+judge (validate, deadlines) → annotate → apply, then its tables are dropped. A dry run stops
+before apply. When a workbook changed between our read and our write, it is read and planned again
+(a few times at most); a plan is never applied to bytes it was not made from.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from assistant.deadlines import to_items
 from assistant.errors import SourceError
 from assistant.findings import Finding, counts, sort_key
 from assistant.i18n import tr
-from assistant.judge import Judge, Judgement
+from assistant.judge import Judge, Learned
 from assistant.outcome import JobResult, Outcome
+from assistant.parallel import each_workbook
 from assistant.sources.base import ApplyReport, StalePlan
 from assistant.status import order
 
@@ -43,25 +44,38 @@ class FlagResult(JobResult):
         return Outcome.DATA_ERRORS if counts(self.findings)["error"] else Outcome.OK
 
 
+@dataclass
+class _Part:
+    """One workbook's share of the result (sent back by a worker process, so no tables)."""
+
+    findings: list[Finding]
+    items: list[dict]
+    learned: Learned
+    written: list[ApplyReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
 def run(ctx: JobContext) -> FlagResult:
-    """One workbook at a time (read, judge, write back, drop its tables); its items are kept."""
+    """Workbook by workbook (several at once where parallel.py may): read, judge, write back, drop
+    its tables; its items are kept."""
     judge = Judge(ctx, WorkCalendar.from_config(ctx.office.config))
-    written: list[ApplyReport] = []
-    problems: list[str] = []
-    findings: list[Finding] = []
-    frames: dict[tuple[str, str], pd.DataFrame] = {}
-    for wb in ctx.office.config.workbooks:
-        j = _flag_workbook(ctx, judge, wb, written, problems)
-        findings += j.findings
-        frames.update(j.frames)
+
+    def one(wb: WorkbookConfig) -> _Part:
+        part = _flag_workbook(ctx, judge, wb)
         judge.done(wb)
-        del j  # its tables are not held while the next workbook is read
-    return FlagResult(items=_items(frames), findings=sorted(findings, key=sort_key), notices=judge.notices(),
-                      written=written, problems=problems)
+        return part
+
+    parts = []
+    for part in each_workbook(ctx, one):
+        judge.learn(part.learned)
+        parts.append(part)
+    return FlagResult(items=_sorted_items([i for p in parts for i in p.items]),
+                      findings=sorted((f for p in parts for f in p.findings), key=sort_key),
+                      notices=judge.notices(), written=[w for p in parts for w in p.written],
+                      problems=[m for p in parts for m in p.problems])
 
 
-def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig, written: list[ApplyReport],
-                   problems: list[str]) -> Judgement:
+def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
     """Judge one workbook and write its statuses back. When it changed between our read and our
     write, it is read and planned again (a few times at most)."""
     source = ctx.sources[wb.name]
@@ -70,25 +84,29 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig, written: l
         if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
             source.refresh()
         j = judge.workbook(wb)
+        part = _Part(j.findings, _items(j.frames), judge.learned())
         patches = [p for c in j.contexts
                    if (p := sheet_patch(c, j.findings_of(wb.name, c.register.id), j.frames.get((wb.name, c.register.id))))]
         if ctx.dry_run or not patches:
-            return j
+            return part
         try:
-            written.append(source.apply(patches, source.fingerprint))
-            return j
+            part.written.append(source.apply(patches, source.fingerprint))
+            return part
         except StalePlan as exc:
             last = exc
         except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
-            problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
-            return j
+            part.problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
+            return part
     assert last is not None
-    problems.append(tr("write.gave_up_written", workbook=wb.name, attempts=MAX_ATTEMPTS, detail=last.message)
-                    if last.written else tr("write.gave_up", workbook=wb.name, attempts=MAX_ATTEMPTS))
-    return j
+    part.problems.append(tr("write.gave_up_written", workbook=wb.name, attempts=MAX_ATTEMPTS, detail=last.message)
+                         if last.written else tr("write.gave_up", workbook=wb.name, attempts=MAX_ATTEMPTS))
+    return part
 
 
 def _items(frames: dict[tuple[str, str], pd.DataFrame]) -> list[dict]:
-    items = [item for (workbook, register), df in frames.items() for item in to_items(df, workbook, register)]
+    return [item for (workbook, register), df in frames.items() for item in to_items(df, workbook, register)]
+
+
+def _sorted_items(items: list[dict]) -> list[dict]:
     return sorted(items, key=lambda i: (order(i["status"]),
                                         i["days_left"] if i["days_left"] is not None else 0, i["workbook"], i["row"]))

@@ -46,8 +46,11 @@ def live_tables() -> dict[str, int]:
 def test_one_workbook_at_a_time(tmp_path, monkeypatch, command):
     """Whenever a workbook is read, the only tables held are those of the workbook being judged,
     and (flag) every earlier workbook has already been written back. (The office has the whole
-    pack's schemas and the workbooks hold two registers: the others are looked for, too.)"""
+    pack's schemas and the workbooks hold two registers: the others are looked for, too.)
+    Watched in this process, so with one worker; each worker process runs this same loop over the
+    workbooks it is given (test_parallel.py)."""
     config = district(tmp_path / "office")
+    config.write_text(config.read_text(encoding="utf-8") + "\n[limits]\nworkers = 1\n", encoding="utf-8")
     reads: list[tuple[str, bool, dict[str, int], list[str]]] = []
     read_sheets = XlsxSource.read_sheets
     books = {t: tmp_path / "office" / "data" / f"{t}.xlsx" for t in TOWNS}

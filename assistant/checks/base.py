@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 import pandas as pd
 
-from assistant.fieldtypes import TYPES, Parsed
+from assistant.fieldtypes import TYPES, Parsed, parse_columns, read_constants
 from assistant.findings import Finding
 from assistant.i18n import tr
 from assistant.schema.model import Field, Register
@@ -124,6 +124,18 @@ class _NoLookup:
         return []
 
 
+def parse_tables(tables: list[Table]) -> list[dict[str, Parsed]]:
+    """Every schema field each table holds, parsed by its type: field name -> Parsed, per table.
+    The columns of all the tables are parsed together, type by type (parse_columns)."""
+    wanted = [(i, f.name, TYPES[f.type]) for i, t in enumerate(tables)
+              for f in t.register.fields if f.name in t.frame]
+    parsed = parse_columns([(ftype, tables[i].frame[name]) for i, name, ftype in wanted])
+    out: list[dict[str, Parsed]] = [{} for _ in tables]
+    for (i, name, _), p in zip(wanted, parsed):
+        out[i][name] = p
+    return out
+
+
 @dataclass
 class Context:
     """One table, parsed, with what checks need to report."""
@@ -134,9 +146,8 @@ class Context:
     parsed: dict[str, Parsed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for f in self.register.fields:
-            if f.name in self.table.frame:
-                self.parsed[f.name] = TYPES[f.type].parse(self.table.frame[f.name])
+        if not self.parsed:
+            self.parsed = parse_tables([self.table])[0]
         key = self.register.key
         if key and key in self.parsed:
             # The key as text (7, not 7.0), None where the cell holds no readable key (never NaN).
@@ -272,8 +283,8 @@ def when_mask(ctx: Context, when: dict[str, Any]) -> pd.Series:
         values = ctx.values(name)
         choices = wanted if isinstance(wanted, list) else [wanted]
         # Read the wanted values as the cells are read: 是 for a boolean, （） like (, dates as dates.
-        p = TYPES[ctx.register.field(name).type].parse(pd.Series(choices, dtype=object))
-        mask &= values.isin(p.values[p.valid].tolist())
+        readable = [v for v in read_constants(ctx.register.field(name).type, tuple(choices)) if v is not None]
+        mask &= values.isin(readable)
     return mask
 
 
@@ -303,5 +314,4 @@ def date_constant(value: Any) -> pd.Timestamp | None:
     """A date written in a schema (a YAML date, or text such as '2026-01-01') as a cell would read it."""
     if not isinstance(value, (str, dt.date)):  # a bare number is no date in a schema
         return None
-    p = TYPES["datetime"].parse(pd.Series([value], dtype=object))
-    return p.values.iloc[0] if p.valid.iloc[0] else None
+    return read_constants("datetime", (value,))[0]

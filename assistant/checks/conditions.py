@@ -10,7 +10,7 @@ import pandas as pd
 
 from assistant.checks.base import Context, Opt, RuleCheck, positions, rule, when_mask
 from assistant.checks.rules import _Conditional, _constant_problem, _kind, _show, _unreadable
-from assistant.fieldtypes import TYPES
+from assistant.fieldtypes import TYPES, read_constants
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
 from assistant.schema.model import Field
@@ -79,10 +79,10 @@ class ExactlyWhen(_Conditional):
             return []
         p = ctx.parsed[name]
         # the value read as the cells are read (是 for a boolean, a date as a date)
-        wanted = TYPES[ctx.register.field(name).type].parse(pd.Series([o["value"]], dtype=object))
-        if not wanted.valid.iloc[0]:
+        wanted = read_constants(ctx.register.field(name).type, (o["value"],))[0]
+        if wanted is None:
             return []
-        is_value = (ctx.values(name) == wanted.values.iloc[0]).fillna(False).to_numpy(dtype=bool)
+        is_value = (ctx.values(name) == wanted).fillna(False).to_numpy(dtype=bool)
         holds = when_mask(ctx, o["when"]).to_numpy(dtype=bool)
         # An unreadable cell, in the field or in the condition, gets its type finding only.
         usable = p.valid.to_numpy() & ~_unreadable(ctx, o["when"]).to_numpy()

@@ -13,7 +13,7 @@ import pandas as pd
 from assistant.checks.base import Context, Opt, RuleCheck, positions, rule, text_values
 from assistant.checks.fields import among
 from assistant.checks.rules import _show
-from assistant.fieldtypes import TYPES
+from assistant.fieldtypes import TYPES, read_constants
 from assistant.findings import Finding
 from assistant.i18n import quote, tr
 from assistant.schema.model import Field, Register
@@ -94,10 +94,10 @@ class LatestAgrees(_Across):
         latest = _latest(tables, there_keys, keys, o["order_by"], o["from"])
         # the map read as cells are: its keys as the `from` field's, its values as this field's
         there, here = tables[0].register.field(o["from"]).type, ctx.register.field(name).type
-        src, dst = (TYPES[t].parse(pd.Series(v, dtype=object)) for t, v in ((there, list(o["map"])),
-                                                                            (here, list(o["map"].values()))))
-        ok = (src.valid & dst.valid).to_numpy()
-        mapping = pd.Series(dst.values.to_numpy()[ok], index=src.values.to_numpy()[ok])
+        pairs = [(k, v) for k, v in zip(read_constants(there, tuple(o["map"])),
+                                        read_constants(here, tuple(o["map"].values())))
+                 if k is not None and v is not None]
+        mapping = pd.Series([v for _, v in pairs], index=[k for k, _ in pairs])
         latest["want"] = latest["from"].map(mapping[~mapping.index.duplicated()])
         latest = latest[latest["want"].notna()]  # a latest value outside the map: nothing to compare
         mine = pd.DataFrame({k: text_values(ctx, n) for k, n in zip(keys, here_keys)})

@@ -298,11 +298,15 @@ class _Linter:
         return Outputs(**{k: v for k, v in raw.items() if k in OUTPUT_KEYS and isinstance(v, str)})
 
 
+# libyaml's loader when PyYAML was built with it: ten times faster, same documents and marks
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def lint_text(text: str, file: str) -> tuple[Register | None, list[SchemaProblem]]:
     """Parse and check one schema's YAML text."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

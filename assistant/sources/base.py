@@ -74,6 +74,9 @@ class Source(Protocol):
 
     serial_dates: bool  # dates arrive as serial numbers (Sheets), not as date cells (xlsx)
 
+    # may be used in a forked worker process (a local file; not a client with open connections)
+    forkable: bool
+
     fingerprint: str | None  # identifies what the last read saw; a plan is applied only to that
 
     def refresh(self) -> None:

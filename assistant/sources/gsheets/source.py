@@ -80,6 +80,7 @@ def from_config(wb: WorkbookConfig, config: Config | None = None) -> GSheetsSour
 
 class GSheetsSource:
     serial_dates = True  # UNFORMATTED_VALUE gives dates as serial numbers
+    forkable = False  # its HTTP session and connections must not be shared with a forked process
 
     def __init__(self, name: str, key: str, connect: Callable[[], Any], backups: Path | None = None,
                  keep_backups: int = 10, max_payload: int = MAX_PAYLOAD):

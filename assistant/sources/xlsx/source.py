@@ -130,6 +130,7 @@ def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
 
 class XlsxSource:
     serial_dates = False  # calamine gives date cells as dates
+    forkable = True  # a local file: a worker process shares nothing with us but its path
 
     def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10,
                  scratch: Path | None = None, limits: Limits | None = None):
