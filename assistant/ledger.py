@@ -18,24 +18,21 @@ automatically (`uncertain()` lists such rows for a person to look at; `force=Tru
 Recipients and periods are compared as given: pass a canonical form (e.g. a lower-case address).
 
 Two processes may share the file: WAL journal, a busy timeout, and every decision taken inside
-BEGIN IMMEDIATE. WAL needs a local disk, not a network share. One Ledger per thread.
+BEGIN IMMEDIATE (assistant/store.py). WAL needs a local disk, not a network share. One Ledger per
+thread.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
-from assistant.i18n import tr
+from assistant.store import SqliteFile, StoreError
 
 FILENAME = "ledger.sqlite"  # inside the working folder's state dir (.assistant/)
 MAX_TEXT = 500  # error and detail texts are cut to this many characters
@@ -78,12 +75,8 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
-class LedgerError(AssistantError):
+class LedgerError(StoreError):
     """The ledger file cannot be used; `reason`: 'locked', 'corrupt', 'too_new' or 'unreadable'."""
-
-    def __init__(self, message: str, *, reason: str, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -102,108 +95,15 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Ledger:
+class Ledger(SqliteFile):
+    _MIGRATIONS = _MIGRATIONS
+    _ERROR = LedgerError
+    _MESSAGES = "ledger"
+
     def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _utcnow,
                  timeout: float = 10.0):
-        self.path, self.clock, self.timeout = Path(path), clock, timeout
-        self._db: sqlite3.Connection | None = None
-        try:
-            with self._errors():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                # autocommit: every transaction below is an explicit BEGIN IMMEDIATE … COMMIT
-                self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-                self._db.row_factory = sqlite3.Row
-                self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-                self._wal()
-                self._db.execute("PRAGMA synchronous = FULL")  # a committed claim survives a crash
-                self._migrate()
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # --- plumbing ----------------------------------------------------------------------------
-
-    @property
-    def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise sqlite3.ProgrammingError(f"the ledger {self.path} is closed")
-        return self._db
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """SQLite and file-system failures as a LedgerError naming the file."""
-        try:
-            yield
-        except (sqlite3.ProgrammingError, sqlite3.InterfaceError, sqlite3.IntegrityError):
-            raise  # our own mistakes, not the file's
-        except sqlite3.Error as exc:
-            name = getattr(exc, "sqlite_errorname", "")
-            if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-                raise LedgerError(tr("ledger.locked", path=self.path, seconds=self.timeout),
-                                  reason="locked", hint=tr("ledger.locked_hint")) from None
-            if name in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-                raise LedgerError(tr("ledger.corrupt", path=self.path), reason="corrupt",
-                                  hint=tr("ledger.corrupt_hint")) from None
-            raise LedgerError(tr("ledger.unreadable", path=self.path, detail=exc),
-                              reason="unreadable") from None
-        except OSError as exc:
-            raise LedgerError(tr("ledger.unreadable", path=self.path, detail=exc.strerror or exc),
-                              reason="unreadable") from None
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, locked before its first read so decisions cannot interleave."""
-        db = self._conn
-        with self._errors():
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-    def _wal(self) -> None:
-        """WAL (left as is where refused). Two first opens at once make SQLite answer BUSY here
-        without calling the busy handler, so wait out the timeout by hand."""
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                self._conn.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                busy = getattr(exc, "sqlite_errorname", "") == "SQLITE_BUSY"
-                if not busy or time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.01)
-
-    def _migrate(self) -> None:
-        if self._version() == SCHEMA_VERSION:
-            return
-        with self._write() as db:
-            found = self._version()  # again: another process may have migrated meanwhile
-            if found > SCHEMA_VERSION:
-                raise LedgerError(tr("ledger.too_new", path=self.path, found=found,
-                                     supported=SCHEMA_VERSION), reason="too_new")
-            for version in range(found, SCHEMA_VERSION):
-                for statement in _MIGRATIONS[version]:
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def _version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        self.clock = clock
+        super().__init__(path, timeout=timeout)
 
     def _now(self, when: datetime | None = None) -> str:
         when = self.clock() if when is None else when
