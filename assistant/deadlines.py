@@ -19,8 +19,8 @@ from assistant.masking import mask_text
 from assistant.status import labels
 from assistant.text import display
 
-COLUMNS = ["position", "row", "key", "due", "status", "label", "days_left", "owner", "leader", "unit",
-           "content", "escalate", "expected"]
+COLUMNS = ["position", "row", "key", "due", "finished", "status", "label", "days_left", "owner", "leader",
+           "unit", "content", "escalate", "expected"]
 ITEM_KEYS = ("workbook", "register", "key", "row", "due", "status", "label", "days_left", "owner", "leader")
 
 
@@ -58,6 +58,7 @@ def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFra
         "row": np.asarray(ctx.table.rows, dtype=np.int64),
         "key": _masked(ctx, ctx.register.key, pd.Series(ctx.keys, index=index, dtype=object)),
         "due": due,
+        "finished": finished,  # the done date (NaT where none): "closed on time" in the history
         "status": status_s,
         "label": status_s.map(labels()).astype(object),
         "days_left": days,

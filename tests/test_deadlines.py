@@ -140,6 +140,14 @@ def test_frame_shape(result):
     assert pd.isna(result.loc["T05", "due"]) and pd.isna(result.loc["T06", "due"])
 
 
+def test_finished_is_the_done_date_where_one_is_readable(result):
+    """The history tells "closed on time" from the done date: T09 has one without being done."""
+    finished = result["finished"]
+    assert finished.dtype.kind == "M"
+    assert finished.loc["T01"] == pd.Timestamp("2026-11-18") and finished.loc["T09"] == pd.Timestamp("2026-11-16")
+    assert finished.loc[["T04", "T07", "T13"]].isna().all()
+
+
 def test_labels_in_both_languages(office):
     o, (ctx,) = contexts(office)
     cal = WorkCalendar.from_config(o.config)
