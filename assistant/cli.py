@@ -185,6 +185,24 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     return result.exit_code
 
 
+@main.command()
+@click.argument("key")
+@click.option("--register", "register", default=None, help="Only the item of this register (its id, e.g. tasks)")
+@click.option("--workbook", "workbook", default=None, help="Only the item of this workbook (its name in assistant.toml)")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@common
+def history(opts: Options, key: str, register: str | None, workbook: str | None, fmt: str) -> int:
+    """One tracked item's timeline: each change of its status, as `flag` recorded it."""
+    from assistant.timeline import item_timelines, timelines_json, timelines_text
+
+    found = item_timelines(opts.office(), key, register=register, workbook=workbook)
+    if fmt == "json":
+        click.echo(timelines_json(found))
+    else:
+        timelines_text(found, sys.stdout)
+    return 0
+
+
 def _send_report(result, dry_run: bool) -> None:
     for notice in result.notices:
         say(f"{tr('report.notice')}{notice}", err=True)

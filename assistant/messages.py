@@ -8,6 +8,7 @@ entry is a str.format template — `tr` always formats it — so a literal brace
 from __future__ import annotations
 
 from assistant.messages_gsheets import GSHEETS
+from assistant.messages_history import HISTORY
 from assistant.messages_reports import REPORTS
 
 Catalog = dict[str, tuple[str, str]]
@@ -605,4 +606,4 @@ _CRON: Catalog = {
 
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, _DIGEST, _SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
-                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS)
+                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY)

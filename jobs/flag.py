@@ -4,6 +4,10 @@ Workbook by workbook (several at once on a multi-core machine, assistant/paralle
 judge (validate, deadlines) → annotate → apply, then its tables are dropped. A dry run stops
 before apply. When a workbook changed between our read and our write, it is read and planned again
 (a few times at most); a plan is never applied to bytes it was not made from.
+
+After every workbook, the cycle is recorded in the status history (assistant/history.py) from the
+snapshots the workbooks sent back; a dry run records nothing. A history that cannot be written
+takes nothing back from the write-back already done: it is a problem line, exit 2.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from assistant.context import JobContext
 from assistant.deadlines import to_items
 from assistant.errors import SourceError
 from assistant.findings import Finding, counts, sort_key
+from assistant.history import FILENAME, History, HistoryError, Recorded, Snapshot, snapshot
 from assistant.i18n import tr
 from assistant.judge import Judge, Learned
 from assistant.outcome import JobResult, Outcome
@@ -36,6 +41,7 @@ class FlagResult(JobResult):
     notices: list[str] = field(default_factory=list)
     written: list[ApplyReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # write-backs that did not happen, and why
+    recorded: Recorded | None = None  # what the status history recorded (None: a dry run, or it failed)
 
     @property
     def outcome(self) -> Outcome:
@@ -53,6 +59,7 @@ class _Part:
     learned: Learned
     written: list[ApplyReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)  # for the history (not in a dry run)
 
 
 def run(ctx: JobContext) -> FlagResult:
@@ -69,10 +76,25 @@ def run(ctx: JobContext) -> FlagResult:
     for part in each_workbook(ctx, one):
         judge.learn(part.learned)
         parts.append(part)
-    return FlagResult(items=_sorted_items([i for p in parts for i in p.items]),
-                      findings=sorted((f for p in parts for f in p.findings), key=sort_key),
-                      notices=judge.notices(), written=[w for p in parts for w in p.written],
-                      problems=[m for p in parts for m in p.problems])
+    result = FlagResult(items=_sorted_items([i for p in parts for i in p.items]),
+                        findings=sorted((f for p in parts for f in p.findings), key=sort_key),
+                        notices=judge.notices(), written=[w for p in parts for w in p.written],
+                        problems=[m for p in parts for m in p.problems])
+    if not ctx.dry_run:
+        _record(ctx, [s for p in parts for s in p.snapshots], result)
+    return result
+
+
+def _record(ctx: JobContext, snapshots: list[Snapshot], result: FlagResult) -> None:
+    """The cycle into the status history, for the (workbook, register) pairs judged."""
+    try:
+        with History(ctx.office.config.state_dir / FILENAME) as history:
+            result.recorded = history.record(ctx.today, snapshots)
+    except HistoryError as exc:
+        result.problems.append(_problem(tr("history.not_recorded", detail=exc.message), exc.hint))
+        return
+    if result.recorded.notice:
+        result.notices.append(result.recorded.notice)
 
 
 def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
@@ -84,7 +106,8 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
         if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
             source.refresh()
         j = judge.workbook(wb)
-        part = _Part(j.findings, _items(j.frames), judge.learned())
+        part = _Part(j.findings, _items(j.frames), judge.learned(),
+                     snapshots=[] if ctx.dry_run else [snapshot(df, *pair) for pair, df in j.frames.items()])
         patches = [p for c in j.contexts
                    if (p := sheet_patch(c, j.findings_of(wb.name, c.register.id), j.frames.get((wb.name, c.register.id))))]
         if ctx.dry_run or not patches:
@@ -95,12 +118,17 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
         except StalePlan as exc:
             last = exc
         except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
-            part.problems.append(exc.message + (f"\n{tr('cli.hint')}{exc.hint}" if exc.hint else ""))
+            part.problems.append(_problem(exc.message, exc.hint))
             return part
     assert last is not None
     part.problems.append(tr("write.gave_up_written", workbook=wb.name, attempts=MAX_ATTEMPTS, detail=last.message)
                          if last.written else tr("write.gave_up", workbook=wb.name, attempts=MAX_ATTEMPTS))
     return part
+
+
+def _problem(message: str, hint: str | None) -> str:
+    """A problem line as the CLI prints it: the message, then the hint on its own line."""
+    return message + (f"\n{tr('cli.hint')}{hint}" if hint else "")
 
 
 def _items(frames: dict[tuple[str, str], pd.DataFrame]) -> list[dict]:
