@@ -98,7 +98,9 @@ def snapshot(frame: pd.DataFrame, workbook: str, register: str) -> Snapshot:
     for name in COLUMNS:
         if name in _DATES:
             days = frame[name].to_numpy(dtype="datetime64[D]")
-            out[name] = np.where(np.isnat(days), None, days.astype(np.int64)).tolist()
+            numbers = days.astype(np.int64).astype(object)
+            numbers[np.isnat(days)] = None
+            out[name] = numbers.tolist()
         else:
             out[name] = frame[name].astype(object).where(frame[name].notna(), None).tolist()
     return Snapshot(workbook, register, out)

@@ -76,14 +76,14 @@ def item_timelines(office: Office, key: str, register: str | None = None,
 
 def _change(row) -> Change:
     status = row.status
-    return Change(day=_iso(row.since), status=status,
+    return Change(day=pd.Timestamp(row.since).date().isoformat(), status=status,
                   label=STATUSES[status].label if status else tr("history.removed"),
                   due=_iso(row.due), days_left=None if row.days_left is None else int(row.days_left),
                   finished=_iso(row.finished), unit=row.unit, owner=row.owner, leader=row.leader)
 
 
 def _iso(value: object) -> str | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 def _unknown(history: History, key: str, register: str | None, workbook: str | None) -> UsageError:

@@ -10,7 +10,8 @@ Prints figures; it is never a pass/fail test. Run it from the repository:
 What it does (seeded, so two runs store the same rows):
 
 1. Each township's task register starts with --tasks open tasks (due 1 to 12 weeks ahead) and
-   takes new tasks every week, as many as it closed, plus or minus a few. Every Monday each task
+   takes new tasks every week, as many as it archived, plus a few (a busy register: a task lives
+   about ten weeks, so about a tenth of the register is new each week). Every Monday each task
    is judged as `flag` judges it: done (on time or late) once finished, overdue after its due
    date, due soon within three working days of it, on track before; about a fifth of the tasks
    run late, a few have their deadline extended or change owner. A task done four weeks ago
@@ -19,8 +20,9 @@ What it does (seeded, so two runs store the same rows):
    township (plain lists, built vectorised here, not timed), `History.record(day, snapshots)`
    timed as a whole (one transaction, WAL, synchronous = FULL).
 3. Then the queries a district bulletin makes, each timed best of 3 on a fresh connection:
-   `state_at` on the last day and on a day in mid-year, `changes` over the last week and the last
-   quarter, `first_overdue`, `timeline` of one key, `days`.
+   `state_at` on the last day and on a day in mid-year (all items, and the overdue ones),
+   `counts_at` (counted in SQL), `changes` over the last week and the last quarter,
+   `first_overdue`, `timeline` of one key, `days`.
 
 It prints the file's size, the rows stored against the rows full snapshots would have stored,
 record time per cycle (first, median, slowest) and the query times.
@@ -172,6 +174,9 @@ def main() -> None:
     queries = {
         f"state_at({last})": lambda h: h.state_at(last).items,
         f"state_at({mid})": lambda h: h.state_at(mid).items,
+        f"state_at({last}, statuses=overdue)": lambda h: h.state_at(last, statuses=("overdue",)).items,
+        f"counts_at({last}) by workbook, status": lambda h: h.counts_at(last, by=("workbook", "status")),
+        f"counts_at({mid}) by workbook, unit, status": lambda h: h.counts_at(mid, by=("workbook", "unit", "status")),
         f"changes({last - dt.timedelta(days=6)} … {last})": lambda h: h.changes(last - dt.timedelta(days=6), last),
         f"changes({quarter} … {last})": lambda h: h.changes(quarter, last),
         "first_overdue()": lambda h: h.first_overdue(),
@@ -179,7 +184,9 @@ def main() -> None:
         "days()": lambda h: h.days(),
     }
     print()
-    print(f"townships {args.townships}, tasks per register about {args.tasks}, {args.weeks} weekly cycles")
+    created = int(district.count.sum())
+    print(f"townships {args.townships}, tasks per register about {args.tasks}, {args.weeks} weekly cycles; "
+          f"{created:,} tasks in all, {(created - args.townships * args.tasks) / max(args.weeks - 1, 1):,.0f} new a week")
     print(f"file: {size / 2**20:.1f} MiB; rows stored: {rows['states']:,} stretches, {rows['items']:,} items "
           f"(full snapshots would be {snapshot_rows:,} rows: {snapshot_rows / max(rows['states'], 1):.1f}× more)")
     print(f"record per cycle: first {times[0]:.2f} s, median {statistics.median(times):.2f} s, "

@@ -33,8 +33,9 @@ def office(tmp_path: Path) -> Path:
     return tmp_path / "office" / "assistant.toml"
 
 
-def book(config: Path) -> Path:
-    return config.parent / "data" / WORKBOOK
+def book(config: Path, workbook: str | None = None) -> Path:
+    """The fixture office's workbook, or a district's township's (tests/test_district.py)."""
+    return config.parent / "data" / (f"{workbook}.xlsx" if workbook else WORKBOOK)
 
 
 def db_path(config: Path) -> Path:
@@ -52,21 +53,21 @@ def flag_items(config: Path, day: str) -> dict[str, dict]:
     return {i["key"]: i for i in res.json()["items"]}
 
 
-def edit(config: Path, key: str, **cells: object) -> None:
+def edit(config: Path, key: str, *, workbook: str | None = None, **cells: object) -> None:
     """Change cells of the row holding `key`, as someone would in Excel, and save."""
-    wb = openpyxl.load_workbook(book(config))
+    wb = openpyxl.load_workbook(book(config, workbook))
     ws = wb[SHEET]
     row = next(r for r in range(3, ws.max_row + 1) if ws[f"A{r}"].value == key)
     for header, value in cells.items():
         ws[f"{COLUMN[header]}{row}"] = value
-    wb.save(book(config))
+    wb.save(book(config, workbook))
 
 
-def delete_row(config: Path, key: str) -> None:
-    wb = openpyxl.load_workbook(book(config))
+def delete_row(config: Path, key: str, *, workbook: str | None = None) -> None:
+    wb = openpyxl.load_workbook(book(config, workbook))
     ws = wb[SHEET]
     ws.delete_rows(next(r for r in range(3, ws.max_row + 1) if ws[f"A{r}"].value == key))
-    wb.save(book(config))
+    wb.save(book(config, workbook))
 
 
 def rows(config: Path, where: str = "1") -> int:
