@@ -10,11 +10,10 @@ from its register (deleted, or its key emptied) has its stretch closed and a mar
 status NULL and since = until = that day, so every change, removals included, is one row whose
 `since` is the day of the change. Working days left are not stored (they change daily): they
 follow from `due` and the calendar (`days_left`). Days are stored as day numbers (days since
-1970-01-01, as assistant/calendar.py counts them: 20759 is 2026-11-02), half the size of ISO text
-in every row and index.
+1970-01-01, as calendar.py counts them: 20759 is 2026-11-02), a third of ISO text's size.
 
     with History(config.state_dir / FILENAME) as history:
-        history.record(today, [snapshot(frame, workbook, register), ...])   # one transaction
+        history.record(today, [snapshot(frame, workbook, register), ...])   # assistant/snapshots.py
         now = history.state_at(day)             # every item as the latest cycle on or before day saw it
         moved = history.changes(period.start, period.until(today))
 
@@ -33,20 +32,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from assistant.i18n import tr
+from assistant.snapshots import DATES, VALUES, Snapshot, cycle_items, diff
 from assistant.store import SqliteFile, StoreError
 
 if TYPE_CHECKING:
     from assistant.calendar import WorkCalendar
 
 FILENAME = "history.sqlite"  # inside the working folder's state dir (.assistant/)
-VALUES = ("status", "due", "finished", "unit", "owner", "leader")  # what a stretch keeps the same
-COLUMNS = ("key", *VALUES)  # a snapshot's columns
 GROUPS = ("workbook", "register", "status", "unit", "owner", "leader")  # what `counts_at` counts by
-_DATES = ("due", "finished")
 _EPOCH = dt.date(1970, 1, 1)
 
 # _MIGRATIONS[i] takes the file from user_version i to i + 1; append, never edit.
@@ -71,7 +67,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             owner TEXT, leader TEXT)""",
         "CREATE INDEX states_item ON states (item)",  # one item's timeline
         "CREATE INDEX states_since ON states (since)",  # the changes of a period
-        "CREATE INDEX states_until ON states (until)",  # open on a day: until NULL or after it
+        "CREATE INDEX states_until ON states (until, since)",  # open on a day (_open_on)
         "CREATE INDEX states_overdue ON states (item, since) WHERE status = 'overdue'",
     ),
 )
@@ -79,31 +75,6 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 class HistoryError(StoreError):
     """The history file cannot be used; `reason`: 'locked', 'corrupt', 'too_new' or 'unreadable'."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One (workbook, register) as one cycle judged it, in plain lists (a worker process sends it
-    back to the command): `columns` maps each of COLUMNS to one value per data row, dates as day
-    numbers, None where empty."""
-
-    workbook: str
-    register: str
-    columns: dict[str, list[Any]]
-
-
-def snapshot(frame: pd.DataFrame, workbook: str, register: str) -> Snapshot:
-    """The snapshot of a deadline frame (assistant.deadlines.evaluate)."""
-    out: dict[str, list[Any]] = {}
-    for name in COLUMNS:
-        if name in _DATES:
-            days = frame[name].to_numpy(dtype="datetime64[D]")
-            numbers = days.astype(np.int64).astype(object)
-            numbers[np.isnat(days)] = None
-            out[name] = numbers.tolist()
-        else:
-            out[name] = frame[name].astype(object).where(frame[name].notna(), None).tolist()
-    return Snapshot(workbook, register, out)
 
 
 @dataclass(frozen=True)
@@ -165,24 +136,16 @@ class History(SqliteFile):
             pairs = self._cycle_pairs(db, snaps, today)
             if latest == today:  # the last run of a day wins: this day's recording of these pairs undone
                 self._undo(db, today)
-            new, untracked = _items(snaps, pairs)
+            new, untracked = cycle_items(snaps, pairs)
             old = self._frame(db, f"SELECT s.id, s.item, i.pair, i.key, {_VALUES_SQL} FROM states s"
                                   f" JOIN items i ON i.id = s.item WHERE s.until IS NULL AND i.pair IN {_CYCLE}",
                               (), ("id", "item", "pair", "key", *VALUES))
-            m = new.merge(old, on=["pair", "key"], how="outer", suffixes=("", "_old"), indicator=True)
-            both, gone = (m["_merge"] == "both").to_numpy(), (m["_merge"] == "right_only").to_numpy()
-            same = both.copy()
-            for v in VALUES:
-                a, b = m[v], m[f"{v}_old"]
-                same &= ((a == b) | (a.isna() & b.isna())).to_numpy()
-            db.executemany("UPDATE states SET until = ? WHERE id = ?",
-                           [(today, int(i)) for i in m.loc[(both & ~same) | gone, "id"]])
-            added = (m["_merge"] == "left_only").to_numpy()
-            m.loc[added, "item"] = self._item_ids(db, m.loc[added, ["pair", "key"]])
-            # a new stretch notes the status it follows; a removed item's marker, the one it left with
-            opened = m.loc[~same & ~gone, ["item", *VALUES, "status_old"]].assign(since=today, until=None)
-            removed = m.loc[gone, ["item", "status_old"]].assign(since=today, until=today, **dict.fromkeys(VALUES))
-            rows = pd.concat([opened, removed]).rename(columns={"status_old": "previous"})
+            close, opened, removed = diff(new, old)
+            db.executemany("UPDATE states SET until = ? WHERE id = ?", [(today, i) for i in close])
+            fresh = opened["item"].isna().to_numpy()
+            opened.loc[fresh, "item"] = self._item_ids(db, opened.loc[fresh, ["pair", "key"]])
+            rows = pd.concat([opened.assign(since=today, until=None),
+                              removed.assign(since=today, until=today, **dict.fromkeys(VALUES))])
             rows["item"] = rows["item"].astype("int64")
             db.executemany(f"INSERT INTO states (item, since, until, previous, {', '.join(VALUES)})"
                            f" VALUES (?, ?, ?, ?, {', '.join('?' * len(VALUES))})",
@@ -277,9 +240,6 @@ class History(SqliteFile):
         """The first recorded cycle; None before any."""
         return _day(self._value("SELECT MIN(day) FROM cycles"))
 
-    def last_day(self) -> dt.date | None:
-        return _day(self._value("SELECT MAX(day) FROM cycles"))
-
     def pairs(self) -> pd.DataFrame:
         """Each (workbook, register) recorded: the first and the latest day it was (a township
         added to the district later begins later than the history)."""
@@ -297,31 +257,44 @@ class History(SqliteFile):
         `recorded` is None and no item is listed. Columns: workbook, register, key, since (the day
         it took this state), status, due, finished, unit, owner, leader; by workbook, register, key."""
         at, n = self._at(day), _num(day)
-        wanted = "" if statuses is None else f" AND s.status IN ({_quoted(statuses)})"
-        # Two index ranges (SQLite alone would scan every stretch begun before the day): the
-        # stretches still open, and those closed after it. Cheap for recent days, as reports ask.
-        select = f"SELECT i.pair, i.key, s.since, {_VALUES_SQL} FROM states s INDEXED BY states_until" \
-                 f" JOIN items i ON i.id = s.item WHERE s.since <= ?{wanted}{{only}} AND"
-        items = self._named(f"{select} s.until IS NULL UNION ALL {select} s.until > ?", (n, n, n),
-                            ("key", "since", *VALUES), ("since", *_DATES), register, workbook)
+        wanted = () if statuses is None else tuple(statuses)
+        among = "" if statuses is None else f" AND s.status IN ({', '.join('?' * len(wanted))})"
+        items = self._named(_open_on(["i.key", "s.since", *(f"s.{v}" for v in VALUES)], among),
+                            (n, *wanted, n, *wanted, n), ("key", "since", *VALUES), ("since", *DATES),
+                            register, workbook)
         return State(day, at, _sorted(items) if at else items.iloc[:0])
 
     def counts_at(self, day: dt.date, by: Sequence[str] = ("workbook", "register", "status"),
                   register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
         """How many items stood on `day` in each group of `by` (some of GROUPS), counted in SQL:
         the columns of `by` and `items`. Empty before the first cycle (see `state_at`)."""
-        if not by or set(by) - set(GROUPS):
-            raise ValueError(f"by must name some of {GROUPS}, not {by!r}")
+        n, cols = _num(day), _columns(by, GROUPS)
         if self._at(day) is None:
             return pd.DataFrame(columns=[*by, "items"])
-        n, cols = _num(day), [c for c in by if c not in ("workbook", "register")]
-        select = f"SELECT i.pair{''.join(f', s.{c}' for c in cols)} FROM states s INDEXED BY states_until" \
-                 " JOIN items i ON i.id = s.item WHERE s.since <= ?{only} AND"
-        grouped = f"SELECT pair{''.join(f', {c}' for c in cols)}, COUNT(*) FROM" \
-                  f" ({select} s.until IS NULL UNION ALL {select} s.until > ?) GROUP BY {', '.join(['pair', *cols])}"
-        df = self._named(grouped, (n, n, n), [*cols, "items"], (), register, workbook)
+        return self._count(_open_on([f"s.{c}" for c in cols]), (n, n, n), by, register, workbook)
+
+    def change_counts(self, start: dt.date, end: dt.date,
+                      by: Sequence[str] = ("workbook", "register", "status", "previous"),
+                      register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
+        """How many changes `changes(start, end)` holds in each group of `by` (some of GROUPS,
+        `previous` and `initial`), counted in SQL: items new, closed, newly overdue in a period."""
+        cols = _columns(by, (*GROUPS, "previous", "initial"))
+        picked = ["s.since = p.first_day AS initial" if c == "initial" else f"s.{c}" for c in cols]
+        rows = f"SELECT {', '.join(['i.pair', *picked])} {_FROM} JOIN pairs p ON p.id = i.pair" \
+               " WHERE s.since BETWEEN ? AND ?{only}"
+        df = self._count(rows, (_num(start), _num(end)), by, register, workbook)
+        return df.astype({"initial": bool}) if "initial" in by else df
+
+    def _count(self, rows: str, args: Sequence[object], by: Sequence[str], register: str | None,
+               workbook: str | None) -> pd.DataFrame:
+        """The rows of `rows` (a SELECT of a pair id and the columns of `by` but workbook and
+        register) counted by SQL per pair and group, then per group of `by` here."""
+        cols = [c for c in by if c not in ("workbook", "register")]
+        grouped = f"SELECT {', '.join(['pair', *cols, 'COUNT(*)'])} FROM ({rows}) GROUP BY {', '.join(['pair', *cols])}"
+        df = self._named(grouped, args, [*cols, "items"], (), register, workbook)
         df = df.groupby(list(by), dropna=False, sort=True)["items"].sum().reset_index()
-        return df.astype({"items": int})
+        keys = df[list(by)].astype(object)
+        return keys.where(keys.notna(), None).assign(items=df["items"].astype(int))  # None, not NaN, as elsewhere
 
     def changes(self, start: dt.date, end: dt.date, register: str | None = None,
                 workbook: str | None = None) -> pd.DataFrame:
@@ -334,7 +307,7 @@ class History(SqliteFile):
         df = self._named(f"SELECT i.pair, i.key, s.since, s.status, s.previous, s.since = p.first_day,"
                          f" {_REST_SQL} {_FROM} JOIN pairs p ON p.id = i.pair WHERE s.since BETWEEN ? AND ?{{only}}",
                          (_num(start), _num(end)), ("key", "day", "status", "previous", "initial", *VALUES[1:]),
-                         ("day", *_DATES), register, workbook)
+                         ("day", *DATES), register, workbook)
         df["initial"] = df["initial"].astype(bool)
         return df.sort_values(["day", "workbook", "register", "key"], kind="stable", ignore_index=True)
 
@@ -353,7 +326,7 @@ class History(SqliteFile):
         that day), previous, due, finished, unit, owner, leader."""
         df = self._named(f"SELECT i.pair, i.key, s.since, s.until, s.status, s.previous, {_REST_SQL} {_FROM}"
                          " WHERE i.key = ?{only}", (key,), ("key", "since", "until", "status", "previous", *VALUES[1:]),
-                         ("since", "until", *_DATES), register, workbook)
+                         ("since", "until", *DATES), register, workbook)
         return df.sort_values(["workbook", "register", "since"], kind="stable", ignore_index=True)
 
     def keys(self, register: str | None = None, workbook: str | None = None) -> list[str]:
@@ -362,31 +335,30 @@ class History(SqliteFile):
         return sorted(set(df["key"]))
 
 
+def _open_on(columns: Sequence[str], among: str = "") -> str:
+    """SELECT i.pair and `columns` of every stretch open on a day (the day thrice as parameters,
+    around those `among` takes): two ranges of the index on (until, since), those still open and
+    those closed after the day. SQLite alone would scan every stretch begun before it."""
+    select = f"SELECT {', '.join(['i.pair', *columns])} FROM states s INDEXED BY states_until" \
+             f" JOIN items i ON i.id = s.item WHERE s.since <= ?{among}{{only}} AND"
+    return f"{select} s.until IS NULL UNION ALL {select} s.until > ?"
+
+
+def _columns(by: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """The columns of `by` counted in SQL (workbook and register are counted by pair)."""
+    if not by or set(by) - set(allowed):
+        raise ValueError(f"by must name some of {allowed}, not {by!r}")
+    return [c for c in by if c not in ("workbook", "register")]
+
+
 _VALUES_SQL = ", ".join(f"s.{v}" for v in VALUES)
 _REST_SQL = ", ".join(f"s.{v}" for v in VALUES[1:])  # all but the status
 _FROM = "FROM states s JOIN items i ON i.id = s.item"
 _CYCLE = "(SELECT id FROM temp.cycle_pairs)"
 
 
-def _quoted(texts: Iterable[str]) -> str:
-    """Status codes as SQL literals (they are ours, but quoted safely all the same)."""
-    return ", ".join("'" + str(t).replace("'", "''") + "'" for t in texts) or "NULL"
-
-
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["workbook", "register", "key"], kind="stable", ignore_index=True)
-
-
-def _items(snaps: Sequence[Snapshot], pairs: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, dict[int, int]]:
-    """The cycle's items (pair id, key, values) and, per pair, the rows not tracked: without a key,
-    or repeating a key of an earlier row (the first is kept)."""
-    frames = [pd.DataFrame(s.columns, columns=list(COLUMNS), dtype=object).assign(pair=pairs[(s.workbook, s.register)])
-              for s in snaps]
-    every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["pair", *COLUMNS], dtype=object)
-    keep = every["key"].notna() & ~every.duplicated(["pair", "key"])
-    untracked = (~keep).groupby(every["pair"]).sum() if len(every) else pd.Series(dtype=int)
-    new = every[keep.to_numpy(dtype=bool)].astype({"pair": "int64"})
-    return new[["pair", *COLUMNS]], {int(p): int(n) for p, n in untracked.items()}
 
 
 def days_left(calendar: WorkCalendar, due: pd.Series, on: pd.Series | dt.date) -> pd.Series:

@@ -43,7 +43,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_large import GIVEN, SURNAMES, UNITS  # noqa: E402
 
-from assistant.history import COLUMNS, History, Snapshot  # noqa: E402
+from assistant.history import History  # noqa: E402
+from assistant.snapshots import COLUMNS, Snapshot  # noqa: E402
 
 FIRST_MONDAY = dt.date(2026, 1, 5)
 ARCHIVE_AFTER = 28  # days a done task stays in the register

@@ -23,11 +23,12 @@ from assistant.context import JobContext
 from assistant.deadlines import to_items
 from assistant.errors import SourceError
 from assistant.findings import Finding, counts, sort_key
-from assistant.history import FILENAME, History, HistoryError, Recorded, Snapshot, snapshot
+from assistant.history import FILENAME, History, HistoryError, Recorded
 from assistant.i18n import tr
 from assistant.judge import Judge, Learned
 from assistant.outcome import JobResult, Outcome
 from assistant.parallel import each_workbook
+from assistant.snapshots import Snapshot, snapshot
 from assistant.sources.base import ApplyReport, StalePlan
 from assistant.status import order
 

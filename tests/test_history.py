@@ -12,13 +12,15 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from assistant.history import FILENAME, History, Snapshot, snapshot
+from assistant.history import FILENAME, History
+from assistant.snapshots import Snapshot, snapshot
 from tests.conftest import run_cli
 from tests.fixtures_xlsx import SHEET, WORKBOOK, make_office
 
@@ -126,6 +128,13 @@ def test_a_cycle_stores_only_what_changed(office):
         assert rows(office) == expected_rows, day
         assert rows(office, "until IS NULL") == len(now)
         assert state(office, D.fromisoformat(day)) == now
+        with History(db_path(office)) as history:  # the same counted in SQL
+            counts = history.counts_at(D.fromisoformat(day), by=("status",))
+            moves = history.change_counts(D.fromisoformat(day), D.fromisoformat(day), by=("status", "previous"))
+        assert dict(zip(counts["status"], counts["items"])) == Counter(s for s, *_ in now.values())
+        expected = Counter([(now[k][0], before[k][0]) for k in changed] + [(now[k][0], None) for k in new]
+                           + [(None, before[k][0]) for k in gone])
+        assert dict(zip(zip(moves["status"], moves["previous"]), moves["items"])) == expected
         before = now
         if day == "2026-11-04":  # the three edits, and nothing else that day
             assert sorted(changed) == ["DB-2026-002", "DB-2026-003"] and gone == ["DB-2026-007"] and not new
@@ -292,3 +301,11 @@ def test_rows_without_a_key_or_repeating_one_are_counted_not_tracked(tmp_path):
         assert history.timeline("A-1", workbook="凤凰镇")["status"].tolist() == ["on_track", None, "on_track"]
         assert history.pairs()[["workbook", "first_day"]].values.tolist() == [
             ["凤凰镇", pd.Timestamp("2026-11-02")], ["石桥镇", pd.Timestamp("2026-11-03")]]
+        # counted in SQL: nothing before the first cycle; a pair's first cycle is its start, not news
+        assert history.counts_at(D(2026, 11, 1)).empty
+        assert history.counts_at(D(2026, 11, 5), by=("workbook",)).values.tolist() == [["凤凰镇", 2], ["石桥镇", 1]]
+        moves = history.change_counts(D(2026, 11, 2), D(2026, 11, 5), by=("workbook", "initial", "previous"))
+        assert moves.values.tolist() == [["凤凰镇", False, "on_track", 1], ["凤凰镇", False, None, 1],
+                                         ["凤凰镇", True, None, 2], ["石桥镇", True, None, 1]]
+        with pytest.raises(ValueError):
+            history.counts_at(D(2026, 11, 5), by=("key",))
