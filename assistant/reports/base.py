@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from assistant.checks.base import Context, text_values
-from assistant.config import WorkbookConfig
+from assistant.config import Config, WorkbookConfig
 from assistant.context import JobContext
 from assistant.errors import SourceError
 from assistant.fieldtypes import TYPES
@@ -47,6 +47,12 @@ class ReportKind:
     defaults: ClassVar[dict[str, Any]] = {}  # its settings ([reports.NAME] in assistant.toml)
     default_period: ClassVar[str] = "week"
 
+    def collect(self, ctx: JobContext, period: Period, settings: dict[str, Any],
+                progress: Progress | None) -> list[Summary]:
+        """Each workbook's summary: by default every workbook judged and summed up (`summaries`); a
+        report made from the history of statuses reads that instead of the workbooks."""
+        return summaries(ctx, self, period, settings, progress)
+
     def summarize(self, j: Judgement, wb: WorkbookConfig, period: Period, today: dt.date,
                   settings: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -67,11 +73,16 @@ def report_kind(cls: type[ReportKind]) -> type[ReportKind]:
 def build(ctx: JobContext, name: str, period: Period, progress: Progress | None = None) -> Report:
     """The report `name` over `period`, for every workbook of the office."""
     kind = REPORTS[name]
-    settings = {**kind.defaults, **ctx.office.config.reports.get(name, {})}
-    parts = summaries(ctx, kind, period, settings, progress)
+    settings = settings_of(kind, ctx.office.config)
+    parts = kind.collect(ctx, period, settings, progress)
     report = kind.assemble(ctx, period, parts, settings)
     report.unreadable = [p.workbook for p in parts if p.unreadable]
     return report
+
+
+def settings_of(kind: ReportKind, config: Config) -> dict[str, Any]:
+    """A report's settings: its defaults, with what `[reports.NAME]` of assistant.toml gives."""
+    return {**kind.defaults, **config.reports.get(kind.name, {})}
 
 
 def summaries(ctx: JobContext, kind: ReportKind, period: Period, settings: dict[str, Any],
