@@ -69,6 +69,13 @@ def weeks_table() -> Table:
                                           Column("due_soon", "临期", "int")], rows)
 
 
+def by_week_table() -> Table:
+    """Twelve weeks across: wider than a phone, and than an A4 page unless the print styles fit it."""
+    weeks = [Column(f"w{w}", f"第{w}周", "int") for w in range(37, 49)]
+    rows = [{"unit": u, **{c.key: (i * 7 + k * 13) % 20 * 101 for k, c in enumerate(weeks)}} for i, u in enumerate(UNITS)]
+    return Table("by_week", "各单位近12周逾期事项", [Column("unit", "单位"), *weeks], rows)
+
+
 def bulletin(title: str = "2026年第48周督查督办通报", office: str = OFFICE) -> Report:
     return Report(
         "bulletin", title, office, WEEK, TODAY,
@@ -78,6 +85,7 @@ def bulletin(title: str = "2026年第48周督查督办通报", office: str = OFF
          overdue_table(),
          weeks_table(),
          Chart("trend", "逾期和临期趋势", "line", "weeks", "week", ["overdue", "due_soon"]),
+         by_week_table(),
          Table("soon", "临期事项", [Column("key", "编号")], [], empty="本周无临期事项"),
          Chart("soon_chart", "临期事项分布", "bar", "soon", "key", ["key"]),
          Section("下步要求", ["各责任单位要对照逾期事项逐项销号，确保按期办结。"])],
@@ -167,7 +175,7 @@ def test_every_table_is_on_the_page_and_nothing_overflows(chromium, bulletin_pag
     assert_nothing_overflows(chromium)
     tables = measure(chromium, TABLES)
     assert [{"title": t["title"], "headers": t["headers"]} for t in tables] == expected_tables(bulletin())
-    assert [len(t["rows"]) for t in tables] == [12 + 1, 14, 8]  # the staffing table has its totals row
+    assert [len(t["rows"]) for t in tables] == [12 + 1, 14, 8, 12]  # the staffing table has its totals row
     assert chromium.title == "2026年第48周督查督办通报"
 
 
@@ -176,7 +184,7 @@ def test_wide_tables_scroll_inside_their_own_box_on_a_phone(chromium, bulletin_p
     boxes = measure(chromium, """return [...document.querySelectorAll('.scroll')].map(b => ({
         wide: b.scrollWidth > b.clientWidth, right: b.getBoundingClientRect().right,
         overflow: getComputedStyle(b).overflowX}));""")
-    assert len(boxes) == 3
+    assert len(boxes) == 4
     assert any(b["wide"] for b in boxes), "no table is wider than a phone: the test shows nothing"
     assert all(b["right"] <= 375 and b["overflow"] == "auto" for b in boxes)
     assert_nothing_overflows(chromium)
@@ -184,7 +192,7 @@ def test_wide_tables_scroll_inside_their_own_box_on_a_phone(chromium, bulletin_p
 
 def test_values_are_formatted_by_their_column_kind(chromium, bulletin_page):
     show(chromium, bulletin_page, "desktop")
-    units, overdue, weeks = measure(chromium, TABLES)
+    units, overdue, weeks, by_week = measure(chromium, TABLES)
     rows = {r[0]: r for r in units["rows"]}
     assert rows["凤凰镇农业农村综合服务中心"] == ["凤凰镇农业农村综合服务中心", "10", "8", "2", "20.0%", "−2", "3.5"]
     assert rows["党政综合办公室"][4:6] == ["34.5%", "−1"]
@@ -408,7 +416,7 @@ def test_the_mail_body_after_css_inlining_still_fits_a_phone(chromium, tmp_path)
         boxes: [...document.querySelectorAll('.scroll')].map(b => getComputedStyle(b).overflowX),
         align: getComputedStyle(document.querySelector('td.num')).textAlign,
         tables: document.querySelectorAll('table').length, charts: document.querySelectorAll('svg').length};""")
-    assert seen == {"styles": 0, "boxes": ["auto"] * 3, "align": "right", "tables": 3, "charts": 2}
+    assert seen == {"styles": 0, "boxes": ["auto"] * 4, "align": "right", "tables": 4, "charts": 2}
     assert_nothing_overflows(chromium)
 
 
