@@ -22,11 +22,12 @@ import css_inline
 import lxml.html
 import pytest
 
+from assistant.errors import UsageError
 from assistant.i18n import tr, using
 from assistant.reports.filenames import page_names
 from assistant.reports.model import Chart, Column, Report, Section, Table
 from assistant.reports.period import containing
-from assistant.reports.render_html import PublishError, page, publish
+from assistant.reports.render_html import page, publish
 from tests.browser import show
 from tests.pdf_text import A4, Pdf
 
@@ -462,7 +463,7 @@ def test_publish_replaces_each_page_whole_and_keeps_the_index_when_a_page_fails(
         part.title = "第二次"
     (folder / "平安镇.html").unlink()
     (folder / "平安镇.html").mkdir()  # the second township's page cannot be replaced
-    with pytest.raises(PublishError) as err:
+    with pytest.raises(UsageError) as err:
         publish(report, folder)
     assert "平安镇.html" in err.value.message and err.value.hint
     assert (folder / "index.html").read_bytes() == index, "the index changed though a page it links failed"
@@ -480,6 +481,6 @@ def test_publish_replaces_each_page_whole_and_keeps_the_index_when_a_page_fails(
 def test_publish_into_a_file_is_a_message_not_a_traceback(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(PublishError) as err:
+    with pytest.raises(UsageError) as err:
         publish(district(), blocker / "pages")
     assert err.value.exit_code == 2 and "not-a-folder" in err.value.message

@@ -23,8 +23,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from assistant.errors import AssistantError
+from assistant.errors import UsageError
 from assistant.i18n import tr
+from assistant.render import environment
 from assistant.reports.filenames import INDEX, page_names
 from assistant.reports.formatting import NUMERIC, format_value
 from assistant.reports.model import Chart, Column, Report, Section, Table
@@ -33,10 +34,6 @@ from assistant.sources import files
 from assistant.text import clean
 
 SHORT_TEXT = 8  # ems: a text column no wider than this never wraps; a wider one is at least 10 em
-
-
-class PublishError(AssistantError):
-    """The pages could not be written (exit 2)."""
 
 
 @dataclass
@@ -66,9 +63,7 @@ class ChartView:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    from assistant.render import environment  # the mail templates' environment, defaults only
-
-    return environment(None)
+    return environment(None)  # the mail templates' sandbox, the shipped templates only
 
 
 def page(report: Report, links: dict[str, str] | None = None, *, up: tuple[str, str] | None = None) -> str:
@@ -111,8 +106,8 @@ def publish(report: Report, folder: Path) -> list[Path]:
             _replace(path, html.encode("utf-8"))
         files.sync_folder(folder)
     except OSError as exc:
-        raise PublishError(tr("report.html.write_failed", path=path, detail=exc.strerror or exc),
-                           hint=tr("report.html.write_hint")) from None
+        raise UsageError(tr("reports.cannot_write", path=path, detail=exc.strerror or exc),
+                         hint=tr("reports.cannot_write_hint")) from None
     return [pages[-1][0], *(p for p, _ in pages[:-1])]
 
 
