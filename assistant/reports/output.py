@@ -5,8 +5,8 @@
     html   stdout, or the file -o (one page), or the folder -o: index.html + a page per township
     xlsx   the file -o (default: <report>-<period>.xlsx in the current folder)
 
-Files are written to a temporary name and then put in place: a leader opening the shared folder
-never sees half a file.
+Files are written to a temporary name and then renamed into place (`replace_file`): a leader
+opening the shared folder never sees half a file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TextIO
 from assistant.errors import UsageError
 from assistant.i18n import tr
 from assistant.reports.model import Report
+from assistant.sources import files
 
 FORMATS = ("table", "json", "html", "xlsx")
 
@@ -57,14 +58,25 @@ def _text_or_file(text: str, output: Path | None, out: TextIO) -> list[Path]:
 
 
 def put(target: Path, data: bytes) -> Path:
-    """`data` at `target`, written beside it under a temporary name and then renamed over it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    """`data` at `target`, appearing whole (`replace_file`); a place that cannot be written is a
+    UsageError naming it (exit 2)."""
     try:
-        temp.write_bytes(data)
-        os.replace(temp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, data)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise UsageError(tr("reports.cannot_write", path=target, detail=exc.strerror or exc),
                          hint=tr("reports.cannot_write_hint")) from None
     return target
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write under a temporary name beside `path` (one `files.sweep` recognises as ours), sync,
+    then rename over `path`: a reader sees the old file or the new one, never half of one. Report
+    files are for leaders to read, so not private to this account."""
+    tmp = files.temp_path(path.parent, path.name)
+    files.write_synced(tmp, data, private=False)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

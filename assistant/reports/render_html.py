@@ -14,7 +14,6 @@ it (its layout is what the browser tests hold, and its variables are this module
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from assistant.render import environment
 from assistant.reports.filenames import INDEX, page_names
 from assistant.reports.formatting import NUMERIC, format_value
 from assistant.reports.model import Chart, Column, Report, Section, Table
+from assistant.reports.output import replace_file
 from assistant.reports.svg import chart_svg, text_width
 from assistant.sources import files
 from assistant.text import clean
@@ -103,22 +103,12 @@ def publish(report: Report, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         files.sweep([folder], [files.ours(p.name) for p, _ in pages])  # what a killed run left
         for path, html in pages:
-            _replace(path, html.encode("utf-8"))
+            replace_file(path, html.encode("utf-8"))
         files.sync_folder(folder)
     except OSError as exc:
         raise UsageError(tr("reports.cannot_write", path=path, detail=exc.strerror or exc),
                          hint=tr("reports.cannot_write_hint")) from None
     return [pages[-1][0], *(p for p, _ in pages[:-1])]
-
-
-def _replace(path: Path, data: bytes) -> None:
-    tmp = files.temp_path(path.parent, path.name)
-    files.write_synced(tmp, data, private=False)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _table(table: Table, id: str, links: dict[str, str]) -> TableView:
