@@ -13,6 +13,13 @@ REPORTS: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     # --- report html (render_html.py, templates/report.html) ---
 
     # --- report xlsx and terminal (render_xlsx.py, render_table.py) ---
+    "report_xlsx.summary_sheet": ("概况", "Summary"),
+    "report_xlsx.office": ("单位", "Office"),
+    "report_xlsx.period": ("期间", "Period"),
+    "report_xlsx.generated": ("生成日期", "Generated"),
+    "report_xlsx.notices": ("提示", "Notes"),
+    "report_table.head": ("{office} · {period} · {date} 生成", "{office} · {period} · generated {date}"),
+    "report_table.flag_legend": ("标“{mark}”的行需要关注", "Rows marked \"{mark}\" need attention"),
 
     # --- reports (staffing, bulletin, quota, district) ---
     "reports.written": ("已写入 {path}", "written to {path}"),
