@@ -173,6 +173,8 @@ def test_cell_text_cannot_restyle_the_screen_or_be_read_as_markup():
     units = report.table("units")
     units.rows[0]["unit"] = "[bold red]假[/bold red]\x1b[2J单位\u202e反"
     report.notices.append("[link=http://x]点我[/link]\x07")
+    report.blocks[0].paragraphs[0] = "[blink]闪[/blink]段落"
+    units.title = "[reverse]标题[/reverse]"
     text = shown("zh", report, styles=True)
     assert "\x1b[2J" not in text and "\x07" not in text and "\u202e" not in text
     plain = shown("zh", report)
@@ -180,6 +182,7 @@ def test_cell_text_cannot_restyle_the_screen_or_be_read_as_markup():
     at = next(i for i, line in enumerate(lines) if line.startswith("   [bold red]假[/bold "))
     assert lines[at + 1].strip() == "red]␛[2J单位\\u202e反", "shown as written, wrapped at its space"
     assert "[link=http://x]点我[/link]␇" in plain
+    assert "  [blink]闪[/blink]段落" in lines and "[reverse]标题[/reverse]" in lines
 
 
 # --- 5. the console --------------------------------------------------------------------------------
