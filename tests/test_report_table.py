@@ -134,6 +134,15 @@ def test_flagged_rows_are_marked_without_colour_and_red_with_it():
     assert "\x1b[1m" in total, "the totals row is bold"
 
 
+def test_a_totals_row_over_the_line_is_marked_too():
+    report = sample_report("zh")
+    units = report.table("units")
+    assert units.total is not None
+    units.total["over"] = True
+    lines = lines_of(shown("zh", report))
+    assert [line.split()[1] for line in lines if line.startswith("!")] == [UNITS_ZH[FLAGGED], "合计"]
+
+
 def test_long_text_is_cut_with_an_ellipsis_and_formula_text_shown_as_is():
     lines = lines_of(shown("zh"))
     start = lines.index("逾期事项")

@@ -120,6 +120,16 @@ def test_values_are_typed_by_column_kind_with_number_formats(book_zh):
     assert ws["A17"].value.startswith("缺编率 =") and ws["A16"].value is None
 
 
+def test_a_totals_row_over_the_line_is_filled_too():
+    report = sample_report("zh")
+    total = report.table("units").total
+    assert total is not None
+    total["over"] = True
+    ws = opened(written("zh", report))[STAFFING]
+    assert [r for r in range(3, 16) if ws.cell(r, 1).fill.fill_type == "solid"] == [3 + FLAGGED, 15]
+    assert ws["A15"].font.bold
+
+
 def test_columns_are_fitted_counting_cjk_double(book_zh):
     ws = opened(book_zh)[STAFFING]
     widths = {k: d.width for k, d in ws.column_dimensions.items()}

@@ -10,8 +10,6 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeGuard
 
-from rich.cells import cell_len
-
 from assistant.text import visible
 
 NONE = "—"  # no figure
@@ -60,22 +58,3 @@ def cell_text(value: Any, kind: str) -> str:
     if kind == "date" and (day := as_date(value)) is not None:
         return day.isoformat()
     return visible(str(value))
-
-
-def width(text: str) -> int:
-    """Terminal cells (and, near enough, spreadsheet character units) `text` takes: CJK counts 2;
-    of text with line breaks, its longest line."""
-    return max((cell_len(line) for line in text.split("\n")), default=0)
-
-
-def cut(text: str, cells: int) -> str:
-    """`text` in at most `cells` terminal cells, ending with "…" when it was longer."""
-    if cell_len(text) <= cells:
-        return text
-    out, used = [], 0
-    for ch in text:
-        used += cell_len(ch)
-        if used > cells - 1:
-            break
-        out.append(ch)
-    return "".join(out) + "…"

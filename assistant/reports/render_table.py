@@ -15,12 +15,12 @@ from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from assistant.i18n import tr
-from assistant.reports.formats import NONE, cell_text, cut, is_number, width
+from assistant.reports.cells import ELLIPSIS, cut, width, wrap
+from assistant.reports.formats import NONE, cell_text, is_number
 from assistant.reports.model import Chart, Column, Report, Section, Table
 from assistant.text import visible
 
@@ -28,7 +28,9 @@ WIDTH = 80  # columns when the output is not a terminal (a file, a pipe, a mail 
 TEXT_MAX = 40  # cells a text column takes at most (its values wrap beyond)
 TEXT_LINES = 2  # lines a text value takes at most; longer ones end with "…"
 TEXT_MIN = 6  # cells a text column keeps however many figures stand beside it
+KEY_MAX = 20  # cells the first column (names) keeps before a wide table is split into parts
 HEADER_MAX = 8  # a figure's column is at least this wide for its header's longest word (CJK folds)
+WORD_MAX = 14  # cells of a figure's header word kept whole ("Administrative")
 GAP = 2  # cells between two columns (one of padding, one of the box's blank divider)
 CATEGORY_MAX = 20  # cells of a category's name beside a bar
 BAR_MAX = 40  # cells of the longest bar
@@ -46,11 +48,11 @@ def console_for(out: TextIO) -> Console:
 
 def show(report: Report, console: Console) -> None:
     """The report on `console`, in the current language (its text is already in it)."""
-    console.print(_plain(report.title, "bold"))
-    console.print(_plain(tr("report_table.head", office=report.office, period=report.period.label(),
-                            date=report.today.isoformat()), "dim"))
+    _say(console, report.title, "bold")
+    _say(console, tr("report_table.head", office=report.office, period=report.period.label(),
+                     date=report.today.isoformat()), "dim")
     for notice in report.notices:
-        console.print(Text.assemble((tr("report.notice"), "yellow"), visible(notice)))
+        _say(console, notice, lead=(tr("report.notice"), "yellow"))
     for block in report.blocks:
         console.print()
         if isinstance(block, Section):
@@ -61,15 +63,23 @@ def show(report: Report, console: Console) -> None:
             _chart(console, block, report.table(block.table))
 
 
-def _plain(text: str, style: str = "") -> Text:
-    """Text from data or the catalog, never read as rich markup."""
-    return Text(visible(text), style=style)
+def _say(con: Console, text: str, style: str = "", indent: int = 0, lead: tuple[str, str] = ("", "")) -> None:
+    """Text from data or the catalog, wrapped to the console as Chinese is wrapped (cells.wrap),
+    never read as rich markup; `lead` a label in its own style before it ("提示：")."""
+    label, label_style = lead
+    for i, line in enumerate(wrap(label + visible(text), con.width - indent)):
+        out = Text(" " * indent)
+        if i == 0 and label:
+            out.append(label, label_style)
+            line = line[len(label):]
+        out.append(line, style)
+        con.print(out)
 
 
 def _section(con: Console, section: Section) -> None:
-    con.print(_plain(section.title, "bold"))
+    _say(con, section.title, "bold")
     for paragraph in section.paragraphs:
-        con.print(Padding(_plain(paragraph), (0, 0, 0, 2)))
+        _say(con, paragraph, indent=2)
 
 
 @dataclass
@@ -93,13 +103,13 @@ class _Col:
 
 
 def _table(con: Console, table: Table) -> None:
-    con.print(_plain(table.title, "bold"))
+    _say(con, table.title, "bold")
     if not table.rows:
-        con.print(_plain(table.empty or NONE, "dim"))
+        _say(con, table.empty or NONE, "dim")
         _note(con, table.note)
         return
     rows = table.rows + ([table.total] if table.total is not None else [])
-    flags = [bool(table.flag and row.get(table.flag)) for row in table.rows] + [False] * (len(rows) - len(table.rows))
+    flags = [bool(table.flag and row.get(table.flag)) for row in rows]  # a total over the line too
     cols = [_Col.measure(c, rows) for c in table.columns]
     for part in _parts(con.width, cols, marker=table.flag is not None):
         _grid(con, part, _widths(con.width, part, marker=table.flag is not None), flags,
@@ -111,19 +121,28 @@ def _table(con: Console, table: Table) -> None:
 
 def _parts(total: int, cols: list[_Col], marker: bool) -> list[list[_Col]]:
     """The columns in groups that fit side by side, each group after the first column (the unit,
-    the township): a table too wide for the screen is shown in parts, never with figures cut."""
+    the township): a table too wide for the screen is shown in parts, never with figures cut, and
+    the names in the first column keep up to KEY_MAX cells rather than let one more column in."""
     first, rest = cols[0], cols[1:]
-    base = (1 + GAP if marker else 0) + first.least
-    parts: list[list[_Col]] = []
-    current: list[_Col] = []
-    used = base
-    for col in rest:
-        if current and used + GAP + col.least > total:
-            parts.append([first, *current])
-            current, used = [], base
-        current.append(col)
-        used += GAP + col.least
-    parts.append([first, *current])
+    room = total - (1 + GAP if marker else 0) - min(first.natural, KEY_MAX)
+    needs = [GAP + c.least for c in rest]
+    parts = _pack(rest, needs, room, float("inf"))
+    if len(parts) > 1:  # as many parts, the columns shared out evenly
+        even = _pack(rest, needs, room, sum(needs) / len(parts))
+        parts = even if len(even) == len(parts) else parts
+    return [[first, *part] for part in parts]
+
+
+def _pack(cols: list[_Col], needs: list[int], room: int, share: float) -> list[list[_Col]]:
+    """`cols` in order into groups of at most `room` cells, a group closed once it holds `share`."""
+    parts: list[list[_Col]] = [[]]
+    used = 0
+    for col, need in zip(cols, needs):
+        if parts[-1] and (used + need > room or used + need / 2 > share):
+            parts.append([])
+            used = 0
+        parts[-1].append(col)
+        used += need
     return parts
 
 
@@ -147,7 +166,7 @@ def _grid(con: Console, cols: list[_Col], widths: list[int], flags: list[bool], 
     if marker:
         grid.add_column("", width=1, no_wrap=True)
     for col, cells in zip(cols, widths):
-        header = Text(visible(col.column.label), no_wrap=False, overflow="fold")  # wraps above its figures
+        header = Text("\n".join(wrap(visible(col.column.label), cells)))  # wraps above its figures
         if col.column.kind == "text":
             grid.add_column(header, width=cells, overflow="fold")
         else:
@@ -155,43 +174,55 @@ def _grid(con: Console, cols: list[_Col], widths: list[int], flags: list[bool], 
     n = len(flags)
     for i, flagged in enumerate(flags):
         is_total = total and i == n - 1
-        row = [Text(cut(col.texts[i], TEXT_LINES * w) if col.column.kind == "text" else col.texts[i])
+        row = [Text("\n".join(_clip(wrap(col.texts[i], w), w)) if col.column.kind == "text" else col.texts[i])
                for col, w in zip(cols, widths)]
         if marker:
             row.insert(0, Text(MARK if flagged else ""))
-        grid.add_row(*row, style="bold" if is_total else "red" if flagged else None, end_section=total and i == n - 2)
+        style = " ".join(s for s, on in (("bold", is_total), ("red", flagged)) if on) or None
+        grid.add_row(*row, style=style, end_section=total and i == n - 2)
     con.print(grid)
 
 
+def _clip(lines: list[str], cells: int) -> list[str]:
+    """At most TEXT_LINES lines, the last ending with "…" when some were left out."""
+    if len(lines) <= TEXT_LINES:
+        return lines
+    kept = lines[:TEXT_LINES]
+    last = kept[-1]
+    kept[-1] = last + ELLIPSIS if width(last) < cells else cut(last + ELLIPSIS, cells)
+    return kept
+
+
 def _header_width(label: str) -> int:
-    """Cells a figure's header needs: its longest word, a word over HEADER_MAX folded into equal
-    lines (逾期工/作日 rather than 逾期工作/日); even, so a CJK character is never split."""
+    """Cells a figure's header needs: its longest word; a CJK word over HEADER_MAX folded into
+    equal lines (逾期工/作日 rather than 逾期工作/日), even so that no character is split; a word of
+    Latin letters never split (up to WORD_MAX)."""
     out = 1
     for word in visible(label).split():
         cells = width(word)
-        if cells > HEADER_MAX:
+        if cells > len(word) and cells > HEADER_MAX:  # wide characters: folded
             cells = math.ceil(cells / math.ceil(cells / HEADER_MAX))
             cells += cells % 2
-        out = max(out, cells)
+        out = max(out, min(cells, WORD_MAX))
     return out
 
 
 def _note(con: Console, note: str) -> None:
     if note:
-        con.print(_plain(note, "dim"))
+        _say(con, note, "dim")
 
 
 def _chart(con: Console, chart: Chart, table: Table) -> None:
     """One bar per category and series, scaled to the series' largest value."""
     if not table.rows:
         return
-    con.print(_plain(chart.title, "bold"))
+    _say(con, chart.title, "bold")
     names = [cut(" ".join(cell_text(row.get(chart.category), "text").split()), CATEGORY_MAX) for row in table.rows]
     name_width = max(width(n) for n in names)
     for key in chart.series:
         column = table.column(key)
         if len(chart.series) > 1:
-            con.print(_plain(column.label, "italic"))
+            _say(con, column.label, "italic")
         values = [row.get(key) for row in table.rows]
         figures = [cell_text(v, column.kind) for v in values]
         figure_width = max(width(f) for f in figures)

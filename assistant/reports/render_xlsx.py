@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.i18n import tr
-from assistant.reports.formats import as_date, cell_text, is_number, width
+from assistant.reports.cells import width
+from assistant.reports.formats import as_date, cell_text, is_number
 from assistant.reports.model import Chart, Report, Section, Table
 from assistant.text import clean
 
