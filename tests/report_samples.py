@@ -49,7 +49,7 @@ def sample_report(lang: str = "zh") -> Report:
     units = UNITS_EN if en else UNITS_ZH
     staffing = Table(
         key="units", title="Staffing by unit" if en else "各单位编制与在岗情况",
-        columns=[Column("unit", "Unit" if en else "单位"), Column("quota", "Quota" if en else "编制数", "int"),
+        columns=[Column("unit", "Unit" if en else "单位"), Column("quota", "Headcount quota" if en else "编制数", "int"),
                  Column("payroll", "On payroll" if en else "在编人数", "int"),
                  Column("rate", "Vacancy rate" if en else "缺编率", "rate"),
                  Column("delta", "Change" if en else "较上期", "delta"),

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from assistant.i18n import using
-from assistant.reports.model import Column, Table
+from assistant.reports.model import Column, Section, Table
 from assistant.reports.render_table import console_for, show
 from tests.report_samples import BULLETIN_TEXT_EN, BULLETIN_TEXT_ZH, FLAGGED, UNITS_EN, UNITS_ZH, sample_report
 
@@ -85,6 +85,26 @@ def test_every_line_fits_80_cells_and_every_table_and_header_is_there(lang):
     assert paragraph in flowing, "a section's paragraph is wrapped, not cut"
 
 
+def test_chinese_is_wrapped_between_characters_and_no_line_starts_with_a_comma():
+    report = sample_report("zh")
+    note = ("在编 = 用工性质为在编、状态不是调出或离职（抽调、借出仍计入在编，另列“不在岗”）；缺编 = 编制数 − 在编数"
+            "（不小于 0）；缺编率超过 30% 的标为红色。")
+    report.table("units").note = note
+    section = report.blocks[0]
+    assert isinstance(section, Section)
+    # 39 characters fill a line indented by 2 cells
+    section.paragraphs = ["甲" * 39 + "，" + "乙" * 20, "丙" * 38 + "（丁）"]
+    lines = lines_of(shown("zh", report))
+    at = lines.index("  " + "甲" * 38)
+    assert lines[at + 1] == "  甲，" + "乙" * 20, "the comma stays with the character before it"
+    at = lines.index("  " + "丙" * 38)
+    assert lines[at + 1] == "  （丁）", "an opening bracket stays with the character after it"
+    first = next(i for i, line in enumerate(lines) if line.startswith("在编 ="))
+    # Full but for "岗”）；", which goes to the next line whole: not broken after "在编 =" as rich would.
+    assert cell_len(lines[first]) == 74 and lines[first + 1].startswith("岗”）；")
+    assert lines[first] + lines[first + 1] == note
+
+
 @pytest.mark.parametrize("width", [80, 60])
 def test_a_table_too_wide_is_shown_in_parts_with_no_figure_cut(width):
     report = sample_report("zh")
@@ -96,7 +116,11 @@ def test_a_table_too_wide_is_shown_in_parts_with_no_figure_cut(width):
     figures = " ".join(lines)
     for i in range(14):
         assert f"{123456 * i:,}" in figures, i
-    assert sum(1 for line in lines if line.startswith("凤凰镇")) >= 2, "each part starts with the unit"
+    rows = [lines[i + 1] for i, line in enumerate(lines) if line.startswith("────")]
+    assert len(rows) >= 2, "the table in parts"
+    assert all(row.startswith("凤凰镇党政综合办公室") for row in rows), "the name keeps 10 characters a line"
+    counts = [len(re.findall(r"\d[\d,]*", row)) for row in rows]
+    assert sum(counts) == 14 and max(counts) - min(counts) <= 1, f"shared out evenly: {counts}"
 
 
 # --- 2. figures ------------------------------------------------------------------------------------

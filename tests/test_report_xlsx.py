@@ -65,7 +65,7 @@ def test_english_sheets_headers_and_period(tmp_path):
     summary = {c.value for row in wb["Summary"].iter_rows() for c in row}
     assert {"Office", "Period", "Generated", "Notes", "week 47 of 2026 (11/16–11/22)"} <= summary
     ws = wb["Staffing by unit"]
-    assert [c.value for c in ws[2]] == ["Unit", "Quota", "On payroll", "Vacancy rate", "Change",
+    assert [c.value for c in ws[2]] == ["Unit", "Headcount quota", "On payroll", "Vacancy rate", "Change",
                                         "Average years in post", "Last change"]
     assert ws["A3"].value == UNITS_EN[0] and ws["A15"].value == "Total"
 
