@@ -1,6 +1,7 @@
 """A report value as people read it, by its column's kind (model.py): 1,234 · 34.5% · +2 / −3 · 4.5 ·
-2026-11-20 · "—" for no figure. The terminal prints this text; the xlsx writer types the value
-instead and uses this text only to size its columns.
+2026-11-20 · "—" for no figure. One rule for every renderer: the terminal and the HTML page (and
+its charts) print this text; the xlsx writer types the value instead and uses this text only to
+size its columns.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from assistant.text import visible
 
 NONE = "—"  # no figure
 MINUS = "\u2212"  # the minus sign of a delta (−3), not a hyphen
+NUMERIC = frozenset({"int", "number", "rate", "delta"})  # right-aligned, never wrapped
 
 
 def as_date(value: Any) -> dt.date | None:

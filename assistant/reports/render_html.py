@@ -26,7 +26,7 @@ from assistant.errors import UsageError
 from assistant.i18n import tr
 from assistant.render import environment
 from assistant.reports.filenames import INDEX, page_names
-from assistant.reports.formatting import NUMERIC, format_value
+from assistant.reports.formats import NUMERIC, cell_text
 from assistant.reports.model import Chart, Column, Report, Section, Table
 from assistant.reports.output import replace_file
 from assistant.reports.svg import chart_svg, text_width
@@ -119,7 +119,7 @@ def _table(table: Table, id: str, links: dict[str, str]) -> TableView:
         for col, cls in zip(table.columns, classes):
             value = row.get(col.key)
             href = links.get(value) if linked and col.key == table.link and isinstance(value, str) else None
-            out.append(Cell(format_value(col.kind, value), cls, href))
+            out.append(Cell(cell_text(value, col.kind), cls, href))
         return out
 
     return TableView(
@@ -135,7 +135,7 @@ def _column_class(col: Column, table: Table) -> str:
         return "num"
     if col.kind == "date":
         return "nowrap"
-    texts = [format_value(col.kind, row.get(col.key)) for row in table.rows]
+    texts = [cell_text(row.get(col.key), col.kind) for row in table.rows]
     longest = max((text_width(t, 1) for t in texts), default=0.0)
     return "nowrap" if longest <= SHORT_TEXT else "wide"
 

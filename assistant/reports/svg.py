@@ -19,7 +19,7 @@ import math
 import unicodedata
 from html import escape
 
-from assistant.reports.formatting import format_value, is_number
+from assistant.reports.formats import cell_text, is_number
 from assistant.reports.model import Chart, Column, Table
 from assistant.text import clean
 
@@ -100,7 +100,7 @@ def chart_svg(chart: Chart, table: Table) -> str | None:
         return None
     category = table.column(chart.category)
     series = [table.column(key) for key in chart.series]
-    names = [format_value(category.kind, row.get(chart.category)) for row in table.rows]
+    names = [cell_text(row.get(chart.category), category.kind) for row in table.rows]
     values = [[v if is_number(v := row.get(col.key)) else None for row in table.rows] for col in series]
     legend, top = _legend(series)
     if chart.kind == "line":
@@ -132,7 +132,7 @@ def _scale_max(values: list[list[float | None]]) -> float:
 
 
 def _labels(series: list[Column], values: list[list[float | None]]) -> list[list[str]]:
-    return [[format_value(col.kind, v) for v in vs] for col, vs in zip(series, values)]
+    return [[cell_text(v, col.kind) for v in vs] for col, vs in zip(series, values)]
 
 
 def _tip(name: str, col: Column, label: str) -> str:
