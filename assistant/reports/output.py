@@ -29,11 +29,9 @@ def write(report: Report, fmt: str, output: Path | None, out: TextIO) -> list[Pa
     if fmt == "table":
         if output is not None:
             raise UsageError(tr("reports.table_no_output"), hint=tr("reports.table_no_output_hint"))
-        from rich.console import Console
+        from assistant.reports.render_table import console_for, show
 
-        from assistant.reports.render_table import show
-
-        show(report, Console(file=out))
+        show(report, console_for(out))
         return []
     if fmt == "json":
         text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
