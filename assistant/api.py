@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from assistant.jobs.digest import DigestResult
     from assistant.jobs.flag import FlagResult
     from assistant.jobs.remind import RemindResult
+    from assistant.reports.base import Progress
+    from assistant.reports.model import Report
 
 
 def load_office(config_path: str | Path) -> Office:
@@ -115,3 +117,22 @@ def remind(office: Office, today: dt.date | None = None, *, force: bool = False,
     (`force` sends again; `to` only to these addresses)."""
     return cast("RemindResult", run_job(office, "remind", today, lang=lang, force=force, to=tuple(to),
                                         dry_run=dry_run))
+
+
+def report(office: Office, name: str, period: str | None = None, today: dt.date | None = None, *,
+           lang: str | None = None, progress: Progress | None = None) -> Report:
+    """The report `name` (staffing, bulletin, quota, district; docs/reports.md) over `period`
+    (week, month, quarter, last-week, …, 2026-11, 2026-W48, 2026-Q4; each report has a default),
+    for every workbook of the office. `progress(done, total, workbook)` is called after each
+    workbook. Nothing is written or sent."""
+    from assistant.reports import REPORTS, build
+    from assistant.reports.period import parse_period
+
+    kind = REPORTS.get(name)
+    if kind is None:
+        raise UsageError(tr("reports.unknown", name=name, known=", ".join(REPORTS)) + did_you_mean(name, REPORTS))
+    lang = lang or office.config.lang
+    with using(lang):
+        day = today or today_of(office)
+        ctx = make_context(office, day, lang)
+        return build(ctx, name, parse_period(period or kind.default_period, day), progress)

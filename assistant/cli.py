@@ -5,6 +5,7 @@ Exit codes (docs/design.md §6): 0 all good, 1 the data has errors, 2 usage / co
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -249,6 +250,50 @@ def remind(opts: Options, force: bool, to: tuple[str, ...], dry_run: bool) -> in
     if not result.outcomes and not dry_run:
         click.echo(tr("send.nothing"))
     return result.exit_code
+
+
+@main.command()
+@click.argument("name")
+@click.option("--period", default=None, metavar="PERIOD",
+              help="week, month, quarter, last-week, last-month, last-quarter, or 2026-11, 2026-W48, 2026-Q4")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "xlsx"]), default="table")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The file to write (json, html, xlsx), or a folder for html: index.html and a page per township")
+@common
+def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None) -> int:
+    """A report leaders act on: staffing, bulletin, quota, district."""
+    from assistant.api import report as build_report
+    from assistant.reports.output import write
+
+    office = opts.office()
+    with _progress(len(office.config.workbooks)) as step:
+        built = build_report(office, name, period, opts.today(office), lang=opts.lang, progress=step)
+    for notice in built.notices:
+        say(f"{tr('report.notice')}{notice}", err=True)
+    for path in write(built, fmt, output, sys.stdout):
+        say(tr("reports.written", path=path), err=True)
+    return Outcome.PROBLEM.exit_code if built.unreadable else Outcome.OK.exit_code
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress line on stderr for a run over many workbooks, when stderr is a terminal. Drawn
+    only when a workbook is done (no refresh thread: workbooks may go to worker processes, which
+    are only forked while no other thread runs)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(auto_refresh=False, transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(tr("reports.progress"), total=total)
+
+        def step(done: int, _total: int, workbook: str) -> None:
+            bar.update(task, completed=done, description=visible(workbook))
+            bar.refresh()
+
+        yield step
 
 
 def _scheduler(opts: Options, today: dt.date | None = None):

@@ -88,6 +88,10 @@ class CalendarConfig:
     file: Path | None = None
 
 
+# the figures a 督查通报 may weigh into its score ([reports.bulletin] weights; docs/reports.md)
+BULLETIN_WEIGHTS = ("on_time_rate", "completion_rate", "overdue", "data_errors", "quota_met")
+
+
 @dataclass(frozen=True)
 class Limits:
     """[limits]: how big a workbook may be before it is refused unread, and how many workbooks are
@@ -119,6 +123,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     keep_backups: int = 10  # [writeback]: backups kept per workbook
     limits: Limits = field(default_factory=Limits)
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # [reports.NAME]: settings given
 
     @property
     def folder(self) -> Path:
@@ -218,7 +223,7 @@ class _Reader:
 
     def config(self, data: dict) -> Config:
         top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar", "writeback",
-                                    "limits"])
+                                    "limits", "reports"])
         office = self.table(top.get("office", {}), "office",
                             ["name", "timezone", "schemas", "lang", "workdays", "admin_email"])
         name = self.get(office, "name", "office", str, required=True)
@@ -250,13 +255,33 @@ class _Reader:
                       schemas_dir=(self.path.parent / schemas), workbooks=workbooks, mail=mail,
                       recipients=recipients, jobs=jobs, lang=lang, workdays=workdays,
                       admin_email=admin, calendar=calendar, keep_backups=keep,
-                      limits=self.limits(top.get("limits", {})))
+                      limits=self.limits(top.get("limits", {})), reports=self.reports(top.get("reports", {})))
 
     def limits(self, data: Any) -> Limits:
         names = ["max_rows", "max_cells", "max_part_mb", "max_total_mb", "workers"]
         t = self.table(data, "limits", names)
         default = Limits()
         return Limits(**{n: self.get(t, n, "limits", int, getattr(default, n), check=_at_least_one) for n in names})
+
+    def reports(self, data: Any) -> dict[str, dict[str, Any]]:
+        """[reports.staffing], [reports.bulletin]: only the keys given (each report has defaults)."""
+        t = self.table(data, "reports", ["staffing", "bulletin"])
+        out: dict[str, dict[str, Any]] = {}
+        if "staffing" in t:
+            s = self.table(t["staffing"], "reports.staffing", ["vacancy_threshold", "worker_sections"])
+            out["staffing"] = {k: v for k, v in {
+                "vacancy_threshold": self.get(s, "vacancy_threshold", "reports.staffing", (float, int), check=_fraction),
+                "worker_sections": self.strings(s, "worker_sections", "reports.staffing")}.items() if v is not None}
+        if "bulletin" in t:
+            b = self.table(t["bulletin"], "reports.bulletin", ["weights", "requirements"])
+            weights = self.get(b, "weights", "reports.bulletin", dict)
+            if weights is not None:
+                w = self.table(weights, "reports.bulletin.weights", list(BULLETIN_WEIGHTS))
+                weights = {k: self.get(w, k, "reports.bulletin.weights", (float, int)) for k in w}
+            out["bulletin"] = {k: v for k, v in {
+                "weights": weights, "requirements": self.get(b, "requirements", "reports.bulletin", str)}.items()
+                if v is not None}
+        return out
 
     def workbook(self, data: Any, i: int) -> WorkbookConfig:
         where = f"workbooks[{i}]"
@@ -375,6 +400,10 @@ def _transport(value: Any) -> str | None:
     return _one_of(*transports())(value)
 
 
+def _fraction(value: float) -> str | None:
+    return None if 0 <= value <= 1 else tr("config.expected_got", expected=tr("type.fraction"), got=value)
+
+
 def _at_least_one(value: int) -> str | None:
     return None if value >= 1 else tr("config.expected_got", expected=tr("type.positive_integer"), got=value)
 
@@ -419,6 +448,7 @@ def known_keys() -> dict[str, set[str]]:
 
     minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
                "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
-               "jobs": {"check": {}}, "calendar": {}, "writeback": {}, "limits": {}}
+               "jobs": {"check": {}}, "calendar": {}, "writeback": {}, "limits": {},
+               "reports": {"staffing": {}, "bulletin": {"weights": {}}}}
     _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
     return seen

@@ -315,7 +315,7 @@ _CONFIG: Catalog = {
     "type.number": ("数字", "a number"), "type.list": ("列表", "a list"), "type.table": ("表（{{ … }}）", "a table ({{ … }})"),
     "type.list_of_text": ("文字列表", "a list of text"), "type.nonneg_integer": ("非负整数", "a whole number ≥ 0"),
     "type.date_or_today": ("日期（如 2026-01-01）或 today", "a date (such as 2026-01-01) or today"),
-    "type.positive_integer": ("正整数", "a whole number ≥ 1"), "type.value": ("一个值（文字、数字或日期）", "a value (text, number or date)"),
+    "type.positive_integer": ("正整数", "a whole number ≥ 1"), "type.fraction": ("0 到 1 之间的数（如 0.3 表示 30%）", "a number from 0 to 1 (0.3 is 30%)"), "type.value": ("一个值（文字、数字或日期）", "a value (text, number or date)"),
 }
 
 # --- calendar and deadlines ---

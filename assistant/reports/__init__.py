@@ -3,4 +3,12 @@ statuses, shown as a terminal table, JSON, a self-contained HTML page or an xlsx
 
     period.py   week / month / quarter, named as people name them
     model.py    Report: blocks (sections, tables, charts) + its JSON document; renderers draw it
+    base.py     ReportKind and its registry; build(): every workbook summed up, then assembled
+    staffing.py 编制与缺编
+    quota.py    信息报送
 """
+
+from assistant.reports import quota, staffing  # noqa: F401 (register the kinds)
+from assistant.reports.base import REPORTS, build
+
+__all__ = ["REPORTS", "build"]

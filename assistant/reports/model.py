@@ -80,6 +80,7 @@ class Report:
     data: dict[str, Any]  # the JSON document's own keys (docs/reports.md), without the envelope
     notices: list[str] = field(default_factory=list)  # a workbook not readable, no history yet
     parts: dict[str, Report] = field(default_factory=dict)  # township -> its own report (district)
+    unreadable: list[str] = field(default_factory=list)  # workbooks that could not be read (exit 2)
 
     def table(self, key: str) -> Table:
         return next(b for b in self.blocks if isinstance(b, Table) and b.key == key)
@@ -93,6 +94,7 @@ class Report:
                        "end": self.period.end.isoformat(), "until": self.period.until(self.today).isoformat()},
             "generated": self.today.isoformat(),
             **self.data,
+            "unreadable": self.unreadable,
             "notices": self.notices,
             **({"parts": {name: part.to_json() for name, part in self.parts.items()}} if self.parts else {}),
         }

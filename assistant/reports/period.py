@@ -3,6 +3,7 @@
     week | month | quarter                  the one holding today, up to today
     last-week | last-month | last-quarter    the one before it, whole
     2026-11 | 2026-W48 | 2026-Q4             that one (up to today when it holds today)
+    2025-01..2026-12                          from the first day of one to the last of the other
 
 Weeks are ISO weeks (Monday to Sunday), as the official calendar prints them.
 """
@@ -21,7 +22,7 @@ KEYWORDS = ("week", "month", "quarter", "last-week", "last-month", "last-quarter
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # "week" | "month" | "quarter"
+    kind: str  # "week" | "month" | "quarter" | "range"
     start: dt.date  # first day
     end: dt.date  # last day of the whole period (may lie after today)
 
@@ -33,6 +34,8 @@ class Period:
             return f"{year}-W{week:02d}"
         if self.kind == "month":
             return f"{self.start.year}-{self.start.month:02d}"
+        if self.kind == "range":
+            return f"{self.start.isoformat()}..{self.end.isoformat()}"
         return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
 
     def label(self) -> str:
@@ -43,6 +46,8 @@ class Period:
                       em=self.end.month, ed=self.end.day)
         if self.kind == "month":
             return tr("period.month", y=self.start.year, m=self.start.month)
+        if self.kind == "range":
+            return tr("period.range", start=self.start.isoformat(), end=self.end.isoformat())
         return tr("period.quarter", y=self.start.year, q=(self.start.month - 1) // 3 + 1)
 
     def until(self, today: dt.date) -> dt.date:
@@ -50,6 +55,10 @@ class Period:
         return min(self.end, today)
 
     def previous(self) -> Period:
+        """The period just before, of the same kind (a range: as many days, ending the day before)."""
+        if self.kind == "range":
+            return Period("range", self.start - (self.end - self.start) - dt.timedelta(days=1),
+                          self.start - dt.timedelta(days=1))
         return containing(self.kind, self.start - dt.timedelta(days=1))
 
     def contains(self, day: dt.date) -> bool:
@@ -82,6 +91,12 @@ _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 def parse_period(text: str, today: dt.date) -> Period:
     """A period from its name (module docstring); UsageError saying what is accepted otherwise."""
     t = text.strip()
+    if ".." in t:
+        first, _, last = t.partition("..")
+        a, b = parse_period(first, today), parse_period(last, today)
+        if b.end < a.start:
+            raise UsageError(tr("period.backwards", period=text), hint=tr("period.hint"))
+        return Period("range", a.start, b.end)
     if t in ("week", "month", "quarter"):
         return containing(t, today)
     if t.startswith("last-") and t[5:] in ("week", "month", "quarter"):

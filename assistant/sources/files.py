@@ -44,14 +44,15 @@ def ours(stem: str, kind: str = TEMP) -> re.Pattern[str]:
     return re.compile(r"\." + re.escape(stem) + r"\.[a-z0-9_]{8}(?:\.(?P<named>\d{9,11}))?\." + re.escape(kind))
 
 
-def write_synced(path: Path, data: bytes) -> None:
-    """Create `path` (it must not exist), readable by its owner only where the OS has modes, with
-    `data` on disk when this returns; on any failure no file is left."""
+def write_synced(path: Path, data: bytes, *, private: bool = True) -> None:
+    """Create `path` (it must not exist), readable by its owner only where the OS has modes (unless
+    not `private`: a page published for others keeps the usual mode), with `data` on disk when this
+    returns; on any failure no file is left."""
     # "x": never write through a name that exists (someone else's file, or a link planted there).
     fh = open(path, "xb")  # outside the try: a failure here must not remove a file we did not create
     try:
         with fh:
-            if sys.platform != "win32":  # Windows has no mode bits beyond read-only
+            if private and sys.platform != "win32":  # Windows has no mode bits beyond read-only
                 os.fchmod(fh.fileno(), 0o600)
             fh.write(data)
             fh.flush()
