@@ -104,7 +104,8 @@ class State:
 
 
 def _num(day: dt.date) -> int:
-    return (day - _EPOCH).days
+    """The day number of a date (a datetime or a pandas Timestamp counts by its date)."""
+    return (dt.date(day.year, day.month, day.day) - _EPOCH).days
 
 
 def _day(number: int | None) -> dt.date | None:

@@ -21,7 +21,8 @@ What it does (seeded, so two runs store the same rows):
    timed as a whole (one transaction, WAL, synchronous = FULL).
 3. Then the queries a district bulletin makes, each timed best of 3 on a fresh connection:
    `state_at` on the last day and on a day in mid-year (all items, and the overdue ones),
-   `counts_at` (counted in SQL), `changes` over the last week and the last quarter,
+   `counts_at` (counted in SQL), `changes` over the last week and the last quarter and
+   `change_counts` over the quarter (counted in SQL),
    `first_overdue`, `timeline` of one key, `days`.
 
 It prints the file's size, the rows stored against the rows full snapshots would have stored,
@@ -180,6 +181,8 @@ def main() -> None:
         f"counts_at({mid}) by workbook, unit, status": lambda h: h.counts_at(mid, by=("workbook", "unit", "status")),
         f"changes({last - dt.timedelta(days=6)} … {last})": lambda h: h.changes(last - dt.timedelta(days=6), last),
         f"changes({quarter} … {last})": lambda h: h.changes(quarter, last),
+        f"change_counts({quarter} … {last}) by workbook, status, previous":
+            lambda h: h.change_counts(quarter, last),
         "first_overdue()": lambda h: h.first_overdue(),
         "timeline('DB-2026-00001')": lambda h: h.timeline("DB-2026-00001"),
         "days()": lambda h: h.days(),
