@@ -62,7 +62,7 @@ REPORTS: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "reports.quota.chart": ("报送与采用（{level}）", "Filed and adopted ({level})"),
     "reports.quota.overview": ("本期报送信息 {reports} 篇，被采用 {adopted} 篇，采用率 {rate}；{below} 个单位次未完成任务数。",
                                "{reports} reports filed, {adopted} adopted ({rate}); {below} unit-periods below quota."),
-    "reports.bulletin.title": ("{office}督查督办事项办理情况通报（{period}）", "{office}: progress of assigned tasks ({period})"),
+    "reports.bulletin.title": ("{office}关于{period}督查督办事项办理情况的通报", "{office}: progress of assigned tasks, {period}"),
     "reports.bulletin.no_history": ("还没有办理状态的历史记录：每次运行 assistant flag 都会记录一次，记录开始后才能出通报",
                                     "no history of statuses yet: every assistant flag run records one; the bulletin needs it"),
     "reports.bulletin.no_history_before": ("办理状态的记录从 {day} 开始，这一期间在此之前，无法出通报",
