@@ -259,13 +259,24 @@ def remind(opts: Options, force: bool, to: tuple[str, ...], dry_run: bool) -> in
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "xlsx"]), default="table")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The file to write (json, html, xlsx), or a folder for html: index.html and a page per township")
+@click.option("--mail", is_flag=True, help="Mail it to every recipient now, as its job does (once per period)")
+@click.option("--force", is_flag=True, help="With --mail: send again even if this period's report was already sent")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="With --mail: " + _TO_HELP)
 @common
-def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None) -> int:
+def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None, mail: bool, force: bool,
+           to: tuple[str, ...]) -> int:
     """A report leaders act on: staffing, bulletin, quota, district."""
     from assistant.api import report as build_report
+    from assistant.api import report_kind, run_job
     from assistant.reports.output import write
 
     office = opts.office()
+    if mail:
+        report_kind(name)  # an unknown name: the report's own message, with "did you mean"
+        result = run_job(office, f"report_{name}", opts.today(office), lang=opts.lang, force=force, to=to,
+                         period=period)
+        _send_report(result, False)
+        return result.exit_code
     with _progress(len(office.config.workbooks)) as step:
         built = build_report(office, name, period, opts.today(office), lang=opts.lang, progress=step)
     for notice in built.notices:

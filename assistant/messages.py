@@ -248,6 +248,8 @@ _DIGEST: Catalog = {
     "send.nothing": ("今天没有需要提醒的事项。", "Nothing to remind anyone of today."),
     "kind.digest": ("督办周报", "digest"), "kind.remind": ("督办提醒", "reminder"), "kind.escalate": ("逾期督办", "escalation"),
     "kind.alert": ("出错通知", "failure alert"),
+    "kind.report_staffing": ("编制与缺编报表", "staffing report"), "kind.report_quota": ("信息报送报表", "information report"),
+    "kind.report_bulletin": ("督查通报", "bulletin"), "kind.report_district": ("乡镇汇总报表", "district report"),
 }
 
 # --- scheduler ---

@@ -136,6 +136,8 @@ REPORTS: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "reports.district.on_time_rate": ("按期办结率", "On time"),
     "reports.district.reports": ("信息报送", "Reports filed"),
     "reports.district.units_short": ("未达标单位", "Units short"),
+    "reports.district.errors": ("台账数据错误", "Data errors"),
+    "reports.attachment_name": ("{title}（{period}）.xlsx", "{title} ({period}).xlsx"),
     "reports.unknown": ("没有名为“{name}”的报表（可用：{known}）", "no report named \"{name}\" (known: {known})"),
     "reports.unreadable": ("工作簿 {workbook} 无法读取，未计入：{reason}", "workbook {workbook} could not be read and is not counted: {reason}"),
     "reports.total": ("合计", "Total"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.context import JobContext
 from assistant.outcome import JobResult
 
-from . import check, digest, flag, remind
+from . import check, digest, flag, remind, report
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,6 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("flag", flag.run, "10 7 * * 1-5", sends=False, options=("register", "dry_run")),
     JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "to", "preview", "dry_run")),
     JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "to", "dry_run")),
+    *(JobSpec(f"report_{name}", report.report_job(name), cron, sends=True, options=("force", "to", "dry_run", "period"),
+              workdays_only=workdays) for name, (cron, _, workdays) in report.SCHEDULES.items()),
 )}

@@ -26,7 +26,8 @@ def tasks_sheet(overdue: int, done_on_time: int) -> list[list]:
     n = 0
     for _ in range(overdue):
         n += 1
-        out.append([f"DB-2026-{n:03d}", "上级交办", "事项", "党政办", "王芳", "张建国", dt.date(2026, 10, 1),
+        source = "其他" if n == 1 else "上级交办"  # not in the list: one data error where a task is overdue
+        out.append([f"DB-2026-{n:03d}", source, "事项", "党政办", "王芳", "张建国", dt.date(2026, 10, 1),
                     dt.date(2026, 11, 3), 0.5, "推进中", None, None])
     for _ in range(done_on_time):
         n += 1
@@ -80,9 +81,10 @@ def test_the_district_roll_up(district):
         assert t["reports"] == (2 if i != 2 else 1)
     assert (towns["青龙镇"]["units_short"], towns["青龙镇"]["quota_met"]) == (1, False)
     assert towns["凤凰镇"]["overdue"] == 3 and towns["石桥镇"]["overdue"] == 0
-    # the quota known here adds its weight: 20 for meeting it (石桥镇, 凤凰镇), none for 青龙镇
+    assert [towns[t]["errors"] for t in TOWNS] == [1, 0, 1]
+    # what is known here adds its weight: 20 for meeting the quota (石桥镇, 凤凰镇), −1 per data error
     assert [(t["township"], t["score"]) for t in data["townships"]] == [
-        ("石桥镇", 60.0), ("青龙镇", 35.0), ("凤凰镇", 5.0)]
+        ("石桥镇", 60.0), ("青龙镇", 34.0), ("凤凰镇", 4.0)]
     assert data["total"]["quota"] == sum(QUOTA[:3]) and data["total"]["overdue"] == 4
 
 

@@ -1,7 +1,7 @@
 """The district roll-up: one row per township with the headline figures of every report — staffing
 (posts, on payroll, vacancy), the 督查通报 (tracked, overdue, completion, on-time, score) and the
-information quota (filed, units short) — the townships ranked by the bulletin's score, each
-township's own reports as parts (docs/reports.md#district).
+information quota (filed, units short), and the data errors of its task register — the townships
+ranked by the bulletin's score (docs/reports.md#district).
 
 Staffing and quota are read from the workbooks in one pass (each workbook judged once for both);
 the bulletin's figures come from the history of statuses.
@@ -38,7 +38,7 @@ from assistant.reports.staffing import Staffing, total_row
 @report_kind
 class District(ReportKind):
     name = "district"
-    registers = Staffing.registers | Quota.registers
+    registers = Staffing.registers | Quota.registers | {"tasks"}  # tasks: its data errors, for the score
     default_period = "month"
 
     def collect(self, ctx: JobContext, period: Period, settings: dict[str, Any],
@@ -52,7 +52,9 @@ class District(ReportKind):
     def summarize(self, j: Judgement, wb: WorkbookConfig, period: Period, today: dt.date,
                   settings: dict[str, Any]) -> dict[str, Any]:
         # `settings` here: each report's own, as collect() gives them
-        return {name: REPORTS[name].summarize(j, wb, period, today, settings[name]) for name in ("staffing", "quota")}
+        out = {name: REPORTS[name].summarize(j, wb, period, today, settings[name]) for name in ("staffing", "quota")}
+        out["errors"] = sum(1 for f in j.findings if f.register == "tasks" and f.severity == "error")
+        return out
 
     def assemble(self, ctx: JobContext, period: Period, parts: list[Summary],
                  settings: dict[str, Any]) -> Report:
@@ -77,8 +79,9 @@ class District(ReportKind):
                    "units_short": sum(1 for u in q["units"] if u["periods_below"]),
                    "quota_met": None if not q["has_rule"] else all(not u["periods_below"] for u in q["units"]),
                    **{k: (bt[k] if bt else None) for k in ("items", "overdue", "completion_rate", "on_time_rate")}}
-            if bt:  # the score with the quota known here, which the bulletin alone does not know
-                row["score"] = bf.score({**bt, "quota_met": row["quota_met"]}, weights)
+            row["errors"] = p.data["errors"]
+            if bt:  # the score with the quota and data errors known here, which the bulletin does not know
+                row["score"] = bf.score({**bt, "quota_met": row["quota_met"], "errors": row["errors"]}, weights)
             else:
                 row["score"] = None
             rows.append(row)
@@ -109,10 +112,10 @@ def _total(rows: list[dict[str, Any]], staffing_settings: dict[str, Any]) -> dic
         values = [r[k] for r in rows if r[k] is not None]
         return sum(values) if values else None
 
-    sums = {k: add(k) for k in ("quota", "on_payroll", "vacant", "reports", "units_short", "items", "overdue")}
+    sums = {k: add(k) for k in ("quota", "on_payroll", "vacant", "reports", "units_short", "items", "overdue", "errors")}
     return {"township": tr("reports.total"), **sums, "vacancy_rate": rate(sums["vacant"], sums["quota"])}
 
 
 _FIGURES = (("score", "number"), ("quota", "int"), ("on_payroll", "int"), ("vacant", "int"), ("vacancy_rate", "rate"),
             ("items", "int"), ("overdue", "int"), ("completion_rate", "rate"), ("on_time_rate", "rate"),
-            ("reports", "int"), ("units_short", "int"))
+            ("reports", "int"), ("units_short", "int"), ("errors", "int"))
