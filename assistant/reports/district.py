@@ -52,7 +52,7 @@ class District(ReportKind):
     def summarize(self, j: Judgement, wb: WorkbookConfig, period: Period, today: dt.date,
                   settings: dict[str, Any]) -> dict[str, Any]:
         # `settings` here: each report's own, as collect() gives them
-        out = {name: REPORTS[name].summarize(j, wb, period, today, settings[name]) for name in ("staffing", "quota")}
+        out: dict[str, Any] = {n: REPORTS[n].summarize(j, wb, period, today, settings[n]) for n in ("staffing", "quota")}
         out["errors"] = sum(1 for f in j.findings if f.register == "tasks" and f.severity == "error")
         return out
 
