@@ -373,6 +373,8 @@ def jobs_run(opts: Options, name: str) -> int:
         raise UsageError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
     office, sched = _scheduler(opts, opts._today)  # --today: the date deadlines are counted from
     job = next((j for j in sched.jobs if j.name == name), None)
+    if job is None and name not in office.config.jobs:  # an opt-in job without its table
+        raise UsageError(tr("run.opt_in", name=name), hint=tr("run.opt_in_hint", name=name))
     if job is None:
         raise UsageError(tr("run.disabled", name=name))
     outcome: Outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now

@@ -86,6 +86,10 @@ def test_the_report_jobs_are_in_the_registry_and_run_by_name(tmp_path):
     listed = run_cli("jobs", "list", "--config", config)
     assert "report_bulletin" in listed.out
     res = run_cli("jobs", "run", "report_quota", "--config", config, "--today", "2026-11-20")
+    assert res.code == 2 and "[jobs.report_quota]" in res.err  # opt-in: scheduled once its table is there
+    config.write_text(config.read_text(encoding="utf-8") + "\n[jobs.report_quota]\n", encoding="utf-8")
+    assert "report_quota" in run_cli("jobs", "list", "--config", config).out
+    res = run_cli("jobs", "run", "report_quota", "--config", config, "--today", "2026-11-20")
     assert res.code == 0, res.err
     assert {m["Subject"] for m in mails(config)} == {"区委编办信息报送情况", "区委编办: information reports"}
 
