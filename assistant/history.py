@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 FILENAME = "history.sqlite"  # inside the working folder's state dir (.assistant/)
 GROUPS = ("workbook", "register", "status", "unit", "owner", "leader")  # what `counts_at` counts by
+# what `state_at` may give of an item besides its key: its stretch's since and values, the day it was
+# first seen, whether that was its register's first cycle, and the first day it was seen overdue
+ITEM_COLUMNS = ("since", *VALUES, "first_seen", "initial", "first_overdue")
 _EPOCH = dt.date(1970, 1, 1)
 
 # _MIGRATIONS[i] takes the file from user_version i to i + 1; append, never edit.
@@ -69,6 +72,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX states_since ON states (since)",  # the changes of a period
         "CREATE INDEX states_until ON states (until, since)",  # open on a day (_open_on)
         "CREATE INDEX states_overdue ON states (item, since) WHERE status = 'overdue'",
+    ),
+    (  # each item's first day and first overdue day kept with it: a report of 100,000 items reads
+       # them with the items instead of every change since the history began
+        "ALTER TABLE items ADD COLUMN first_day INTEGER",
+        "ALTER TABLE items ADD COLUMN first_overdue INTEGER",
+        "UPDATE items SET first_day = (SELECT MIN(since) FROM states WHERE item = items.id AND status IS NOT NULL),"
+        " first_overdue = (SELECT MIN(since) FROM states WHERE item = items.id AND status = 'overdue')",
+        "DROP INDEX states_overdue",
+        "CREATE INDEX items_overdue ON items (first_overdue) WHERE first_overdue IS NOT NULL",
     ),
 )
 
@@ -144,13 +156,15 @@ class History(SqliteFile):
             close, opened, removed = diff(new, old)
             db.executemany("UPDATE states SET until = ? WHERE id = ?", [(today, i) for i in close])
             fresh = opened["item"].isna().to_numpy()
-            opened.loc[fresh, "item"] = self._item_ids(db, opened.loc[fresh, ["pair", "key"]])
+            opened.loc[fresh, "item"] = self._item_ids(db, opened.loc[fresh, ["pair", "key"]], today)
             rows = pd.concat([opened.assign(since=today, until=None),
                               removed.assign(since=today, until=today, **dict.fromkeys(VALUES))])
             rows["item"] = rows["item"].astype("int64")
             db.executemany(f"INSERT INTO states (item, since, until, previous, {', '.join(VALUES)})"
                            f" VALUES (?, ?, ?, ?, {', '.join('?' * len(VALUES))})",
                            _plain(rows[["item", "since", "until", "previous", *VALUES]]))
+            db.executemany("UPDATE items SET first_overdue = ? WHERE id = ? AND first_overdue IS NULL",
+                           [(today, int(i)) for i in opened.loc[(opened["status"] == "overdue").to_numpy(), "item"]])
             if latest == today:  # items only this day's earlier run had seen
                 db.execute(f"DELETE FROM items WHERE pair IN {_CYCLE}"
                            " AND NOT EXISTS (SELECT 1 FROM states WHERE states.item = items.id)")
@@ -183,17 +197,18 @@ class History(SqliteFile):
         these = f"item IN (SELECT id FROM items WHERE pair IN {_CYCLE})"
         db.execute(f"DELETE FROM states WHERE since = ? AND {these}", (today,))
         db.execute(f"UPDATE states SET until = NULL WHERE until = ? AND {these}", (today,))
+        db.execute(f"UPDATE items SET first_overdue = NULL WHERE first_overdue = ? AND pair IN {_CYCLE}", (today,))
         db.execute(f"DELETE FROM recorded WHERE day = ? AND pair IN {_CYCLE}", (today,))
 
-    def _item_ids(self, db: sqlite3.Connection, keys: pd.DataFrame) -> list[int]:
-        """Ids of (pair, key) items, created where new; in the order of `keys`."""
+    def _item_ids(self, db: sqlite3.Connection, keys: pd.DataFrame, today: int) -> list[int]:
+        """Ids of (pair, key) items, created (first seen today) where new; in the order of `keys`."""
         if keys.empty:
             return []
         db.execute("CREATE TEMP TABLE IF NOT EXISTS cycle_keys (n INTEGER PRIMARY KEY, pair INTEGER, key TEXT)")
         db.execute("DELETE FROM temp.cycle_keys")
         db.executemany("INSERT INTO temp.cycle_keys (n, pair, key) VALUES (?, ?, ?)",
                        ((n, int(p), k) for n, (p, k) in enumerate(zip(keys["pair"], keys["key"]))))
-        db.execute("INSERT OR IGNORE INTO items (pair, key) SELECT pair, key FROM temp.cycle_keys")
+        db.execute("INSERT OR IGNORE INTO items (pair, key, first_day) SELECT pair, key, ? FROM temp.cycle_keys", (today,))
         return [row[0] for row in db.execute("SELECT i.id FROM temp.cycle_keys k JOIN items i"
                                              " ON i.key = k.key AND i.pair = k.pair ORDER BY k.n")]
 
@@ -252,27 +267,43 @@ class History(SqliteFile):
         return _day(self._value("SELECT MAX(day) FROM cycles WHERE day <= ?", _num(day)))
 
     def state_at(self, day: dt.date, register: str | None = None, workbook: str | None = None,
-                 statuses: Iterable[str] | None = None) -> State:
+                 statuses: Iterable[str] | None = None, columns: Sequence[str] | None = None) -> State:
         """Every item open on `day` (of a register and workbook, or all; of the given statuses, or
         any), as the latest cycle on or before `day` recorded it; before the first cycle,
-        `recorded` is None and no item is listed. Columns: workbook, register, key, since (the day
-        it took this state), status, due, finished, unit, owner, leader; by workbook, register, key."""
+        `recorded` is None and no item is listed. Columns: workbook, register, key and `columns`
+        (some of ITEM_COLUMNS; default since, status, due, finished, unit, owner, leader); sorted
+        by workbook, register, key. Fewer columns, less to fetch: what costs is the values."""
         at, n = self._at(day), _num(day)
+        cols = list(columns) if columns is not None else ["since", *VALUES]
+        if set(cols) - set(ITEM_COLUMNS):
+            raise ValueError(f"columns must be some of {ITEM_COLUMNS}, not {cols!r}")
         wanted = () if statuses is None else tuple(statuses)
         among = "" if statuses is None else f" AND s.status IN ({', '.join('?' * len(wanted))})"
-        items = self._named(_open_on(["i.key", "s.since", *(f"s.{v}" for v in VALUES)], among),
-                            (n, *wanted, n, *wanted, n), ("key", "since", *VALUES), ("since", *DATES),
+        picked = {"first_seen": "i.first_day", "initial": "i.first_day = p.first_day",
+                  "first_overdue": f"CASE WHEN i.first_overdue <= {n} THEN i.first_overdue END"}
+        items = self._named(_open_on(["i.key", *(picked.get(c, f"s.{c}") for c in cols)], [n], among),
+                            (*wanted, *wanted), ("key", *cols),
+                            [c for c in cols if c in (*DATES, "since", "first_seen", "first_overdue")],
                             register, workbook)
+        if "initial" in cols:
+            items["initial"] = items["initial"].astype(bool)
         return State(day, at, _sorted(items) if at else items.iloc[:0])
 
-    def counts_at(self, day: dt.date, by: Sequence[str] = ("workbook", "register", "status"),
+    def counts_at(self, day: dt.date | Sequence[dt.date], by: Sequence[str] = ("workbook", "register", "status"),
                   register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
         """How many items stood on `day` in each group of `by` (some of GROUPS), counted in SQL:
-        the columns of `by` and `items`. Empty before the first cycle (see `state_at`)."""
-        n, cols = _num(day), _columns(by, GROUPS)
-        if self._at(day) is None:
-            return pd.DataFrame(columns=[*by, "items"])
-        return self._count(_open_on([f"s.{c}" for c in cols]), (n, n, n), by, register, workbook)
+        the columns of `by` and `items`. Several days (a trend) in one pass: a `day` column first.
+        A day before the first cycle counts nothing (see `state_at`)."""
+        days = [day] if isinstance(day, dt.date) else list(day)
+        cols = _columns(by, GROUPS)
+        first = self.first_day()
+        known = [_num(d) for d in days if first is not None and d >= first]
+        if not known:
+            return pd.DataFrame(columns=[*(() if isinstance(day, dt.date) else ("day",)), *by, "items"])
+        df = self._count(_open_on(["d.day", *(f"s.{c}" for c in cols)], known), (), ["day", *by],
+                         register, workbook)
+        df["day"] = pd.to_datetime(pd.to_numeric(df["day"]), unit="D")
+        return df.drop(columns="day") if isinstance(day, dt.date) else df
 
     def change_counts(self, start: dt.date, end: dt.date,
                       by: Sequence[str] = ("workbook", "register", "status", "previous"),
@@ -317,9 +348,9 @@ class History(SqliteFile):
         """Per item ever recorded overdue (up to `until`), the first day it was: workbook,
         register, key, day; by workbook, register, key."""
         last = _num(until) if until is not None else 2 ** 31
-        return _sorted(self._named(f"SELECT i.pair, i.key, MIN(s.since) {_FROM}"
-                                   " WHERE s.status = 'overdue' AND s.since <= ?{only} GROUP BY s.item",
-                                   (last,), ("key", "day"), ("day",), register, workbook))
+        return _sorted(self._named("SELECT i.pair, i.key, i.first_overdue FROM items i"
+                                   " WHERE i.first_overdue <= ?{only}", (last,), ("key", "day"), ("day",),
+                                   register, workbook))
 
     def timeline(self, key: str, register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
         """Every stretch of the items with this key (in every workbook and register, or the given
@@ -336,13 +367,17 @@ class History(SqliteFile):
         return sorted(set(df["key"]))
 
 
-def _open_on(columns: Sequence[str], among: str = "") -> str:
-    """SELECT i.pair and `columns` of every stretch open on a day (the day thrice as parameters,
-    around those `among` takes): two ranges of the index on (until, since), those still open and
-    those closed after the day. SQLite alone would scan every stretch begun before it."""
+def _open_on(columns: Sequence[str], days: Sequence[int], among: str = "") -> str:
+    """SELECT i.pair and `columns` of every stretch open on each of `days` (day numbers; `d.day`
+    names the day): two ranges of the index on (until, since), the stretches still open and
+    those closed after the first day, each read once and matched with the days there (SQLite
+    alone would scan every stretch begun before them). `among` may take parameters, once a branch."""
+    values = ", ".join(f"({int(n)})" for n in days)
     select = f"SELECT {', '.join(['i.pair', *columns])} FROM states s INDEXED BY states_until" \
-             f" JOIN items i ON i.id = s.item WHERE s.since <= ?{among}{{only}} AND"
-    return f"{select} s.until IS NULL UNION ALL {select} s.until > ?"
+             " JOIN items i ON i.id = s.item JOIN pairs p ON p.id = i.pair CROSS JOIN d" \
+             f" WHERE s.since <= d.day AND s.since <= {max(days)}{among}{{only}} AND"
+    return f"WITH d (day) AS (VALUES {values}) {select} s.until IS NULL" \
+           f" UNION ALL {select} s.until > {min(days)} AND s.until > d.day"
 
 
 def _columns(by: Sequence[str], allowed: Sequence[str]) -> list[str]:
