@@ -78,6 +78,13 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX states_overdue",
         "CREATE INDEX items_overdue ON items (first_overdue) WHERE first_overdue IS NOT NULL",
     ),
+    (  # each stretch names its pair, and the index of stretches open on a day holds pair and status:
+       # counts by workbook and status are read from the index alone, without the items
+        "ALTER TABLE states ADD COLUMN pair INTEGER REFERENCES pairs",
+        "UPDATE states SET pair = (SELECT pair FROM items WHERE items.id = states.item)",
+        "DROP INDEX states_until",
+        "CREATE INDEX states_until ON states (until, since, pair, status)",
+    ),
 )
 
 
@@ -122,8 +129,8 @@ class History(HistoryQueries):
             if latest == today:  # the last run of a day wins: this day's recording of these pairs undone
                 self._undo(db, today)
             new, untracked = cycle_items(snaps, pairs)
-            old = self._frame(db, f"SELECT s.id, s.item, i.pair, i.key, {_VALUES_SQL} FROM states s"
-                                  f" JOIN items i ON i.id = s.item WHERE s.until IS NULL AND i.pair IN {_CYCLE}",
+            old = self._frame(db, f"SELECT s.id, s.item, s.pair, i.key, {_VALUES_SQL} FROM states s"
+                                  f" JOIN items i ON i.id = s.item WHERE s.until IS NULL AND s.pair IN {_CYCLE}",
                               (), ("id", "item", "pair", "key", *VALUES))
             close, opened, removed = diff(new, old)
             db.executemany("UPDATE states SET until = ? WHERE id = ?", [(today, i) for i in close])
@@ -131,10 +138,10 @@ class History(HistoryQueries):
             opened.loc[fresh, "item"] = self._item_ids(db, opened.loc[fresh, ["pair", "key"]], today)
             rows = pd.concat([opened.assign(since=today, until=None),
                               removed.assign(since=today, until=today, **dict.fromkeys(VALUES))])
-            rows["item"] = rows["item"].astype("int64")
-            db.executemany(f"INSERT INTO states (item, since, until, previous, {', '.join(VALUES)})"
-                           f" VALUES (?, ?, ?, ?, {', '.join('?' * len(VALUES))})",
-                           _plain(rows[["item", "since", "until", "previous", *VALUES]]))
+            rows = rows.astype({"item": "int64", "pair": "int64"})
+            db.executemany(f"INSERT INTO states (item, pair, since, until, previous, {', '.join(VALUES)})"
+                           f" VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(VALUES))})",
+                           _plain(rows[["item", "pair", "since", "until", "previous", *VALUES]]))
             db.executemany("UPDATE items SET first_overdue = ? WHERE id = ? AND first_overdue IS NULL",
                            [(today, int(i)) for i in opened.loc[(opened["status"] == "overdue").to_numpy(), "item"]])
             if latest == today:  # items only this day's earlier run had seen
@@ -166,9 +173,8 @@ class History(HistoryQueries):
     def _undo(self, db: sqlite3.Connection, today: int) -> None:
         """Take back what the recording of `today` did to the pairs in temp.cycle_pairs: it is the
         latest day, so its stretches are those begun today, and those it closed end today."""
-        these = f"item IN (SELECT id FROM items WHERE pair IN {_CYCLE})"
-        db.execute(f"DELETE FROM states WHERE since = ? AND {these}", (today,))
-        db.execute(f"UPDATE states SET until = NULL WHERE until = ? AND {these}", (today,))
+        db.execute(f"DELETE FROM states WHERE since = ? AND pair IN {_CYCLE}", (today,))
+        db.execute(f"UPDATE states SET until = NULL WHERE until = ? AND pair IN {_CYCLE}", (today,))
         db.execute(f"UPDATE items SET first_overdue = NULL WHERE first_overdue = ? AND pair IN {_CYCLE}", (today,))
         db.execute(f"DELETE FROM recorded WHERE day = ? AND pair IN {_CYCLE}", (today,))
 

@@ -65,16 +65,16 @@ class HistoryQueries(SqliteFile):
         return df
 
     def _named(self, sql: str, args: Sequence[object], columns: Sequence[str], dates: Sequence[str],
-               register: str | None, workbook: str | None) -> pd.DataFrame:
+               register: str | None, workbook: str | None, pair: str = "s.pair") -> pd.DataFrame:
         """Rows of `sql` (a SELECT of a pair id and then `columns`; "{only}" in its WHERE clauses
-        narrows them to a register and workbook), with the pair named: workbook, register instead
+        narrows `pair` to a register and workbook), with the pair named: workbook, register instead
         of its id (two strings a row fewer out of SQLite, where the values fetched are the cost)."""
         pairs = self._frame(None, "SELECT id, workbook, register FROM pairs", (), ("id", "workbook", "register"))
         only = ""
         if register is not None or workbook is not None:
             chosen = pairs["id"][(pairs["register"] == register if register is not None else True)
                                  & (pairs["workbook"] == workbook if workbook is not None else True)]
-            only = f" AND i.pair IN ({', '.join(str(int(i)) for i in chosen)})"  # ids of ours: ints
+            only = f" AND {pair} IN ({', '.join(str(int(i)) for i in chosen)})"  # ids of ours: ints
         df = self._frame(None, sql.replace("{only}", only), args, ["pair", *columns], dates)
         at = pd.Index(pairs["id"]).get_indexer(df["pair"])
         named = {"workbook": pairs["workbook"].to_numpy()[at], "register": pairs["register"].to_numpy()[at]}
@@ -119,7 +119,8 @@ class HistoryQueries(SqliteFile):
         among = "" if statuses is None else f" AND s.status IN ({', '.join('?' * len(wanted))})"
         picked = {"first_seen": "i.first_day", "initial": "i.first_day = p.first_day",
                   "first_overdue": f"CASE WHEN i.first_overdue <= {n} THEN i.first_overdue END"}
-        items = self._named(_open_on(["i.key", *(picked.get(c, f"s.{c}") for c in cols)], [n], among),
+        items = self._named(_open_on(["i.key", *(picked.get(c, f"s.{c}") for c in cols)], [n], among,
+                                     items=True, pairs="initial" in cols),
                             (*wanted, *wanted), ("key", *cols),
                             [c for c in cols if c in (*DATES, "since", "first_seen", "first_overdue")],
                             register, workbook)
@@ -150,7 +151,7 @@ class HistoryQueries(SqliteFile):
         `previous` and `initial`), counted in SQL: items new, closed, newly overdue in a period."""
         cols = _columns(by, (*GROUPS, "previous", "initial"))
         picked = ["s.since = p.first_day AS initial" if c == "initial" else f"s.{c}" for c in cols]
-        rows = f"SELECT {', '.join(['i.pair', *picked])} {_FROM} JOIN pairs p ON p.id = i.pair" \
+        rows = f"SELECT {', '.join(['s.pair', *picked])} FROM states s JOIN pairs p ON p.id = s.pair" \
                " WHERE s.since BETWEEN ? AND ?{only}"
         df = self._count(rows, (day_number(start), day_number(end)), by, register, workbook)
         return df.astype({"initial": bool}) if "initial" in by else df
@@ -174,8 +175,8 @@ class HistoryQueries(SqliteFile):
         first cycle of its workbook and register: the start of its history rather than a change),
         due, finished, unit, owner, leader. A new due date, unit or person with the same status is
         a change too (status == previous). Sorted by day, workbook, register, key."""
-        df = self._named(f"SELECT i.pair, i.key, s.since, s.status, s.previous, s.since = p.first_day,"
-                         f" {_REST_SQL} {_FROM} JOIN pairs p ON p.id = i.pair WHERE s.since BETWEEN ? AND ?{{only}}",
+        df = self._named(f"SELECT s.pair, i.key, s.since, s.status, s.previous, s.since = p.first_day,"
+                         f" {_REST_SQL} {_FROM} JOIN pairs p ON p.id = s.pair WHERE s.since BETWEEN ? AND ?{{only}}",
                          (day_number(start), day_number(end)), ("key", "day", "status", "previous", "initial", *VALUES[1:]),
                          ("day", *DATES), register, workbook)
         df["initial"] = df["initial"].astype(bool)
@@ -188,31 +189,35 @@ class HistoryQueries(SqliteFile):
         last = day_number(until) if until is not None else 2 ** 31
         return _sorted(self._named("SELECT i.pair, i.key, i.first_overdue FROM items i"
                                    " WHERE i.first_overdue <= ?{only}", (last,), ("key", "day"), ("day",),
-                                   register, workbook))
+                                   register, workbook, pair="i.pair"))
 
     def timeline(self, key: str, register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
         """Every stretch of the items with this key (in every workbook and register, or the given
         ones), in order: workbook, register, key, since, until, status (None: it left its register
         that day), previous, due, finished, unit, owner, leader."""
-        df = self._named(f"SELECT i.pair, i.key, s.since, s.until, s.status, s.previous, {_REST_SQL} {_FROM}"
+        df = self._named(f"SELECT s.pair, i.key, s.since, s.until, s.status, s.previous, {_REST_SQL} {_FROM}"
                          " WHERE i.key = ?{only}", (key,), ("key", "since", "until", "status", "previous", *VALUES[1:]),
                          ("since", "until", *DATES), register, workbook)
         return df.sort_values(["workbook", "register", "since"], kind="stable", ignore_index=True)
 
     def keys(self, register: str | None = None, workbook: str | None = None) -> list[str]:
         """Every key recorded (of a register and workbook): what "did you mean" picks from."""
-        df = self._named("SELECT i.pair, i.key FROM items i WHERE 1{only}", (), ("key",), (), register, workbook)
+        df = self._named("SELECT i.pair, i.key FROM items i WHERE 1{only}", (), ("key",), (), register, workbook,
+                         pair="i.pair")
         return sorted(set(df["key"]))
 
 
-def _open_on(columns: Sequence[str], days: Sequence[int], among: str = "") -> str:
-    """SELECT i.pair and `columns` of every stretch open on each of `days` (day numbers; `d.day`
-    names the day): two ranges of the index on (until, since), the stretches still open and
-    those closed after the first day, each read once and matched with the days there (SQLite
-    alone would scan every stretch begun before them). `among` may take parameters, once a branch."""
+def _open_on(columns: Sequence[str], days: Sequence[int], among: str = "", items: bool = False,
+             pairs: bool = False) -> str:
+    """SELECT s.pair and `columns` of every stretch open on each of `days` (day numbers; `d.day`
+    names the day; `i` the item, `p` the pair when asked for): two ranges of the index on
+    (until, since, pair, status), the stretches still open and those closed after the first day,
+    each read once and matched with the days there (SQLite alone would scan every stretch begun
+    before them); counts by pair and status need nothing but the index. `among` may take
+    parameters, once a branch."""
     values = ", ".join(f"({int(n)})" for n in days)
-    select = f"SELECT {', '.join(['i.pair', *columns])} FROM states s INDEXED BY states_until" \
-             " JOIN items i ON i.id = s.item JOIN pairs p ON p.id = i.pair CROSS JOIN d" \
+    joins = (" JOIN items i ON i.id = s.item" if items else "") + (" JOIN pairs p ON p.id = s.pair" if pairs else "")
+    select = f"SELECT {', '.join(['s.pair', *columns])} FROM states s INDEXED BY states_until{joins} CROSS JOIN d" \
              f" WHERE s.since <= d.day AND s.since <= {max(days)}{among}{{only}} AND"
     return f"WITH d (day) AS (VALUES {values}) {select} s.until IS NULL" \
            f" UNION ALL {select} s.until > {min(days)} AND s.until > d.day"
