@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from assistant.snapshots import DATES, VALUES
@@ -131,17 +132,33 @@ class HistoryQueries(SqliteFile):
     def counts_at(self, day: dt.date | Sequence[dt.date], by: Sequence[str] = ("workbook", "register", "status"),
                   register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
         """How many items stood on `day` in each group of `by` (some of GROUPS), counted in SQL:
-        the columns of `by` and `items`. Several days (a trend) in one pass: a `day` column first.
-        A day before the first cycle counts nothing (see `state_at`)."""
+        the columns of `by` and `items`. Several days (a trend): a `day` column first, the first
+        day counted from its open stretches and each later one from the changes in between (+1 a
+        stretch begun, -1 one ended), so the window is read once, not a state per day. A day
+        before the first cycle counts nothing (see `state_at`)."""
         days = [day] if isinstance(day, dt.date) else list(day)
         cols = _columns(by, GROUPS)
         first = self.first_day()
-        known = [day_number(d) for d in days if first is not None and d >= first]
+        known = sorted({day_number(d) for d in days if first is not None and d >= first})
         if not known:
             return pd.DataFrame(columns=[*(() if isinstance(day, dt.date) else ("day",)), *by, "items"])
-        df = self._count(_open_on(["d.day", *(f"s.{c}" for c in cols)], known), (), ["day", *by],
-                         register, workbook)
-        df["day"] = pd.to_datetime(pd.to_numeric(df["day"]), unit="D")
+        parts = [self._count(_open_on([f"s.{c}" for c in cols], known[:1]), (), by, register, workbook).assign(k=0)]
+        if len(known) > 1:
+            lo, hi, picked = known[0], known[-1], "".join(f", s.{c}" for c in cols)
+            moves = (f"SELECT s.pair{picked}, s.since AS day, 1 AS n FROM states s INDEXED BY states_since"
+                     f" WHERE s.since > {lo} AND s.since <= {hi} AND s.status IS NOT NULL{{only}} UNION ALL"
+                     f" SELECT s.pair{picked}, s.until, -1 FROM states s INDEXED BY states_until"
+                     f" WHERE s.until > {lo} AND s.until <= {hi} AND s.status IS NOT NULL{{only}}")
+            ev = self._count(moves, (), [*by, "day"], register, workbook, total="SUM(n)")
+            parts.append(ev.assign(k=np.searchsorted(known, ev["day"].astype(int))).drop(columns="day"))
+        table = (pd.concat(parts).groupby([*by, "k"], dropna=False)["items"].sum()
+                 .unstack("k", fill_value=0).reindex(columns=range(len(known)), fill_value=0).cumsum(axis=1))
+        df = table.stack().rename("items").reset_index()
+        df = df[df["items"] > 0]
+        keys = df[list(by)].astype(object)
+        df = pd.concat([pd.DataFrame({"day": pd.to_datetime(np.asarray(known)[df["k"].to_numpy()], unit="D")},
+                                     index=df.index), keys.where(keys.notna(), None),
+                        df["items"].astype(int)], axis=1).sort_values(["day", *by], kind="stable", ignore_index=True)
         return df.drop(columns="day") if isinstance(day, dt.date) else df
 
     def change_counts(self, start: dt.date, end: dt.date,
@@ -157,11 +174,11 @@ class HistoryQueries(SqliteFile):
         return df.astype({"initial": bool}) if "initial" in by else df
 
     def _count(self, rows: str, args: Sequence[object], by: Sequence[str], register: str | None,
-               workbook: str | None) -> pd.DataFrame:
+               workbook: str | None, total: str = "COUNT(*)") -> pd.DataFrame:
         """The rows of `rows` (a SELECT of a pair id and the columns of `by` but workbook and
-        register) counted by SQL per pair and group, then per group of `by` here."""
+        register) counted (`total`) by SQL per pair and group, then per group of `by` here."""
         cols = [c for c in by if c not in ("workbook", "register")]
-        grouped = f"SELECT {', '.join(['pair', *cols, 'COUNT(*)'])} FROM ({rows}) GROUP BY {', '.join(['pair', *cols])}"
+        grouped = f"SELECT {', '.join(['pair', *cols, total])} FROM ({rows}) GROUP BY {', '.join(['pair', *cols])}"
         df = self._named(grouped, args, [*cols, "items"], (), register, workbook)
         df = df.groupby(list(by), dropna=False, sort=True)["items"].sum().reset_index()
         keys = df[list(by)].astype(object)
