@@ -58,7 +58,7 @@ def cycle_items(snaps: Sequence[Snapshot], pairs: dict[tuple[str, str], int]) ->
 def diff(new: pd.DataFrame, old: pd.DataFrame) -> tuple[list[int], pd.DataFrame, pd.DataFrame]:
     """A cycle's items against the open stretches of its pairs: the ids of the stretches that end
     (changed or gone), the stretches that begin (changed items, and new ones: `item` missing),
-    each with the status it follows as `previous`, and the items gone (`item`, `previous`)."""
+    each with the status it follows as `previous`, and the items gone (`item`, `pair`, `previous`)."""
     m = new.merge(old, on=["pair", "key"], how="outer", suffixes=("", "_old"), indicator=True)
     m = m.rename(columns={"status_old": "previous"})
     both, gone = (m["_merge"] == "both").to_numpy(), (m["_merge"] == "right_only").to_numpy()
@@ -67,4 +67,4 @@ def diff(new: pd.DataFrame, old: pd.DataFrame) -> tuple[list[int], pd.DataFrame,
         a, b = m[v], m["previous" if v == "status" else f"{v}_old"]
         same &= ((a == b) | (a.isna() & b.isna())).to_numpy()
     close = [int(i) for i in m.loc[(both & ~same) | gone, "id"]]
-    return close, m.loc[~same & ~gone, ["pair", "key", "item", "previous", *VALUES]], m.loc[gone, ["item", "previous"]]
+    return close, m.loc[~same & ~gone, ["pair", "key", "item", "previous", *VALUES]], m.loc[gone, ["item", "pair", "previous"]]

@@ -233,7 +233,7 @@ def test_a_history_that_cannot_be_written_keeps_the_write_back(office, monkeypat
     kept = stored(office)
     edit(office, "DB-2026-002", 办理状态="已办结", 办结日期=dt.datetime(2026, 11, 3))
 
-    def failing(self, db, keys):  # the step that gives new items their ids: after the closings
+    def failing(self, *args):  # the step that gives new items their ids: after the closings
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(History, "_item_ids", failing)
@@ -309,3 +309,72 @@ def test_rows_without_a_key_or_repeating_one_are_counted_not_tracked(tmp_path):
                                          ["凤凰镇", True, None, 2], ["石桥镇", True, None, 1]]
         with pytest.raises(ValueError):
             history.counts_at(D(2026, 11, 5), by=("key",))
+
+
+def _frame(*rows: tuple) -> pd.DataFrame:
+    """A deadline frame of the columns the history keeps: (key, status, due) rows, the rest fixed."""
+    keys, statuses, dues = zip(*rows) if rows else ((), (), ())
+    return pd.DataFrame({"key": list(keys), "status": list(statuses), "due": pd.to_datetime(list(dues)),
+                         "finished": pd.to_datetime([None] * len(rows)), "unit": ["党政办"] * len(rows),
+                         "owner": ["王芳"] * len(rows), "leader": ["张建国"] * len(rows)})
+
+
+def test_first_seen_and_first_overdue_are_kept_with_the_items(tmp_path):
+    """What a bulletin asks of 100,000 items at once: when each was first seen (and whether that
+    was the history's start), when first overdue (not after the day asked about); a same-day
+    rerun takes back an overdue day it had set."""
+    with History(tmp_path / FILENAME) as history:
+        history.record(D(2026, 11, 2), [snapshot(_frame(("A-1", "on_track", "2026-11-04")), "凤凰镇", "tasks")])
+        history.record(D(2026, 11, 3), [snapshot(_frame(("A-1", "due_soon", "2026-11-04"),
+                                                        ("A-2", "on_track", "2026-11-30")), "凤凰镇", "tasks")])
+        history.record(D(2026, 11, 5), [snapshot(_frame(("A-1", "overdue", "2026-11-04"),
+                                                        ("A-2", "on_track", "2026-11-30")), "凤凰镇", "tasks")])
+        cols = ["status", "first_seen", "initial", "first_overdue"]
+        at = history.state_at(D(2026, 11, 5), columns=cols).items
+        assert at[["key", *cols]].values.tolist() == [
+            ["A-1", "overdue", pd.Timestamp("2026-11-02"), True, pd.Timestamp("2026-11-05")],
+            ["A-2", "on_track", pd.Timestamp("2026-11-03"), False, pd.NaT]]
+        assert list(at.columns) == ["workbook", "register", "key", *cols]
+        assert history.state_at(D(2026, 11, 4), columns=["first_overdue"]).items["first_overdue"].isna().all()
+        assert history.first_overdue(until=D(2026, 11, 4)).empty
+        # the 5th again, A-1 no longer overdue (its due date moved): its first overdue day is gone
+        history.record(D(2026, 11, 5), [snapshot(_frame(("A-1", "on_track", "2026-11-20"),
+                                                        ("A-2", "on_track", "2026-11-30")), "凤凰镇", "tasks")])
+        assert history.first_overdue().empty
+        history.record(D(2026, 11, 6), [snapshot(_frame(("A-1", "overdue", "2026-11-05"),
+                                                        ("A-2", "on_track", "2026-11-30")), "凤凰镇", "tasks")])
+        assert history.first_overdue()[["key", "day"]].values.tolist() == [["A-1", pd.Timestamp("2026-11-06")]]
+        # a trend: several days counted in one pass, as one day at a time would count them
+        days = [D(2026, 11, 1), D(2026, 11, 2), D(2026, 11, 4), D(2026, 11, 6)]
+        trend = history.counts_at(days, by=("status",))
+        one_by_one = pd.concat([history.counts_at(d, by=("status",)).assign(day=pd.Timestamp(d)) for d in days])
+        assert trend.values.tolist() == one_by_one[["day", "status", "items"]].values.tolist()
+        assert trend[["day", "status", "items"]].values.tolist() == [
+            [pd.Timestamp("2026-11-02"), "on_track", 1],
+            [pd.Timestamp("2026-11-04"), "due_soon", 1], [pd.Timestamp("2026-11-04"), "on_track", 1],
+            [pd.Timestamp("2026-11-06"), "on_track", 1], [pd.Timestamp("2026-11-06"), "overdue", 1]]
+
+
+def test_a_history_of_the_first_format_is_brought_up_to_date(tmp_path):
+    """A file written by the first version (no first days kept with the items) gets them from
+    its stretches when opened."""
+    from assistant.history import _MIGRATIONS
+
+    path = tmp_path / FILENAME
+    db = sqlite3.connect(path)
+    for statement in _MIGRATIONS[0]:
+        db.execute(statement)
+    db.execute("INSERT INTO pairs VALUES (1, '凤凰镇', 'tasks', 20759)")  # 2026-11-02
+    db.execute("INSERT INTO items (id, pair, key) VALUES (1, 1, 'A-1'), (2, 1, 'A-2')")
+    db.executemany("INSERT INTO states (item, since, until, status, previous) VALUES (?, ?, ?, ?, ?)",
+                   [(1, 20759, 20761, "on_track", None), (1, 20761, None, "overdue", "on_track"),
+                    (2, 20760, None, "due_soon", None)])
+    db.execute("INSERT INTO cycles VALUES (20759, 'x', 1, 0), (20760, 'x', 2, 0), (20761, 'x', 2, 0)")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with History(path) as history:
+        at = history.state_at(D(2026, 11, 4), columns=["status", "first_seen", "initial", "first_overdue"]).items
+    assert at[["key", "first_seen", "initial", "first_overdue"]].values.tolist() == [
+        ["A-1", pd.Timestamp("2026-11-02"), True, pd.Timestamp("2026-11-04")],
+        ["A-2", pd.Timestamp("2026-11-03"), False, pd.NaT]]
