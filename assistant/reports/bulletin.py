@@ -27,34 +27,31 @@ TREND_WEEKS = 8
 
 
 def load(ctx: JobContext, period: Period, register: str) -> dict[str, Any]:
-    """The items as of the period's last counted day, their status a period earlier, when each was
-    first seen and first overdue, and the weekly trend: all from the history."""
+    """The items as of the period's last counted day (with the day each was first seen and first
+    overdue), the counts by status at the end of the previous period, and the weekly trend: three
+    queries of the history, whatever the size of the district."""
     until = period.until(ctx.today)
-    prev = period.previous()
     path = ctx.office.config.state_dir / FILENAME
     if not path.exists():
         return {"recorded": None, "first_day": None}
     with History(path) as h:
-        state = h.state_at(until, register=register)
+        state = h.state_at(until, register=register, columns=_ITEM_COLUMNS)
         if state.recorded is None:
             return {"recorded": None, "first_day": h.first_day()}
-        items = state.items
-        before = h.state_at(prev.until(ctx.today), register=register)
-        seen = h.changes(dt.date(1970, 1, 2), until, register=register)
-        first = seen[seen["status"].notna()].groupby(["workbook", "register", "key"])["day"].min()
-        initial = seen[seen["initial"]].groupby(["workbook", "register", "key"]).size()
-        over = h.first_overdue(register=register, until=until).set_index(["workbook", "register", "key"])["day"]
-        weeks = [containing("week", until - dt.timedelta(weeks=k)) for k in range(TREND_WEEKS - 1, -1, -1)]
-        trend = [(w, h.counts_at(w.until(ctx.today), by=("workbook", "status"), register=register)) for w in weeks]
         first_day = h.first_day()
-    idx = pd.MultiIndex.from_frame(items[["workbook", "register", "key"]])
-    items = items.assign(first_seen=first.reindex(idx).to_numpy(), first_overdue=over.reindex(idx).to_numpy())
-    # an item already there at the first cycle was not new then: the history just began
-    was_initial = initial.reindex(idx).notna().to_numpy()
-    items.loc[was_initial, "first_seen"] = pd.NaT
-    return {"recorded": state.recorded, "first_day": first_day, "items": items,
-            "before": before.items[["workbook", "register", "key", "status"]] if before.recorded else None,
-            "trend": trend}
+        previous = period.previous().until(ctx.today)
+        before = (h.counts_at(previous, by=("workbook", "unit", "status"), register=register)
+                  if first_day is not None and previous >= first_day else None)
+        weeks = [containing("week", until - dt.timedelta(weeks=k)) for k in range(TREND_WEEKS - 1, -1, -1)]
+        trend = h.counts_at([w.until(ctx.today) for w in weeks], by=("status",), register=register)
+    items = state.items
+    # an item already there when its register's history began was not new then
+    items.loc[items["initial"].to_numpy(dtype=bool), "first_seen"] = pd.NaT
+    return {"recorded": state.recorded, "first_day": first_day, "items": items, "before": before,
+            "trend": [(w, trend[pd.to_datetime(trend["day"]) == pd.Timestamp(w.until(ctx.today))]) for w in weeks]}
+
+
+_ITEM_COLUMNS = ("status", "due", "finished", "unit", "owner", "leader", "first_seen", "initial", "first_overdue")
 
 
 @report_kind

@@ -5,8 +5,9 @@ lays the figures out.
 `items`: one row per tracked item as of the period's last counted day (`until`), columns
     workbook, register, key, unit, owner, leader, status, due, finished, first_seen, first_overdue
     (dates as datetime64; NaT where none).
-`before`: the same items' status at the end of the previous period (workbook, register, key,
-    status), or None when the history does not reach back that far.
+`before`: how many items stood in each status at the end of the previous period, by workbook
+    and unit (History.counts_at: workbook, unit, status, items), or None when the history does
+    not reach back that far.
 """
 
 from __future__ import annotations
@@ -51,9 +52,8 @@ def unit_rows(items: pd.DataFrame, before: pd.DataFrame | None, start: dt.date, 
     f = flags(items, start, until)
     f[by] = items[by].fillna("—").to_numpy()
     sums = f.groupby(by, sort=True).sum()
-    if before is not None:
-        was = before.merge(items[["workbook", "register", "key", by]], on=["workbook", "register", "key"], how="left")
-        was = was[was["status"] == "overdue"].groupby(was[by].fillna("—")).size()
+    if before is not None:  # counted by the unit the items had then
+        was = before[before["status"] == "overdue"].groupby(before[by].fillna("—"))["items"].sum()
     rows = []
     for name, c in sums.iterrows():
         row: dict[str, Any] = {by: name, **{k: int(c[k]) for k in COUNTS}}
