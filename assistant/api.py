@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from assistant.jobs.digest import DigestResult
     from assistant.jobs.flag import FlagResult
     from assistant.jobs.remind import RemindResult
-    from assistant.reports.base import Progress
+    from assistant.reports.base import Progress, ReportKind
     from assistant.reports.model import Report
 
 
@@ -125,14 +125,21 @@ def report(office: Office, name: str, period: str | None = None, today: dt.date 
     (week, month, quarter, last-week, …, 2026-11, 2026-W48, 2026-Q4; each report has a default),
     for every workbook of the office. `progress(done, total, workbook)` is called after each
     workbook. Nothing is written or sent."""
-    from assistant.reports import REPORTS, build
+    from assistant.reports import build
     from assistant.reports.period import parse_period
 
-    kind = REPORTS.get(name)
-    if kind is None:
-        raise UsageError(tr("reports.unknown", name=name, known=", ".join(REPORTS)) + did_you_mean(name, REPORTS))
+    kind = report_kind(name)
     lang = lang or office.config.lang
     with using(lang):
         day = today or today_of(office)
         ctx = make_context(office, day, lang)
         return build(ctx, name, parse_period(period or kind.default_period, day), progress)
+
+
+def report_kind(name: str) -> ReportKind:
+    """The report kind called `name`; UsageError with "did you mean" for an unknown one."""
+    from assistant.reports import REPORTS
+
+    if name not in REPORTS:
+        raise UsageError(tr("reports.unknown", name=name, known=", ".join(REPORTS)) + did_you_mean(name, REPORTS))
+    return REPORTS[name]

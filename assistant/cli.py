@@ -259,13 +259,24 @@ def remind(opts: Options, force: bool, to: tuple[str, ...], dry_run: bool) -> in
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "xlsx"]), default="table")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="The file to write (json, html, xlsx), or a folder for html: index.html and a page per township")
+@click.option("--mail", is_flag=True, help="Mail it to every recipient now, as its job does (once per period)")
+@click.option("--force", is_flag=True, help="With --mail: send again even if this period's report was already sent")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="With --mail: " + _TO_HELP)
 @common
-def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None) -> int:
+def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None, mail: bool, force: bool,
+           to: tuple[str, ...]) -> int:
     """A report leaders act on: staffing, bulletin, quota, district."""
     from assistant.api import report as build_report
+    from assistant.api import report_kind, run_job
     from assistant.reports.output import write
 
     office = opts.office()
+    if mail:
+        report_kind(name)  # an unknown name: the report's own message, with "did you mean"
+        result = run_job(office, f"report_{name}", opts.today(office), lang=opts.lang, force=force, to=to,
+                         period=period)
+        _send_report(result, False)
+        return result.exit_code
     with _progress(len(office.config.workbooks)) as step:
         built = build_report(office, name, period, opts.today(office), lang=opts.lang, progress=step)
     for notice in built.notices:
@@ -362,6 +373,8 @@ def jobs_run(opts: Options, name: str) -> int:
         raise UsageError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
     office, sched = _scheduler(opts, opts._today)  # --today: the date deadlines are counted from
     job = next((j for j in sched.jobs if j.name == name), None)
+    if job is None and name not in office.config.jobs:  # an opt-in job without its table
+        raise UsageError(tr("run.opt_in", name=name), hint=tr("run.opt_in_hint", name=name))
     if job is None:
         raise UsageError(tr("run.disabled", name=name))
     outcome: Outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now

@@ -248,6 +248,8 @@ _DIGEST: Catalog = {
     "send.nothing": ("今天没有需要提醒的事项。", "Nothing to remind anyone of today."),
     "kind.digest": ("督办周报", "digest"), "kind.remind": ("督办提醒", "reminder"), "kind.escalate": ("逾期督办", "escalation"),
     "kind.alert": ("出错通知", "failure alert"),
+    "kind.report_staffing": ("编制与缺编报表", "staffing report"), "kind.report_quota": ("信息报送报表", "information report"),
+    "kind.report_bulletin": ("督查通报", "bulletin"), "kind.report_district": ("乡镇汇总报表", "district report"),
 }
 
 # --- scheduler ---
@@ -255,6 +257,8 @@ _SCHEDULER: Catalog = {
     "run.bad_catch_up": ("[jobs.{job}] catch_up = \"{value}\" 应写成如 \"12h\"、\"30m\"、\"2d\"", "[jobs.{job}] catch_up = \"{value}\" should look like \"12h\", \"30m\" or \"2d\""),
     "run.unknown_job": ("没有名为“{name}”的任务（有：{known}）", "no job named \"{name}\" (known: {known})"),
     "run.unknown_option": ("作业 {job} 不接受选项 {options}（可用：{known}）", "job {job} takes no option {options} (it takes: {known})"),
+    "run.opt_in": ("任务 {name} 没有排入日程：它只在配置中写了 [jobs.{name}] 时运行", "job {name} is not scheduled: it runs only when the config has [jobs.{name}]"),
+    "run.opt_in_hint": ("在 assistant.toml 中加上一行 [jobs.{name}]（不写 cron 则按默认时间）", "add a line [jobs.{name}] to assistant.toml (without cron it keeps its default schedule)"),
     "run.disabled": ("任务 {name} 在配置中被停用（enabled = false）", "job {name} is disabled in the config (enabled = false)"),
     "run.already": ("{folder} 已有一个 assistant run 在运行（进程 {pid}），这个没有启动", "an assistant run is already running for {folder} (process {pid}); this one did not start"),
     "run.already_hint": ("同一个文件夹只能运行一个调度器；如需重启，先停止原来的进程", "one scheduler per folder: stop the other process first to restart"),

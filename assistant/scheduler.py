@@ -68,7 +68,7 @@ def jobs_of(config: Config) -> list[Job]:
     out = []
     for name, default in JOBS.items():
         given = config.jobs.get(name)
-        if given is not None and not given.enabled:
+        if (given is not None and not given.enabled) or (given is None and default.opt_in):
             continue
         expr = given.cron if given and given.cron else default.cron
         workdays = given.workdays_only if given and given.cron else default.workdays_only

@@ -28,7 +28,8 @@ SENT, WRITTEN, SKIPPED, IN_FLIGHT, UNCERTAIN, FAILED, BLOCKED, NO_ADDRESS = (
 _MESSAGES = {SENT: "send.sent", WRITTEN: "send.written", SKIPPED: "send.already", IN_FLIGHT: "send.in_flight",
              UNCERTAIN: "send.uncertain", FAILED: "send.failed", BLOCKED: "send.blocked",
              NO_ADDRESS: "send.no_address"}
-COMMANDS = {"digest": "digest", "remind": "remind", "escalate": "remind"}  # the command that resends a kind
+COMMANDS = {"digest": "digest", "remind": "remind", "escalate": "remind",  # the command that resends a kind
+            **{f"report_{n}": f"report {n} --mail" for n in ("staffing", "quota", "bulletin", "district")}}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.context import JobContext
 from assistant.outcome import JobResult
 
-from . import check, digest, flag, remind
+from . import check, digest, flag, remind, report
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class JobSpec:
     sends: bool  # needs a delivery and the ledger (mail, robots)
     options: tuple[str, ...] = ()  # what a caller may pass: register, dry_run, force, to, preview
     workdays_only: bool = True  # by default, run on working days of the official calendar only
+    opt_in: bool = False  # scheduled only when assistant.toml has its [jobs.NAME] table
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
@@ -32,4 +33,7 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("flag", flag.run, "10 7 * * 1-5", sends=False, options=("register", "dry_run")),
     JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "to", "preview", "dry_run")),
     JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "to", "dry_run")),
+    *(JobSpec(f"report_{name}", report.report_job(name), cron, sends=True, options=("force", "to", "dry_run", "period"),
+              workdays_only=workdays, opt_in=name != "bulletin")  # the weekly 督查通报 goes out by default
+      for name, (cron, _, workdays) in report.SCHEDULES.items()),
 )}

@@ -82,7 +82,9 @@ def test_jobs_list_json_and_words(office):
     res = run_cli("jobs", "list", "--config", office / "assistant.toml", "--today", "2026-11-20", "--format", "json")
     assert res.code == 0, res.err
     jobs = {j["job"]: j for j in json.loads(res.out)}
-    assert set(jobs) == {"check", "flag", "digest", "remind"}
+    # the reports but the weekly bulletin are scheduled only when assistant.toml has their table
+    assert set(jobs) == {"check", "flag", "digest", "remind", "report_bulletin"}
+    assert jobs["report_bulletin"]["next_runs"][0] == "2026-11-20T16:00:00+08:00"  # Friday afternoon
     digest = jobs["digest"]
     assert digest["cron"] == "30 8 * * mon" and digest["workdays_only"] is True
     assert digest["next_runs"][:2] == ["2026-11-23T08:30:00+08:00", "2026-11-30T08:30:00+08:00"]

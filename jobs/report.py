@@ -1,0 +1,105 @@
+"""report_NAME: a report mailed to every recipient, once per report period (docs/reports.md#jobs).
+
+The mail's body is the report's HTML page (CSS inlined, as digests are), its text part the terminal
+table, and the xlsx workbook is attached. Each recipient reads it in their language; the report is
+built once per language. Sends go through the ledger like digests: (job, recipient, period) is
+sent once; a failed one is retried on the next run.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.context import JobContext
+from assistant.i18n import tr, using
+from assistant.outcome import JobResult, Outcome
+from assistant.people import mail_lang
+
+if TYPE_CHECKING:
+    from assistant.reports.model import Report
+    from assistant.sending import SendOutcome
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# report -> (default cron, the period a scheduled run reports on, working days only)
+SCHEDULES: dict[str, tuple[str, str, bool]] = {
+    "staffing": ("0 8 1 * *", "last-month", False),  # the 1st of each month, for the month before
+    "quota": ("30 8 1 * *", "last-month", False),
+    "bulletin": ("0 16 * * 5", "week", True),  # Friday afternoon, for the week
+    "district": ("0 17 * * 5", "week", True),
+}
+
+
+@dataclass
+class ReportResult(JobResult):
+    outcomes: list[SendOutcome] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.unreadable:
+            return Outcome.PROBLEM
+        return Outcome.DATA_ERRORS if any(o.failed for o in self.outcomes) else Outcome.OK
+
+
+def report_job(name: str) -> Callable[[JobContext], ReportResult]:
+    def run(ctx: JobContext) -> ReportResult:
+        return _run(ctx, name)
+
+    run.__name__ = f"report_{name}"
+    return run
+
+
+def _run(ctx: JobContext, name: str) -> ReportResult:
+    from assistant.delivery.mail import Attachment, build_message
+    from assistant.reports import build
+    from assistant.reports.period import parse_period
+
+    config = ctx.office.config
+    if ctx.sender is not None:
+        ctx.sender.check_to(r.email for r in config.recipients)
+    period = parse_period(str(ctx.options.get("period") or SCHEDULES[name][1]), ctx.today)
+    built: dict[str, Report] = {}
+    result = ReportResult()
+    for r in config.recipients:
+        if ctx.sender is not None and not ctx.sender.wants(r.email):
+            continue
+        lang = mail_lang(config, r)
+        if lang not in built:
+            with using(lang):
+                built[lang] = build(ctx, name, period)
+            result.notices += built[lang].notices
+            result.unreadable = built[lang].unreadable
+        report = built[lang]
+        if ctx.dry_run or ctx.sender is None:
+            continue
+
+        def message(_claimed: list[str], report: Report = report, lang: str = lang, who: str = f"{r.name} <{r.email}>"):
+            html, text, xlsx = _render(report, lang)
+            with using(lang):
+                attachment = Attachment(tr("reports.attachment_name", title=report.title, period=report.period.code),
+                                        xlsx, XLSX)
+            return build_message(config.mail.sender, [who], report.title, text, html, [attachment])
+
+        result.outcomes.append(ctx.sender.send(f"report_{name}", r.name, r.email, [period.code], message))
+    return result
+
+
+def _render(report: Report, lang: str) -> tuple[str, str, bytes]:
+    """The mail's HTML (CSS inlined), its text part and the xlsx attachment, in `lang`."""
+    import css_inline
+    from rich.console import Console
+
+    from assistant.reports.render_html import page
+    from assistant.reports.render_table import show
+    from assistant.reports.render_xlsx import workbook_bytes
+
+    with using(lang):
+        html = css_inline.CSSInliner(load_remote_stylesheets=False).inline(page(report))
+        buffer = io.StringIO()
+        show(report, Console(file=buffer, width=80, color_system=None, force_terminal=False))
+        return html, buffer.getvalue(), workbook_bytes(report)

@@ -1,0 +1,100 @@
+"""A district office's reports: the 督查通报 with one row per township from the history, and the
+district roll-up (assistant report district) with each township's staffing, tasks and
+information quota in one table, the townships ranked; run over real workbooks and real `flag`
+cycles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.fixtures_xlsx import HEADERS
+from tests.test_report_quota import rows as report_rows
+from tests.test_report_staffing import QUOTA, VACANT, office_folder, township
+
+TOWNS = ["凤凰镇", "石桥镇", "青龙镇"]
+
+
+def tasks_sheet(overdue: int, done_on_time: int) -> list[list]:
+    """A task register (title row, header row 2): `overdue` tasks past their deadline on 11-13,
+    `done_on_time` closed in week 46 before their deadline, and one still running."""
+    out: list[list] = [["督查督办台账"], HEADERS]
+    n = 0
+    for _ in range(overdue):
+        n += 1
+        source = "其他" if n == 1 else "上级交办"  # not in the list: one data error where a task is overdue
+        out.append([f"DB-2026-{n:03d}", source, "事项", "党政办", "王芳", "张建国", dt.date(2026, 10, 1),
+                    dt.date(2026, 11, 3), 0.5, "推进中", None, None])
+    for _ in range(done_on_time):
+        n += 1
+        out.append([f"DB-2026-{n:03d}", "上级交办", "事项", "党政办", "王芳", "张建国", dt.date(2026, 10, 1),
+                    dt.date(2026, 11, 20), 1, "已办结", dt.date(2026, 11, 10), None])
+    out.append([f"DB-2026-{n + 1:03d}", "上级交办", "事项", "应急办", "赵磊", "李明", dt.date(2026, 10, 1),
+                dt.date(2026, 12, 20), 0.2, "推进中", None, None])
+    return out
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    books = {}
+    for i, (name, overdue, done) in enumerate(zip(TOWNS, (3, 0, 1), (0, 2, 1))):
+        sheets = township(i)
+        sheets["督查督办台账"] = tasks_sheet(overdue, done)
+        sheets["信息报送"] = report_rows(*[("2026-10-08", "党政办", "区级")] * (2 if i != 2 else 1))
+        books[name] = sheets
+    config = office_folder(tmp_path / "district", books)
+    for day in ("2026-11-09", "2026-11-13"):  # the history: two cycles
+        res = run_cli("flag", "--config", config, "--today", day)
+        assert res.code in (0, 1), res.err
+    return config
+
+
+def report(config: Path, name: str, *args: str) -> dict:
+    res = run_cli("report", name, "--config", config, "--today", "2026-11-13", "--format", "json", *args)
+    assert res.code == 0, res.err
+    return json.loads(res.out)
+
+
+def test_the_bulletin_has_a_row_per_township_ranked(district):
+    data = report(district, "bulletin", "--period", "2026-W46")
+    towns = {t["township"]: t for t in data["townships"]}
+    assert {t: (towns[t]["items"], towns[t]["overdue"], towns[t]["closed"]) for t in TOWNS} == {
+        "凤凰镇": (4, 3, 0), "石桥镇": (3, 0, 2), "青龙镇": (3, 1, 1)}
+    # scores: 石桥镇 on time 1.0×40, nothing due yet (no completion rate); 青龙镇 on time 1.0×40 +
+    # completion 0/1 − 5 for its overdue task; 凤凰镇 completion 0/3, no task closed, − 3×5
+    assert [(t["township"], t["rank"], t["score"]) for t in data["townships"]] == [
+        ("石桥镇", 1, 40.0), ("青龙镇", 2, 35.0), ("凤凰镇", 3, -15.0)]
+    assert {o["workbook"] for o in data["overdue"]} == {"凤凰镇", "青龙镇"} and len(data["overdue"]) == 4
+    assert data["total"]["items"] == 10 and data["total"]["score"] is None
+
+
+def test_the_district_roll_up(district):
+    data = report(district, "district", "--period", "2026-Q4")  # October judged for the quota
+    towns = {t["township"]: t for t in data["townships"]}
+    for i, name in enumerate(TOWNS):
+        t = towns[name]
+        assert (t["quota"], t["vacant"]) == (QUOTA[i], VACANT[i])
+        assert t["reports"] == (2 if i != 2 else 1)
+    assert (towns["青龙镇"]["units_short"], towns["青龙镇"]["quota_met"]) == (1, False)
+    assert towns["凤凰镇"]["overdue"] == 3 and towns["石桥镇"]["overdue"] == 0
+    assert [towns[t]["errors"] for t in TOWNS] == [1, 0, 1]
+    # what is known here adds its weight: 20 for meeting the quota (石桥镇, 凤凰镇), −1 per data error
+    assert [(t["township"], t["score"]) for t in data["townships"]] == [
+        ("石桥镇", 60.0), ("青龙镇", 34.0), ("凤凰镇", 4.0)]
+    assert data["total"]["quota"] == sum(QUOTA[:3]) and data["total"]["overdue"] == 4
+
+
+def test_every_format_of_the_district_report(district, tmp_path):
+    out = tmp_path / "pages"
+    res = run_cli("report", "district", "--config", district, "--today", "2026-11-13", "--format", "html", "-o", out)
+    assert res.code == 0, res.err
+    assert (out / "index.html").is_file()
+    res = run_cli("report", "district", "--config", district, "--today", "2026-11-13", "--format", "xlsx",
+                  "-o", tmp_path / "d.xlsx")
+    assert res.code == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
+    res = run_cli("report", "district", "--config", district, "--today", "2026-11-13")
+    assert res.code == 0 and "石桥镇" in res.out and max(len(line) for line in res.out.splitlines()) <= 80
