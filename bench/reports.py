@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pandas as pd  # noqa: E402
 from check_large import measure, tool, working_folder  # noqa: E402
 
 from assistant.history import FILENAME, History  # noqa: E402
@@ -54,8 +55,7 @@ def main() -> int:
                         "--tasks", str(args.tasks), "--weeks", str(args.weeks), "--keep", str(history)],
                        check=True, stdout=subprocess.DEVNULL)
         with History(history) as h:
-            last = h.last_day()
-        assert last is not None
+            last = pd.Timestamp(h.days()["day"].iloc[-1]).date()
         size = history.stat().st_size / 2**20
         print(f"history: {args.townships} townships x {args.tasks} tasks x {args.weeks} weeks recorded in "
               f"{time.perf_counter() - t0:.0f} s, {size:.0f} MiB; last cycle {last}")
