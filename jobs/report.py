@@ -18,11 +18,11 @@ from assistant.i18n import tr, using
 from assistant.outcome import JobResult, Outcome
 from assistant.people import mail_lang
 
+from .digest import XLSX
+
 if TYPE_CHECKING:
     from assistant.reports.model import Report
     from assistant.sending import SendOutcome
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # report -> (default cron, the period a scheduled run reports on, working days only)
 SCHEDULES: dict[str, tuple[str, str, bool]] = {

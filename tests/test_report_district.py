@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.conftest import run_cli
@@ -92,9 +93,13 @@ def test_every_format_of_the_district_report(district, tmp_path):
     out = tmp_path / "pages"
     res = run_cli("report", "district", "--config", district, "--today", "2026-11-13", "--format", "html", "-o", out)
     assert res.code == 0, res.err
-    assert (out / "index.html").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert all(t in page for t in TOWNS) and "<table" in page and "<svg" in page
     res = run_cli("report", "district", "--config", district, "--today", "2026-11-13", "--format", "xlsx",
                   "-o", tmp_path / "d.xlsx")
-    assert res.code == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
+    assert res.code == 0, res.err
+    book = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    rows = [[c.value for c in r] for ws in book.worksheets for r in ws.iter_rows()]
+    assert all(any(t in row for row in rows) for t in TOWNS)
     res = run_cli("report", "district", "--config", district, "--today", "2026-11-13")
     assert res.code == 0 and "石桥镇" in res.out and max(len(line) for line in res.out.splitlines()) <= 80

@@ -92,19 +92,20 @@ class Bulletin(ReportKind):
         key = "township" if district else "unit"
         rows = ranked(rows, "score")
         total = bf.totals(rows, weights, {key: tr("reports.total")})
-        overdue = bf.overdue_list(items, until, days_over)
+        overdue = bf.overdue_list(items, days_over)
+        trend = self._trend(data["trend"])
         notices = [] if data["before"] is not None else [tr("reports.bulletin.no_previous", day=data["first_day"].isoformat())]
         blocks: list[Block] = [self._overview(total, rows, key, period, data, settings),
                   self._ranking(level, key, rows, total, weights),
                   Chart("overdue", tr("reports.bulletin.chart_overdue", level=tr(f"reports.level.{level}")), "bar",
                         level, key, ["overdue"]),
                   self._overdue_table(overdue, district),
-                  self._trend(data["trend"]),
+                  trend,
                   Chart("trend", tr("reports.bulletin.chart_trend"), "line", "trend", "week", ["open", "overdue"]),
                   Section(tr("reports.bulletin.requirements_title"),
                           [settings["requirements"] or tr("reports.bulletin.requirements")])]
         json_data = {"recorded": data["recorded"].isoformat(), level: rows, "total": total, "overdue": overdue,
-                     "trend": self._trend(data["trend"]).rows, "weights": weights}
+                     "trend": trend.rows, "weights": weights}
         return Report("bulletin", tr("reports.bulletin.title", office=office, period=period.label()), office, period,
                       ctx.today, blocks, json_data, notices)
 

@@ -91,7 +91,7 @@ def totals(rows: list[dict[str, Any]], weights: dict[str, float], label: dict[st
     return total
 
 
-def overdue_list(items: pd.DataFrame, until: dt.date, days_over: np.ndarray) -> list[dict[str, Any]]:
+def overdue_list(items: pd.DataFrame, days_over: np.ndarray) -> list[dict[str, Any]]:
     """The items overdue now, the longest overdue first: who, whose leader, since when."""
     over = items.assign(days_over=days_over)[(items["status"] == "overdue").to_numpy()]
     over = over.sort_values(["days_over", "unit", "key"], ascending=[False, True, True], na_position="last")

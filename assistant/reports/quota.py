@@ -34,7 +34,8 @@ def quota_rule(j: Judgement) -> dict[str, Any] | None:
 
 def unit_figures(j: Judgement, period: Period, today: dt.date) -> dict[str, Any]:
     """Per unit: rows in the period, adopted by level, and per quota period the count and whether met."""
-    rule = quota_rule(j) or {"group_by": "报送单位", "date": "报送日期", "period": "month", "min": None}
+    given = quota_rule(j)
+    rule = given or {"group_by": "报送单位", "date": "报送日期", "period": "month", "min": None}
     rows = columns(table_of(j, "reports"), {"unit": rule["group_by"], "date": rule["date"], "level": "采用级别"})
     days = pd.to_datetime(rows["date"], errors="coerce")
     until = period.until(today)
@@ -60,7 +61,7 @@ def unit_figures(j: Judgement, period: Period, today: dt.date) -> dict[str, Any]
                           "periods": len(judged), "periods_below": len(below),
                           "met": None if rule["min"] is None or not judged else not below})
     return {"units": out_units, "below": short, "quota": rule["min"], "per": rule["period"],
-            "has_rule": quota_rule(j) is not None}
+            "has_rule": given is not None}
 
 
 _LEVEL_KEYS = {"区级": "district", "市级": "city", "省级": "province", "未采用": "not_adopted"}
