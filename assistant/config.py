@@ -77,6 +77,7 @@ class JobConfig:
     enabled: bool = True
     catch_up: str | None = None
     period: str | None = None  # day | week | month: how often a recipient may get this mail
+    recipients: tuple[str, ...] | None = None  # report jobs: the names of the [[recipients]] it mails; None: all
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class _Reader:
         jobs_t = top.get("jobs", {})
         if not isinstance(jobs_t, dict):
             raise self.fail("jobs", tr("config.expected", expected=tr("type.table")))
-        jobs = {n: self.job(n, j) for n, j in jobs_t.items()}
+        jobs = {n: self.job(n, j, recipients) for n, j in jobs_t.items()}
         calendar = self.calendar(top.get("calendar", {}))
         writeback = self.table(top.get("writeback", {}), "writeback", ["keep_backups"])
         keep = self.get(writeback, "keep_backups", "writeback", int, 10, check=_at_least_one)
@@ -336,18 +337,28 @@ class _Reader:
                          email=self.get(t, "email", where, str, required=True, check=_check_email),
                          scope=scope, lang=self.get(t, "lang", where, str, check=_one_of("zh", "en")))
 
-    def job(self, name: str, data: Any) -> JobConfig:
+    def job(self, name: str, data: Any, recipients: tuple[Recipient, ...]) -> JobConfig:
         from assistant.jobs import JOBS  # here, not at the top: the registry imports every job
 
         where = f"jobs.{name}"
         if name not in JOBS:  # a misspelt [jobs.X] would otherwise be ignored without a word
             raise self.fail(where, tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
-        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period"])
+        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period", "recipients"])
+        chosen = self.strings(t, "recipients", where)
+        if chosen is not None:
+            known = [r.name for r in recipients]
+            if not name.startswith("report_"):
+                raise self.fail(f"{where}.recipients", tr("config.job_recipients_reports_only"))
+            for who in chosen:
+                if who not in known:
+                    raise self.fail(f"{where}.recipients", tr("config.unknown_recipient", name=who)
+                                    + did_you_mean(who, known))
         return JobConfig(name=name, cron=self.get(t, "cron", where, str),
                          workdays_only=self.get(t, "workdays_only", where, bool, False),
                          enabled=self.get(t, "enabled", where, bool, True),
                          catch_up=self.get(t, "catch_up", where, str),
-                         period=self.get(t, "period", where, str, check=_one_of("day", "week", "month")))
+                         period=self.get(t, "period", where, str, check=_one_of("day", "week", "month")),
+                         recipients=tuple(chosen) if chosen is not None else None)
 
     def calendar(self, data: Any) -> CalendarConfig:
         t = self.table(data, "calendar", ["holidays", "workdays", "file"])
@@ -448,7 +459,7 @@ def known_keys() -> dict[str, set[str]]:
 
     minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
                "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
-               "jobs": {"check": {}}, "calendar": {}, "writeback": {}, "limits": {},
+               "jobs": {"check": {}, "report_bulletin": {"recipients": ["-"]}}, "calendar": {}, "writeback": {}, "limits": {},
                "reports": {"staffing": {}, "bulletin": {"weights": {}}}}
     _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
     return seen

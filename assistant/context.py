@@ -20,3 +20,4 @@ class JobContext:
     dry_run: bool = False
     options: dict[str, object] = field(default_factory=dict)
     sender: Sender | None = None  # delivery + ledger, for the jobs that send
+    scope: str | dict[str, str] = "all"  # the rows a report covers: a recipient's scope (docs/reports.md#scopes)

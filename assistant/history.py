@@ -12,10 +12,16 @@ status NULL and since = until = that day, so every change, removals included, is
 follow from `due` and the calendar (`days_left`). Days are stored as day numbers (days since
 1970-01-01, as calendar.py counts them: 20759 is 2026-11-02), a third of ISO text's size.
 
+Each cycle also stores its `tallies`: per pair, unit and status, how many items it tracked and how
+many error findings their rows held (rows without a key too). Counts on past days (a trend, the
+end of last week) are then lookups, not a walk through the stretches; and the data errors of a
+unit's rows, which the stretches do not keep, are there for the bulletin's score.
+
     with History(config.state_dir / FILENAME) as history:
         history.record(today, [snapshot(frame, workbook, register), ...])   # assistant/snapshots.py
         now = history.state_at(day)             # every item as the latest cycle on or before day saw it
         moved = history.changes(period.start, period.until(today))
+        trend = history.counts_at(days, by=("status",))   # from the tallies
 
 History moves forward only: a cycle dated before the latest recorded one is refused (with a notice);
 the same day again replaces that day's recording of the pairs it holds (the last run of a day wins).
@@ -85,6 +91,33 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP INDEX states_until",
         "CREATE INDEX states_until ON states (until, since, pair, status)",
     ),
+    (  # tallies: per cycle and pair, the items and the data errors by unit and status, so counts on
+       # days (a trend, last week's end) are lookups; filled here for the cycles recorded before,
+       # without errors (not known then). And two indexes: the stretches open now with what a
+       # bulletin counts (read from the index alone), the items by the day they were first seen.
+        """CREATE TABLE tallies (
+            pair INTEGER NOT NULL REFERENCES pairs, day INTEGER NOT NULL, status TEXT NOT NULL,
+            unit TEXT NOT NULL, items INTEGER NOT NULL, errors INTEGER,
+            PRIMARY KEY (pair, day, status, unit)) WITHOUT ROWID""",
+        "CREATE INDEX recorded_pair ON recorded (pair, day)",
+        # each (pair, unit, status)'s count after each day it changed (+1 a stretch begun, -1 one
+        # ended, summed in order), given to the days its pair was recorded until the next change
+        """INSERT INTO tallies (pair, day, status, unit, items)
+            SELECT c.pair, r.day, c.status, c.unit, c.n FROM (
+                SELECT pair, unit, status, day, SUM(d) OVER w AS n, LEAD(day) OVER w AS next FROM (
+                    SELECT pair, unit, status, day, SUM(n) AS d FROM (
+                        SELECT pair, COALESCE(unit, '') AS unit, status, since AS day, 1 AS n FROM states
+                            WHERE status IS NOT NULL
+                        UNION ALL SELECT pair, COALESCE(unit, ''), status, until, -1 FROM states
+                            WHERE status IS NOT NULL AND until IS NOT NULL)
+                    GROUP BY pair, unit, status, day)
+                WINDOW w AS (PARTITION BY pair, unit, status ORDER BY day)) c
+            JOIN recorded r INDEXED BY recorded_pair ON r.pair = c.pair AND r.day >= c.day
+                AND (c.next IS NULL OR r.day < c.next)
+            WHERE c.n > 0""",
+        "CREATE INDEX states_open ON states (pair, unit, status, due, finished, since) WHERE until IS NULL",
+        "CREATE INDEX items_first ON items (first_day)",
+    ),
 )
 
 
@@ -128,7 +161,8 @@ class History(HistoryQueries):
             pairs = self._cycle_pairs(db, snaps, today)
             if latest == today:  # the last run of a day wins: this day's recording of these pairs undone
                 self._undo(db, today)
-            new, untracked = cycle_items(snaps, pairs)
+            cycle = cycle_items(snaps, pairs)
+            new, untracked = cycle.items, cycle.untracked
             old = self._frame(db, f"SELECT s.id, s.item, s.pair, i.key, {_VALUES_SQL} FROM states s"
                                   f" JOIN items i ON i.id = s.item WHERE s.until IS NULL AND s.pair IN {_CYCLE}",
                               (), ("id", "item", "pair", "key", *VALUES))
@@ -147,6 +181,8 @@ class History(HistoryQueries):
             if latest == today:  # items only this day's earlier run had seen
                 db.execute(f"DELETE FROM items WHERE pair IN {_CYCLE}"
                            " AND NOT EXISTS (SELECT 1 FROM states WHERE states.item = items.id)")
+            db.executemany("INSERT INTO tallies (pair, day, status, unit, items, errors) VALUES (?, ?, ?, ?, ?, ?)",
+                           _plain(cycle.tallies.assign(day=today)[["pair", "day", "status", "unit", "items", "errors"]]))
             counts = new.groupby("pair").size()
             db.executemany("INSERT OR REPLACE INTO recorded (day, pair, items, untracked) VALUES (?, ?, ?, ?)",
                            [(today, p, int(counts.get(p, 0)), untracked.get(p, 0)) for p in pairs.values()])
@@ -177,6 +213,7 @@ class History(HistoryQueries):
         db.execute(f"UPDATE states SET until = NULL WHERE until = ? AND pair IN {_CYCLE}", (today,))
         db.execute(f"UPDATE items SET first_overdue = NULL WHERE first_overdue = ? AND pair IN {_CYCLE}", (today,))
         db.execute(f"DELETE FROM recorded WHERE day = ? AND pair IN {_CYCLE}", (today,))
+        db.execute(f"DELETE FROM tallies WHERE day = ? AND pair IN {_CYCLE}", (today,))
 
     def _item_ids(self, db: sqlite3.Connection, keys: pd.DataFrame, today: int) -> list[int]:
         """Ids of (pair, key) items, created (first seen today) where new; in the order of `keys`."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,8 @@ from assistant.snapshots import DATES, VALUES
 from assistant.store import SqliteFile
 
 GROUPS = ("workbook", "register", "status", "unit", "owner", "leader")  # what `counts_at` counts by
+TALLIED = ("workbook", "register", "unit", "status")  # what each cycle's tallies count by
+PEOPLE = ("unit", "owner", "leader")  # what `narrow` may narrow by
 # what `state_at` may give of an item besides its key: its stretch's since and values, the day it was
 # first seen, whether that was its register's first cycle, and the first day it was seen overdue
 ITEM_COLUMNS = ("since", *VALUES, "first_seen", "initial", "first_overdue")
@@ -53,6 +55,20 @@ def day_of(number: int | None) -> dt.date | None:
 class HistoryQueries(SqliteFile):
     """The queries of the history file; `History` adds its schema and the recording of a cycle."""
 
+    _where: tuple[tuple[str, str], ...] = ()  # (column, text): see `narrow`
+
+    def narrow(self, where: Mapping[str, str]) -> None:
+        """From now on count and list only the items whose unit, owner or leader, as recorded,
+        equals the given text (a recipient's scope). `first_overdue`, `keys` and `timeline` are
+        not narrowed; `errors_at` is empty when narrowed by owner or leader (not tallied so)."""
+        if set(where) - set(PEOPLE):
+            raise ValueError(f"narrow by some of {PEOPLE}, not {sorted(where)!r}")
+        self._where = tuple(where.items())
+
+    def _people(self, alias: str) -> str:
+        """The narrowing as SQL conditions on the table `alias` (text as quoted SQL literals)."""
+        return "".join(f" AND {alias}.{c} = '{v.replace(chr(39), chr(39) * 2)}'" for c, v in self._where)
+
     def _frame(self, db: sqlite3.Connection | None, sql: str, args: Sequence[object],
                columns: Sequence[str], dates: Sequence[str] = ()) -> pd.DataFrame:
         """A query's rows as a frame; `dates` columns (day numbers) as datetime64, NaT where NULL."""
@@ -76,6 +92,8 @@ class HistoryQueries(SqliteFile):
             chosen = pairs["id"][(pairs["register"] == register if register is not None else True)
                                  & (pairs["workbook"] == workbook if workbook is not None else True)]
             only = f" AND {pair} IN ({', '.join(str(int(i)) for i in chosen)})"  # ids of ours: ints
+        if pair == "s.pair":
+            only += self._people("s")
         df = self._frame(None, sql.replace("{only}", only), args, ["pair", *columns], dates)
         at = pd.Index(pairs["id"]).get_indexer(df["pair"])
         named = {"workbook": pairs["workbook"].to_numpy()[at], "register": pairs["register"].to_numpy()[at]}
@@ -102,7 +120,8 @@ class HistoryQueries(SqliteFile):
                                  " JOIN recorded r ON r.pair = p.id GROUP BY p.id ORDER BY p.workbook, p.register",
                            (), ("workbook", "register", "first_day", "last_day"), ("first_day", "last_day"))
 
-    def _at(self, day: dt.date) -> dt.date | None:
+    def cycle_on(self, day: dt.date) -> dt.date | None:
+        """The latest cycle on or before `day`: what the history knows of that day; None before any."""
         return day_of(self._value("SELECT MAX(day) FROM cycles WHERE day <= ?", day_number(day)))
 
     def state_at(self, day: dt.date, register: str | None = None, workbook: str | None = None,
@@ -112,7 +131,7 @@ class HistoryQueries(SqliteFile):
         `recorded` is None and no item is listed. Columns: workbook, register, key and `columns`
         (some of ITEM_COLUMNS; default since, status, due, finished, unit, owner, leader); sorted
         by workbook, register, key. Fewer columns, less to fetch: what costs is the values."""
-        at, n = self._at(day), day_number(day)
+        at, n = self.cycle_on(day), day_number(day)
         cols = list(columns) if columns is not None else ["since", *VALUES]
         if set(cols) - set(ITEM_COLUMNS):
             raise ValueError(f"columns must be some of {ITEM_COLUMNS}, not {cols!r}")
@@ -129,19 +148,105 @@ class HistoryQueries(SqliteFile):
             items["initial"] = items["initial"].astype(bool)
         return State(day, at, _sorted(items) if at else items.iloc[:0])
 
+    def state_counts(self, day: dt.date, where: Mapping[str, str], by: Sequence[str] = ("workbook", "unit"),
+                     register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
+        """How many items open on `day` meet each condition of `where` (a name and an SQL condition
+        over the stretch's status, due, finished and since, dates as day numbers; "1": all), per
+        group of `by` (some of GROUPS): the columns of `by` and one int column per condition.
+        Counted in SQL; on a day no cycle came after (this week's bulletin), from the index of the
+        stretches open now alone. Empty before the first cycle."""
+        cols = _columns(by, GROUPS)
+        if self.cycle_on(day) is None:
+            return pd.DataFrame(columns=[*by, *where])
+        n = day_number(day)
+        latest = self._value("SELECT MAX(day) FROM cycles")
+        picked = [f"s.{c}" for c in dict.fromkeys([*cols, "status", "due", "finished", "since"])]
+        if n >= latest:  # open on n is open now: no stretch begins or ends after the latest cycle
+            rows = f"SELECT {', '.join(['s.pair', *picked])} FROM states s INDEXED BY states_open WHERE s.until IS NULL{{only}}"
+        else:
+            rows = _open_on(picked, [n])
+        counted = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in where.values())
+        grouped = f"SELECT {', '.join(['pair', *cols])}, {counted} FROM ({rows}) GROUP BY {', '.join(['pair', *cols])}"
+        return self._grouped(self._named(grouped, (), [*cols, *where], (), register, workbook), by, list(where))
+
+    def new_counts(self, start: dt.date, end: dt.date, by: Sequence[str] = ("workbook", "unit"),
+                   register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
+        """How many items first seen from `start` to `end` are open on `end`, per group of `by`
+        (some of GROUPS) as they stood on `end`: the columns of `by` and `items`. Those seen first
+        on their register's first cycle are not counted: they were there when its history began."""
+        cols = _columns(by, GROUPS)
+        a, b = day_number(start), day_number(end)
+        rows = (f"SELECT {', '.join(['s.pair', *(f's.{c}' for c in cols)])} FROM items i INDEXED BY items_first"
+                f" JOIN pairs p ON p.id = i.pair JOIN states s ON s.item = i.id"
+                f" WHERE i.first_day BETWEEN {a} AND {b} AND i.first_day != p.first_day"
+                f" AND s.since <= {b} AND (s.until IS NULL OR s.until > {b}) AND s.status IS NOT NULL{{only}}")
+        return self._count(rows, (), by, register, workbook)
+
+    @staticmethod
+    def _grouped(df: pd.DataFrame, by: Sequence[str], values: list[str], nullable: bool = False) -> pd.DataFrame:
+        """Sums per pair and group added up per group of `by`: ints, or (`nullable`) Int64 with NA
+        where every sum was NULL; None, not NaN, in the keys."""
+        numbers = df[values].apply(pd.to_numeric).groupby([df[c] for c in by], dropna=False, sort=True)
+        sums = numbers.sum(min_count=1).reset_index()
+        keys = sums[list(by)].astype(object)
+        return pd.concat([keys.where(keys.notna(), None),
+                          sums[values].astype("Int64" if nullable else int)], axis=1)
+
     def counts_at(self, day: dt.date | Sequence[dt.date], by: Sequence[str] = ("workbook", "register", "status"),
                   register: str | None = None, workbook: str | None = None) -> pd.DataFrame:
-        """How many items stood on `day` in each group of `by` (some of GROUPS), counted in SQL:
-        the columns of `by` and `items`. Several days (a trend): a `day` column first, the first
-        day counted from its open stretches and each later one from the changes in between (+1 a
-        stretch begun, -1 one ended), so the window is read once, not a state per day. A day
-        before the first cycle counts nothing (see `state_at`)."""
+        """How many items stood on `day` in each group of `by` (some of GROUPS): the columns of
+        `by` and `items`. Several days (a trend): a `day` column first. A day before the first
+        cycle counts nothing (see `state_at`). By workbook, register, unit and status, the counts
+        are the tallies each cycle stored (a lookup per day); by owner or leader, they are counted
+        from the stretches: the first day from its open stretches and each later one from the
+        changes in between (+1 a stretch begun, -1 one ended), so the window is read once."""
         days = [day] if isinstance(day, dt.date) else list(day)
-        cols = _columns(by, GROUPS)
+        _columns(by, GROUPS)
         first = self.first_day()
         known = sorted({day_number(d) for d in days if first is not None and d >= first})
         if not known:
-            return pd.DataFrame(columns=[*(() if isinstance(day, dt.date) else ("day",)), *by, "items"])
+            df = pd.DataFrame(columns=["day", *by, "items"])
+        elif set(by) <= set(TALLIED) and self._tallied_narrowing():
+            df = self._tallied(known, by, "items", register, workbook)
+            df = df[df["items"] > 0].reset_index(drop=True)
+        else:
+            df = self._counted(known, by, register, workbook)
+        return df.drop(columns="day") if isinstance(day, dt.date) else df
+
+    def errors_at(self, day: dt.date, by: Sequence[str] = ("workbook", "unit"), register: str | None = None,
+                  workbook: str | None = None) -> pd.DataFrame:
+        """The error findings the latest cycle on or before `day` saw in the rows of each group of
+        `by` (some of TALLIED; rows without a key included): the columns of `by` and `errors`,
+        NA for a cycle recorded before errors were counted. Empty before the first cycle."""
+        _columns(by, TALLIED)
+        first = self.first_day()
+        if first is None or day < first or not self._tallied_narrowing():
+            return pd.DataFrame(columns=[*by, "errors"])
+        return self._tallied([day_number(day)], by, "errors", register, workbook).drop(columns="day")
+
+    def _tallied_narrowing(self) -> bool:
+        """Whether the tallies can answer as narrowed: they count by unit, not by person."""
+        return all(c == "unit" for c, _ in self._where)
+
+    def _tallied(self, days: Sequence[int], by: Sequence[str], value: str, register: str | None,
+                 workbook: str | None) -> pd.DataFrame:
+        """The tallies' `value` (items or errors) summed by `by` on each of `days` (day numbers):
+        per pair, those of the latest day on or before it that the pair was recorded."""
+        cols = [c for c in by if c not in ("workbook", "register")]
+        picked = "".join(", NULLIF(t.unit, '') AS unit" if c == "unit" else f", t.{c} AS {c}" for c in cols)
+        values = ", ".join(f"({int(n)})" for n in days)
+        rows = (f"WITH d (day) AS (VALUES {values}), at AS (SELECT d.day AS day, r.pair AS pair, MAX(r.day) AS rec"
+                f" FROM d JOIN recorded r ON r.day <= d.day{{only}} GROUP BY d.day, r.pair)"
+                f" SELECT at.pair AS pair, at.day AS day{picked}, t.{value} AS n"
+                f" FROM at JOIN tallies t ON t.pair = at.pair AND t.day = at.rec{self._people('t')}")
+        df = self._count(rows, (), [*by, "day"], register, workbook, total="SUM(n)", pair="r.pair", value=value)
+        df["day"] = pd.to_datetime(df["day"].astype("int64"), unit="D")
+        return df[["day", *by, value]].sort_values(["day", *by], kind="stable", ignore_index=True)
+
+    def _counted(self, known: list[int], by: Sequence[str], register: str | None,
+                 workbook: str | None) -> pd.DataFrame:
+        """counts_at from the stretches (any of GROUPS): day, `by`, items."""
+        cols = _columns(by, GROUPS)
         parts = [self._count(_open_on([f"s.{c}" for c in cols], known[:1]), (), by, register, workbook).assign(k=0)]
         if len(known) > 1:
             lo, hi, picked = known[0], known[-1], "".join(f", s.{c}" for c in cols)
@@ -156,10 +261,9 @@ class HistoryQueries(SqliteFile):
         df = table.stack().rename("items").reset_index()
         df = df[df["items"] > 0]
         keys = df[list(by)].astype(object)
-        df = pd.concat([pd.DataFrame({"day": pd.to_datetime(np.asarray(known)[df["k"].to_numpy()], unit="D")},
-                                     index=df.index), keys.where(keys.notna(), None),
-                        df["items"].astype(int)], axis=1).sort_values(["day", *by], kind="stable", ignore_index=True)
-        return df.drop(columns="day") if isinstance(day, dt.date) else df
+        return pd.concat([pd.DataFrame({"day": pd.to_datetime(np.asarray(known)[df["k"].to_numpy()], unit="D")},
+                                       index=df.index), keys.where(keys.notna(), None),
+                          df["items"].astype(int)], axis=1).sort_values(["day", *by], kind="stable", ignore_index=True)
 
     def change_counts(self, start: dt.date, end: dt.date,
                       by: Sequence[str] = ("workbook", "register", "status", "previous"),
@@ -174,15 +278,15 @@ class HistoryQueries(SqliteFile):
         return df.astype({"initial": bool}) if "initial" in by else df
 
     def _count(self, rows: str, args: Sequence[object], by: Sequence[str], register: str | None,
-               workbook: str | None, total: str = "COUNT(*)") -> pd.DataFrame:
+               workbook: str | None, total: str = "COUNT(*)", pair: str = "s.pair", value: str = "items") -> pd.DataFrame:
         """The rows of `rows` (a SELECT of a pair id and the columns of `by` but workbook and
-        register) counted (`total`) by SQL per pair and group, then per group of `by` here."""
+        register; `pair` names its pair column for "{only}") counted (`total`) by SQL per pair and
+        group, then per group of `by` here: the columns of `by` and `value`, an int, or NA where
+        every sum was NULL (errors not counted)."""
         cols = [c for c in by if c not in ("workbook", "register")]
         grouped = f"SELECT {', '.join(['pair', *cols, total])} FROM ({rows}) GROUP BY {', '.join(['pair', *cols])}"
-        df = self._named(grouped, args, [*cols, "items"], (), register, workbook)
-        df = df.groupby(list(by), dropna=False, sort=True)["items"].sum().reset_index()
-        keys = df[list(by)].astype(object)
-        return keys.where(keys.notna(), None).assign(items=df["items"].astype(int))  # None, not NaN, as elsewhere
+        df = self._named(grouped, args, [*cols, value], (), register, workbook, pair=pair)
+        return self._grouped(df, by, [value], nullable=value != "items")  # items are never NULL
 
     def changes(self, start: dt.date, end: dt.date, register: str | None = None,
                 workbook: str | None = None) -> pd.DataFrame:

@@ -35,6 +35,7 @@ class Judgement:
     contexts: list[Context]  # the wanted registers' parsed tables
     frames: dict[tuple[str, str], pd.DataFrame]  # (workbook, register) -> deadline statuses
     notices: list[str] = field(default_factory=list)
+    unscoped: Judgement | None = None  # narrowed to a scope (reports/base.scoped): the whole, for lookups
 
     def findings_of(self, workbook: str, register: str) -> list[Finding]:
         return self._by_table.get((workbook, register), [])

@@ -22,8 +22,6 @@ import css_inline
 import jinja2
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from assistant.digests import Item
 from assistant.errors import ConfigError
@@ -153,6 +151,9 @@ ATTACHMENT_COLUMNS = ("workbook", "register", "key", "content", "unit", "owner",
 def items_workbook(items: list[Item]) -> bytes:
     """The items as an .xlsx attachment. Text is written as text ("=…" never becomes a formula),
     without control characters and at most Excel's 32,767 characters a cell."""
+    from openpyxl import Workbook  # here: a page or a mail without an attachment need not load it
+    from openpyxl.styles import Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = tr("digest.attachment_sheet")[:31]

@@ -37,7 +37,7 @@ def check_json(findings: list[Finding]) -> str:
 def _console(out: TextIO) -> Console:
     wide = not out.isatty()
     return Console(file=out, width=160 if wide else None, highlight=False, soft_wrap=False,
-                   no_color=wide, emoji=False)
+                   no_color=True if wide else None, emoji=False)  # None: a terminal's NO_COLOR is honoured
 
 
 def _notices(con: Console, notices: list[str]) -> None:

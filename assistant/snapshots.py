@@ -6,12 +6,15 @@ holds open (assistant/history.py). Pure pandas: nothing here touches the file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from assistant.findings import Finding
 
 VALUES = ("status", "due", "finished", "unit", "owner", "leader")  # what a stretch keeps the same
 COLUMNS = ("key", *VALUES)  # a snapshot's columns
@@ -27,10 +30,17 @@ class Snapshot:
     workbook: str
     register: str
     columns: dict[str, list[Any]]
+    errors: list[int] | None = None  # error findings per data row; None: not counted
+
+    def error_counts(self) -> list[int] | list[None]:
+        return self.errors if self.errors is not None else [None] * len(self.columns["key"])
 
 
-def snapshot(frame: pd.DataFrame, workbook: str, register: str) -> Snapshot:
-    """The snapshot of a deadline frame (assistant.deadlines.evaluate)."""
+def snapshot(frame: pd.DataFrame, workbook: str, register: str, findings: Iterable[Finding] = ()) -> Snapshot:
+    """The snapshot of a deadline frame (assistant.deadlines.evaluate), with the error findings of
+    each of its rows counted from `findings` (those of this workbook and register)."""
+    per_row = Counter(f.row for f in findings if f.severity == "error" and f.row is not None)
+    errors = [per_row.get(int(r), 0) for r in frame["row"]] if per_row else [0] * len(frame)
     out: dict[str, list[Any]] = {}
     for name in COLUMNS:
         if name in DATES:
@@ -40,19 +50,34 @@ def snapshot(frame: pd.DataFrame, workbook: str, register: str) -> Snapshot:
             out[name] = numbers.tolist()
         else:
             out[name] = frame[name].astype(object).where(frame[name].notna(), None).tolist()
-    return Snapshot(workbook, register, out)
+    return Snapshot(workbook, register, out, errors)
 
 
-def cycle_items(snaps: Sequence[Snapshot], pairs: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, dict[int, int]]:
-    """The cycle's items (pair id, key, values) and, per pair, the rows not tracked: without a key,
-    or repeating a key of an earlier row (the first is kept)."""
-    frames = [pd.DataFrame(s.columns, columns=list(COLUMNS), dtype=object).assign(pair=pairs[(s.workbook, s.register)])
-              for s in snaps]
-    every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["pair", *COLUMNS], dtype=object)
+@dataclass(frozen=True)
+class Cycle:
+    """A cycle's rows as the history stores them."""
+
+    items: pd.DataFrame  # the tracked items: pair id, key, values
+    untracked: dict[int, int]  # per pair, the rows without a key or repeating one (the first is kept)
+    tallies: pd.DataFrame  # per pair, unit ('' for none) and status: items and errors (NA: not counted)
+
+
+def cycle_items(snaps: Sequence[Snapshot], pairs: dict[tuple[str, str], int]) -> Cycle:
+    """The cycle's items, its untracked rows and its tallies. A tally counts the tracked items of a
+    unit and status, and the error findings of all its rows, untracked ones included."""
+    frames = [pd.DataFrame(s.columns, columns=list(COLUMNS), dtype=object)
+              .assign(pair=pairs[(s.workbook, s.register)], errors=s.error_counts()) for s in snaps]
+    every = (pd.concat(frames, ignore_index=True) if frames
+             else pd.DataFrame(columns=["pair", *COLUMNS, "errors"], dtype=object))
     keep = every["key"].notna() & ~every.duplicated(["pair", "key"])
     untracked = (~keep).groupby(every["pair"]).sum() if len(every) else pd.Series(dtype=int)
     new = every[keep.to_numpy(dtype=bool)].astype({"pair": "int64"})
-    return new[["pair", *COLUMNS]], {int(p): int(n) for p, n in untracked.items()}
+    counted = pd.DataFrame({"pair": every["pair"].astype("int64"), "unit": every["unit"].fillna(""),
+                            "status": every["status"], "items": keep.astype("int64"),
+                            "errors": pd.to_numeric(every["errors"]).astype("Int64")})
+    groups = counted.groupby(["pair", "unit", "status"], sort=False)  # a row without a status: none to tally
+    tallies = pd.concat([groups["items"].sum(), groups["errors"].sum(min_count=1)], axis=1).reset_index()
+    return Cycle(new[["pair", *COLUMNS]], {int(p): int(n) for p, n in untracked.items()}, tallies)
 
 
 def diff(new: pd.DataFrame, old: pd.DataFrame) -> tuple[list[int], pd.DataFrame, pd.DataFrame]:

@@ -22,7 +22,8 @@ What it does (seeded, so two runs store the same rows):
 3. Then the queries a district bulletin makes, each timed best of 3 on a fresh connection:
    `state_at` on the last day and on a day in mid-year (all items, the overdue ones, the columns a
    bulletin reads, the week before's statuses), a trend of 8 weeks of counts,
-   `counts_at` (counted in SQL), `changes` over the last week and the last quarter and
+   `counts_at` (the tallies; by owner, from the stretches), the bulletin's `state_counts`,
+   `new_counts` and `errors_at`, `changes` over the last week and the last quarter and
    `change_counts` over the quarter (counted in SQL),
    `first_overdue`, `timeline` of one key, `days`.
 
@@ -46,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_large import GIVEN, SURNAMES, UNITS  # noqa: E402
 
 from assistant.history import History  # noqa: E402
+from assistant.reports.bulletin_figures import conditions  # noqa: E402
 from assistant.snapshots import COLUMNS, Snapshot  # noqa: E402
 
 FIRST_MONDAY = dt.date(2026, 1, 5)
@@ -117,13 +119,15 @@ class District:
             "owner": self.people[self.owner[idx]],
             "leader": self.people[self.leader[idx]],
         }
+        errors = (self.number[idx] % 50 == 0).astype(int)  # a data error in one task of 50, as check finds them
         town = self.town[idx]
         order = np.argsort(town, kind="stable")
         bounds = np.searchsorted(town[order], np.arange(self.townships + 1))
         out = []
         for t in range(self.townships):
             rows = order[bounds[t]:bounds[t + 1]]
-            out.append(Snapshot(str(self.names[t]), "tasks", {c: columns[c][rows].tolist() for c in COLUMNS}))
+            out.append(Snapshot(str(self.names[t]), "tasks", {c: columns[c][rows].tolist() for c in COLUMNS},
+                                errors[rows].tolist()))
         return out
 
 
@@ -182,10 +186,17 @@ def main() -> None:
         f"state_at({last}, statuses=overdue)": lambda h: h.state_at(last, statuses=("overdue",)).items,
         f"state_at({last}, columns=status…leader, first_seen, initial, first_overdue)":
             lambda h: h.state_at(last, columns=BULLETIN).items,
+        f"state_counts({last}) by workbook, unit: the bulletin's counts":
+            lambda h: h.state_counts(last, conditions(last - dt.timedelta(days=6), last)),
+        f"state_counts({mid}) by workbook, unit": lambda h: h.state_counts(mid, conditions(mid - dt.timedelta(days=6), mid)),
+        f"new_counts({last - dt.timedelta(days=6)} … {last}) by workbook, unit":
+            lambda h: h.new_counts(last - dt.timedelta(days=6), last),
+        f"errors_at({last}) by workbook, unit": lambda h: h.errors_at(last),
         f"state_at({week_before}, columns=status)": lambda h: h.state_at(week_before, columns=["status"]).items,
         f"counts_at(8 weeks to {last}) by workbook, status": lambda h: h.counts_at(weeks, by=("workbook", "status")),
         f"counts_at({last}) by workbook, status": lambda h: h.counts_at(last, by=("workbook", "status")),
         f"counts_at({mid}) by workbook, unit, status": lambda h: h.counts_at(mid, by=("workbook", "unit", "status")),
+        f"counts_at({last}) by workbook, owner (from the stretches)": lambda h: h.counts_at(last, by=("workbook", "owner")),
         f"changes({last - dt.timedelta(days=6)} … {last})": lambda h: h.changes(last - dt.timedelta(days=6), last),
         f"changes({quarter} … {last})": lambda h: h.changes(quarter, last),
         f"change_counts({quarter} … {last}) by workbook, status, previous":

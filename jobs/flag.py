@@ -108,7 +108,8 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
             source.refresh()
         j = judge.workbook(wb)
         part = _Part(j.findings, _items(j.frames), judge.learned(),
-                     snapshots=[] if ctx.dry_run else [snapshot(df, *pair) for pair, df in j.frames.items()])
+                     snapshots=[] if ctx.dry_run else [snapshot(df, *pair, j.findings_of(*pair))
+                                                   for pair, df in j.frames.items()])
         patches = [p for c in j.contexts
                    if (p := sheet_patch(c, j.findings_of(wb.name, c.register.id), j.frames.get((wb.name, c.register.id))))]
         if ctx.dry_run or not patches:

@@ -1,16 +1,17 @@
 """report_NAME: a report mailed to every recipient, once per report period (docs/reports.md#jobs).
 
 The mail's body is the report's HTML page (CSS inlined, as digests are), its text part the terminal
-table, and the xlsx workbook is attached. Each recipient reads it in their language; the report is
-built once per language. Sends go through the ledger like digests: (job, recipient, period) is
-sent once; a failed one is retried on the next run.
+table, and the xlsx workbook is attached. The recipients are every [[recipients]], or those the
+job's `recipients` names. Each reads it in their language and narrowed to their scope
+(docs/reports.md#scopes); the report is built once per language and scope. Sends go through the
+ledger like digests: (job, recipient, period) is sent once; a failed one is retried on the next run.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.context import JobContext
@@ -60,21 +61,25 @@ def _run(ctx: JobContext, name: str) -> ReportResult:
     from assistant.reports.period import parse_period
 
     config = ctx.office.config
+    job = config.jobs.get(f"report_{name}")
+    chosen = job.recipients if job is not None else None
+    recipients = [r for r in config.recipients if chosen is None or r.name in chosen]
     if ctx.sender is not None:
-        ctx.sender.check_to(r.email for r in config.recipients)
+        ctx.sender.check_to(r.email for r in recipients)
     period = parse_period(str(ctx.options.get("period") or SCHEDULES[name][1]), ctx.today)
-    built: dict[str, Report] = {}
+    built: dict[tuple[str, str], Report] = {}
     result = ReportResult()
-    for r in config.recipients:
+    for r in recipients:
         if ctx.sender is not None and not ctx.sender.wants(r.email):
             continue
         lang = mail_lang(config, r)
-        if lang not in built:
+        key = (lang, repr(sorted(r.scope.items())) if isinstance(r.scope, dict) else "all")
+        if key not in built:
             with using(lang):
-                built[lang] = build(ctx, name, period)
-            result.notices += built[lang].notices
-            result.unreadable = built[lang].unreadable
-        report = built[lang]
+                built[key] = build(replace(ctx, scope=r.scope), name, period)
+            result.notices += [n for n in built[key].notices if n not in result.notices]
+            result.unreadable = built[key].unreadable
+        report = built[key]
         if ctx.dry_run or ctx.sender is None:
             continue
 

@@ -132,6 +132,12 @@ def test_a_cycle_stores_only_what_changed(office):
             counts = history.counts_at(D.fromisoformat(day), by=("status",))
             moves = history.change_counts(D.fromisoformat(day), D.fromisoformat(day), by=("status", "previous"))
         assert dict(zip(counts["status"], counts["items"])) == Counter(s for s, *_ in now.values())
+        with History(db_path(office)) as history:  # the cycle's tallies against its items, by unit and owner too
+            by_unit = history.counts_at(D.fromisoformat(day), by=("unit", "status"))
+            by_owner = history.counts_at(D.fromisoformat(day), by=("owner", "status"))  # from the stretches
+            items = history.state_at(D.fromisoformat(day)).items
+        assert by_unit.values.tolist() == items.groupby(["unit", "status"]).size().reset_index().values.tolist()
+        assert by_owner.values.tolist() == items.groupby(["owner", "status"]).size().reset_index().values.tolist()
         expected = Counter([(now[k][0], before[k][0]) for k in changed] + [(now[k][0], None) for k in new]
                            + [(None, before[k][0]) for k in gone])
         assert dict(zip(zip(moves["status"], moves["previous"]), moves["items"])) == expected
@@ -356,8 +362,9 @@ def test_first_seen_and_first_overdue_are_kept_with_the_items(tmp_path):
 
 
 def test_a_history_of_the_first_format_is_brought_up_to_date(tmp_path):
-    """A file written by the first version (no first days kept with the items) gets them from
-    its stretches when opened."""
+    """A file written by the first version (no first days kept with the items, no tallies) gets
+    them from its stretches when opened: counts on a day then agree with the items that day, and
+    errors are unknown (NA) for the cycles recorded before they were counted."""
     from assistant.history import _MIGRATIONS
 
     path = tmp_path / FILENAME
@@ -370,11 +377,42 @@ def test_a_history_of_the_first_format_is_brought_up_to_date(tmp_path):
                    [(1, 20759, 20761, "on_track", None), (1, 20761, None, "overdue", "on_track"),
                     (2, 20760, None, "due_soon", None)])
     db.execute("INSERT INTO cycles VALUES (20759, 'x', 1, 0), (20760, 'x', 2, 0), (20761, 'x', 2, 0)")
+    db.execute("INSERT INTO recorded VALUES (20759, 1, 1, 0), (20760, 1, 2, 0), (20761, 1, 2, 0)")
     db.execute("PRAGMA user_version = 1")
     db.commit()
     db.close()
     with History(path) as history:
         at = history.state_at(D(2026, 11, 4), columns=["status", "first_seen", "initial", "first_overdue"]).items
+        trend = history.counts_at([D(2026, 11, 2), D(2026, 11, 3), D(2026, 11, 6)], by=("status",))
+        errors = history.errors_at(D(2026, 11, 4), by=("workbook",))
     assert at[["key", "first_seen", "initial", "first_overdue"]].values.tolist() == [
         ["A-1", pd.Timestamp("2026-11-02"), True, pd.Timestamp("2026-11-04")],
         ["A-2", pd.Timestamp("2026-11-03"), False, pd.NaT]]
+    assert trend.values.tolist() == [[pd.Timestamp("2026-11-02"), "on_track", 1],
+                                     [pd.Timestamp("2026-11-03"), "due_soon", 1],
+                                     [pd.Timestamp("2026-11-03"), "on_track", 1],
+                                     [pd.Timestamp("2026-11-06"), "due_soon", 1],
+                                     [pd.Timestamp("2026-11-06"), "overdue", 1]]
+    assert errors["workbook"].tolist() == ["凤凰镇"] and errors["errors"].isna().all()
+
+
+def test_each_cycle_tallies_the_data_errors_of_a_units_rows(tmp_path):
+    """The error findings of a unit's rows, a row without a key included, warnings not; a cycle
+    whose errors were not counted says so (NA) rather than zero."""
+    from assistant.findings import Finding
+
+    frame = _frame(("A-1", "overdue", "2026-11-01"), (None, "on_track", "2026-11-20"),
+                   ("A-2", "on_track", "2026-11-20")).assign(row=[3, 4, 5], unit=["党政办", "党政办", "应急办"])
+
+    def found(row: int, severity: str = "error") -> Finding:
+        return Finding("凤凰镇", "tasks", "台账", row, "完成时限", f"H{row}", None, "bad_date", severity, "x", "…")
+
+    with History(tmp_path / FILENAME) as history:
+        history.record(D(2026, 11, 2), [snapshot(frame, "凤凰镇", "tasks",
+                                                 [found(3), found(4), found(4, "warning"), found(5), found(5)])])
+        errors = history.errors_at(D(2026, 11, 2), by=("unit",))
+        assert errors.values.tolist() == [["党政办", 2], ["应急办", 2]]
+        assert history.counts_at(D(2026, 11, 2), by=("unit",)).values.tolist() == [["党政办", 1], ["应急办", 1]]
+        history.record(D(2026, 11, 3), [Snapshot("凤凰镇", "tasks", snapshot(frame, "凤凰镇", "tasks").columns)])
+        assert history.errors_at(D(2026, 11, 3), by=("unit",))["errors"].isna().all()
+        assert history.errors_at(D(2026, 11, 1)).empty

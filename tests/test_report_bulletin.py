@@ -131,3 +131,54 @@ def test_english(office):
     res = run_cli("report", "bulletin", "--config", office, "--today", "2026-11-13", "--period", "2026-W46",
                   "--lang", "en")
     assert res.code == 0 and "Ranking" in res.out and "Overdue tasks" in res.out and "Next steps" in res.out
+
+
+MAIL = """
+[mail]
+transport = "file"
+sender = "党政办 <dzb@example.gov.cn>"
+allowed_domains = ["example.gov.cn"]
+
+[[recipients]]
+name = "张书记"
+email = "zhang@example.gov.cn"
+
+[[recipients]]
+name = "赵磊"
+email = "zhao@example.gov.cn"
+scope = { "责任人" = "赵磊" }
+
+[[recipients]]
+name = "来源"
+email = "source@example.gov.cn"
+scope = { "事项来源" = "上级交办" }
+"""
+
+
+def test_each_readers_scope_narrows_the_bulletin(office):
+    """A recipient scoped to 责任人 赵磊 gets the bulletin of his task (B1 of 应急办); a scope by a
+    field the history does not keep is not applied, and the mail says so."""
+    import email
+    import email.policy
+    import io
+
+    office.write_text(office.read_text(encoding="utf-8") + MAIL, encoding="utf-8")
+    res = run_cli("report", "bulletin", "--mail", "--period", "2026-W46", "--config", office, "--today", "2026-11-13")
+    assert res.code == 0, res.err
+    got = {}
+    for path in (office.parent / "outbox").glob("*.eml"):
+        m = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        got[m["To"].addresses[0].addr_spec] = m
+
+    def units(m) -> dict[str, list]:
+        book = openpyxl.load_workbook(io.BytesIO(next(m.iter_attachments()).get_content()))
+        return {r[0]: list(r) for ws in book.worksheets[1:2] for r in ws.iter_rows(values_only=True)
+                if r[0] in ("党政办", "应急办")}
+
+    whole, zhao, source = got["zhang@example.gov.cn"], got["zhao@example.gov.cn"], got["source@example.gov.cn"]
+    assert set(units(whole)) == {"党政办", "应急办"} and set(units(zhao)) == {"应急办"}
+    items = 3  # the column after 单位, 排名, 得分
+    assert (units(zhao)["应急办"][items], units(whole)["应急办"][items]) == (1, 2)  # B2 is 王芳's
+    assert zhao["Subject"].endswith("（责任人：赵磊）")
+    html = source.get_body(("html",)).get_content()
+    assert "不记录“事项来源”" in html and set(units(source)) == {"党政办", "应急办"}

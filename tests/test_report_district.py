@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -65,10 +66,13 @@ def test_the_bulletin_has_a_row_per_township_ranked(district):
     towns = {t["township"]: t for t in data["townships"]}
     assert {t: (towns[t]["items"], towns[t]["overdue"], towns[t]["closed"]) for t in TOWNS} == {
         "凤凰镇": (4, 3, 0), "石桥镇": (3, 0, 2), "青龙镇": (3, 1, 1)}
+    # the data errors of the last cycle (flag recorded them): one where a task is overdue
+    assert [towns[t]["errors"] for t in TOWNS] == [1, 0, 1] and data["total"]["errors"] == 2
     # scores: 石桥镇 on time 1.0×40, nothing due yet (no completion rate); 青龙镇 on time 1.0×40 +
-    # completion 0/1 − 5 for its overdue task; 凤凰镇 completion 0/3, no task closed, − 3×5
+    # completion 0/1 − 5 for its overdue task − 1 for its error; 凤凰镇 completion 0/3, no task
+    # closed, − 3×5 − 1
     assert [(t["township"], t["rank"], t["score"]) for t in data["townships"]] == [
-        ("石桥镇", 1, 40.0), ("青龙镇", 2, 35.0), ("凤凰镇", 3, -15.0)]
+        ("石桥镇", 1, 40.0), ("青龙镇", 2, 34.0), ("凤凰镇", 3, -16.0)]
     assert {o["workbook"] for o in data["overdue"]} == {"凤凰镇", "青龙镇"} and len(data["overdue"]) == 4
     assert data["total"]["items"] == 10 and data["total"]["score"] is None
 
@@ -103,3 +107,36 @@ def test_every_format_of_the_district_report(district, tmp_path):
     assert all(any(t in row for row in rows) for t in TOWNS)
     res = run_cli("report", "district", "--config", district, "--today", "2026-11-13")
     assert res.code == 0 and "石桥镇" in res.out and max(len(line) for line in res.out.splitlines()) <= 80
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal (pty) is POSIX; the bar itself is rich's")
+def test_a_long_run_shows_its_progress_on_a_terminal(district, tmp_path):
+    """stderr a terminal: each township is named as it is done; the document on stdout's file is
+    the same as without a terminal, and nothing of the bar gets into it."""
+    import os
+    import pty
+    import subprocess
+
+    primary, secondary = pty.openpty()
+    out = tmp_path / "d.json"
+    proc = subprocess.run([sys.executable, "-m", "assistant", "report", "district", "--config", str(district),
+                           "--today", "2026-11-13", "--format", "json", "-o", str(out)],
+                          stderr=secondary, stdout=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100"},
+                          timeout=300)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: all of it read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert proc.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert all(t in text for t in TOWNS) and "100%" in text
+    assert json.loads(out.read_text(encoding="utf-8"))["townships"]
+    piped = run_cli("report", "district", "--config", district, "--today", "2026-11-13", "--format", "json")
+    assert not any(t in piped.err for t in TOWNS)  # no terminal, no bar

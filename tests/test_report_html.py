@@ -27,7 +27,7 @@ from assistant.i18n import tr, using
 from assistant.reports.filenames import page_names
 from assistant.reports.model import Chart, Column, Report, Section, Table
 from assistant.reports.period import containing
-from assistant.reports.render_html import page, publish
+from assistant.reports.render_html import MANIFEST, page, publish
 from tests.browser import show
 from tests.pdf_text import A4, Pdf
 
@@ -471,11 +471,26 @@ def test_publish_replaces_each_page_whole_and_keeps_the_index_when_a_page_fails(
     (folder / "平安镇.html").rmdir()
     assert publish(report, folder) == written
     assert "第二次" in (folder / "index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in written), "a temporary file was left"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([MANIFEST, *(p.name for p in written)]), \
+        "a temporary file was left"
     if sys.platform != "win32":  # leaders open the shared folder: the pages have the usual mode, not 0600
         mask = os.umask(0)
         os.umask(mask)
         assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o666 & ~mask}
+
+
+def test_a_township_gone_from_the_district_loses_its_page_and_nothing_else_is_touched(tmp_path):
+    folder = tmp_path / "pages"
+    report = district()
+    publish(report, folder)
+    (folder / "说明.docx").write_bytes(b"a leader's own file")
+    (folder / "old.html").write_text("a page someone else made", encoding="utf-8")
+    del report.parts["平安镇"]
+    written = publish(report, folder)
+    assert [p.name for p in written] == ["index.html", "凤凰镇.html", "新区开发区一期.html"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [MANIFEST, "index.html", "凤凰镇.html", "新区开发区一期.html", "说明.docx", "old.html"])
+    assert "平安镇.html" not in (folder / "index.html").read_text(encoding="utf-8")
 
 
 def test_publish_into_a_file_is_a_message_not_a_traceback(tmp_path):

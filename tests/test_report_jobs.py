@@ -97,3 +97,42 @@ def test_the_report_jobs_are_in_the_registry_and_run_by_name(tmp_path):
 def test_an_unknown_report_to_mail_is_a_usage_error(tmp_path):
     res = run_cli("report", "stafing", "--mail", "--config", office(tmp_path))
     assert res.code == 2 and "staffing" in res.err and not mails(tmp_path / "office" / "assistant.toml")
+
+
+def test_the_jobs_recipients_and_each_readers_scope(tmp_path):
+    """[jobs.report_staffing] recipients names who gets it; a recipient's scope narrows the tables
+    having its fields (the roster and the quotas by 单位) and leaves the others whole (the AB角
+    posts have no 单位); the title says whose report it is."""
+    config = office(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Li Ming"\nemail = "li@example.gov.cn"\nlang = "en"',
+        'name = "Li Ming"\nemail = "li@example.gov.cn"\nscope = { "单位" = "综治中心" }')
+        + '\n[jobs.report_staffing]\nrecipients = ["张书记", "Li Ming"]\n', encoding="utf-8")
+    res = mail(config)
+    assert res.code == 0, res.err
+    assert "someone@elsewhere.org" not in res.out  # not a recipient of this job: not even tried
+    got = {m["To"].addresses[0].addr_spec: m for m in mails(config)}
+    assert set(got) == {"zhang@example.gov.cn", "li@example.gov.cn"}
+    whole, scoped = got["zhang@example.gov.cn"], got["li@example.gov.cn"]
+    assert whole["Subject"] == "区委编办编制与缺编情况"
+    assert scoped["Subject"] == "区委编办编制与缺编情况（单位：综治中心）"
+    books = [openpyxl.load_workbook(io.BytesIO(next(m.iter_attachments()).get_content())) for m in (whole, scoped)]
+
+    def units(book: openpyxl.Workbook) -> list[tuple]:  # the units table: rows under its header row
+        return [r[:5] for r in book.worksheets[1].iter_rows(min_row=3, values_only=True) if r[1] is not None]
+
+    assert units(books[0]) == [("党政办", 7, 4, 1, 1), ("综治中心", 3, 1, 0, 1), ("合计", 10, 5, 1, 2)]
+    assert units(books[1]) == [("综治中心", 3, 1, 0, 1), ("合计", 3, 1, 0, 1)]
+    assert books[1].worksheets[0]["A1"].value == "区委编办编制与缺编情况（单位：综治中心）"
+    # the AB角 posts have no 单位: the office's whole list, whatever the scope
+    ab = [[list(r) for r in b["AB角均不在岗的岗位"].iter_rows(values_only=True)] for b in books]
+    assert ab[0] == ab[1] and len(ab[0]) > 2
+
+
+def test_a_job_names_only_recipients_that_exist(tmp_path):
+    config = office(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8") + '\n[jobs.report_staffing]\nrecipients = ["张书纪"]\n',
+                      encoding="utf-8")
+    res = mail(config)
+    assert res.code == 2 and "jobs.report_staffing.recipients" in res.err and "张书记" in res.err
+    assert "Traceback" not in res.err

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -167,6 +167,21 @@ class Context:
 
     def has(self, *names: str) -> bool:
         return all(n in self.parsed for n in names)
+
+    def narrowed(self, keep: np.ndarray) -> Context:
+        """The same table with only the rows `keep` marks (a report for one recipient's scope):
+        a smaller table of its own, positions counted afresh, each row keeping its sheet row."""
+        at = np.flatnonzero(keep)
+        position = pd.Series(np.arange(len(at)), index=at)
+
+        def cut(p: Parsed) -> Parsed:
+            errors = p.errors[p.errors.index.isin(at)]
+            return Parsed(p.values.iloc[at].reset_index(drop=True), p.empty.iloc[at].reset_index(drop=True),
+                          errors.set_axis(position[errors.index].to_numpy()))
+
+        t = self.table
+        table = replace(t, frame=t.frame.iloc[at].reset_index(drop=True), rows=t.rows[at])
+        return Context(table, self.today, self.lookup, {name: cut(p) for name, p in self.parsed.items()})
 
     def values(self, name: str) -> pd.Series:
         return self.parsed[name].values

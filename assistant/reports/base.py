@@ -20,6 +20,7 @@ import pandas as pd
 from assistant.checks.base import Context, text_values
 from assistant.config import Config, WorkbookConfig
 from assistant.context import JobContext
+from assistant.digests import in_scope
 from assistant.errors import SourceError
 from assistant.fieldtypes import TYPES
 from assistant.i18n import tr
@@ -77,6 +78,10 @@ def build(ctx: JobContext, name: str, period: Period, progress: Progress | None 
     parts = kind.collect(ctx, period, settings, progress)
     report = kind.assemble(ctx, period, parts, settings)
     report.unreadable = [p.workbook for p in parts if p.unreadable]
+    if isinstance(ctx.scope, dict):  # the reader sees whose report it is, in the title and the mail's subject
+        report.scope = dict(ctx.scope)
+        shown = tr("word.list_sep").join(f"{k}：{v}" for k, v in ctx.scope.items())
+        report.title += tr("reports.scoped", scope=shown)
     return report
 
 
@@ -97,7 +102,7 @@ def summaries(ctx: JobContext, kind: ReportKind, period: Period, settings: dict[
         except SourceError as exc:  # listed in the report; the other workbooks still count
             judge.done(wb)
             return Summary(wb.name, unreadable=exc.message)
-        data = kind.summarize(j, wb, period, ctx.today, settings)
+        data = kind.summarize(scoped(j, ctx.scope), wb, period, ctx.today, settings)
         judge.done(wb)
         return Summary(wb.name, data)
 
@@ -108,6 +113,30 @@ def summaries(ctx: JobContext, kind: ReportKind, period: Period, settings: dict[
         if progress is not None:
             progress(len(out), total, s.workbook)
     return out
+
+
+def scoped(j: Judgement, scope: str | dict[str, str]) -> Judgement:
+    """A judged workbook as a recipient's scope sees it: each table having every field of the
+    scope narrowed to the rows where each equals the given text (as a digest's scope), with their
+    findings and statuses; a table without those fields counted whole (a leader scoped to the
+    tasks he oversees still reads the office's staffing)."""
+    if not isinstance(scope, dict):
+        return j
+    contexts, rows, frames = [], {}, dict(j.frames)
+    for c in j.contexts:
+        pair = (c.table.workbook, c.register.id)
+        if not c.has(*scope):
+            contexts.append(c)
+            continue
+        keep = in_scope(c, scope)
+        contexts.append(c.narrowed(keep))
+        rows[pair] = set(c.table.rows[keep].tolist())
+        if pair in frames:
+            frame = frames[pair]
+            frames[pair] = frame[keep[frame["position"].to_numpy()]].reset_index(drop=True)
+    findings = [f for f in j.findings
+                if f.row is None or (f.workbook, f.register) not in rows or f.row in rows[(f.workbook, f.register)]]
+    return Judgement(findings, contexts, frames, j.notices, unscoped=j)
 
 
 def unreadable_notices(parts: list[Summary]) -> list[str]:

@@ -10,6 +10,7 @@ instead of guessing.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -27,31 +28,50 @@ TREND_WEEKS = 8
 
 
 def load(ctx: JobContext, period: Period, register: str) -> dict[str, Any]:
-    """The items as of the period's last counted day (with the day each was first seen and first
-    overdue), the counts by status at the end of the previous period, and the weekly trend: three
-    queries of the history, whatever the size of the district."""
+    """What the history knows of the period: the counts per workbook and unit at its last counted
+    day, the items overdue then, the counts by status at the end of the previous period, and the
+    weekly trend. A few queries counted in SQL, whatever the size of the district."""
     until = period.until(ctx.today)
     path = ctx.office.config.state_dir / FILENAME
     if not path.exists():
         return {"recorded": None, "first_day": None}
+    where, not_kept = history_scope(ctx, register)
     with History(path) as h:
-        state = h.state_at(until, register=register, columns=_ITEM_COLUMNS)
-        if state.recorded is None:
-            return {"recorded": None, "first_day": h.first_day()}
-        first_day = h.first_day()
+        h.narrow(where)
+        first_day, recorded = h.first_day(), h.cycle_on(until)
+        if recorded is None:
+            return {"recorded": None, "first_day": first_day}
+        by = ("workbook", "unit")
+        counts = h.state_counts(until, bf.conditions(period.start, until), by, register=register)
+        new = h.new_counts(period.start, until, by, register=register).rename(columns={"items": "new"})
+        errors = h.errors_at(until, by, register=register)
+        overdue = h.state_at(until, register=register, statuses=("overdue",),
+                             columns=("due", "unit", "owner", "leader", "first_overdue")).items
         previous = period.previous().until(ctx.today)
         before = (h.counts_at(previous, by=("workbook", "unit", "status"), register=register)
                   if first_day is not None and previous >= first_day else None)
         weeks = [containing("week", until - dt.timedelta(weeks=k)) for k in range(TREND_WEEKS - 1, -1, -1)]
         trend = h.counts_at([w.until(ctx.today) for w in weeks], by=("status",), register=register)
-    items = state.items
-    # an item already there when its register's history began was not new then
-    items.loc[items["initial"].to_numpy(dtype=bool), "first_seen"] = pd.NaT
-    return {"recorded": state.recorded, "first_day": first_day, "items": items, "before": before,
+    counts = counts.merge(new, on=list(by), how="left").merge(errors, on=list(by), how="left")
+    counts["new"] = counts["new"].fillna(0).astype(int)
+    return {"recorded": recorded, "first_day": first_day, "counts": counts, "overdue": overdue, "before": before,
+            "notices": [tr("reports.bulletin.scope_not_kept", field=f) for f in not_kept],
             "trend": [(w, trend[pd.to_datetime(trend["day"]) == pd.Timestamp(w.until(ctx.today))]) for w in weeks]}
 
 
-_ITEM_COLUMNS = ("status", "due", "finished", "unit", "owner", "leader", "first_seen", "initial", "first_overdue")
+def history_scope(ctx: JobContext, register: str) -> tuple[dict[str, str], list[str]]:
+    """A recipient's scope as the history can narrow it, as reports/base.scoped narrows a table: a
+    register without every field of the scope is counted whole; with them, by the fields its
+    deadline section names as unit, owner and leader (what the history keeps). Also the scope's
+    fields it does not keep, which cannot narrow it (said in a notice)."""
+    reg = ctx.office.registers.get(register)
+    if not isinstance(ctx.scope, dict) or reg is None or not set(ctx.scope) <= set(reg.field_names):
+        return {}, []
+    dl = reg.deadline
+    kept = {name: column for name, column in (((dl.unit, "unit"), (dl.owner, "owner"), (dl.leader, "leader"))
+                                              if dl else ()) if name}
+    where = {kept[f]: unicodedata.normalize("NFKC", v).strip() for f, v in ctx.scope.items() if f in kept}
+    return where, [f for f in ctx.scope if f not in kept]
 
 
 @report_kind
@@ -80,21 +100,22 @@ class Bulletin(ReportKind):
             return Report("bulletin", tr("reports.bulletin.title", office=office, period=period.label()), office,
                           period, ctx.today, [Section(tr("reports.overview"), [note])],
                           {"recorded": None, "units": [], "total": None, "overdue": []}, [note])
-        items: pd.DataFrame = data["items"]
+        over: pd.DataFrame = data["overdue"]
         calendar = WorkCalendar.from_config(ctx.office.config)
-        days_over = (-days_left(calendar, items["due"], until)).to_numpy(dtype="float64", na_value=float("nan"))
+        days_over = (-days_left(calendar, over["due"], until)).to_numpy(dtype="float64", na_value=float("nan"))
         district = len(ctx.office.config.workbooks) > 1
         level = "townships" if district else "units"
         by = "workbook" if district else "unit"
-        rows = bf.unit_rows(items, data["before"], period.start, until, weights, by=by)
+        rows = bf.unit_rows(data["counts"], data["before"], weights, by=by)
         if district:
             rows = [{"township": r.pop("workbook"), **r} for r in rows]
         key = "township" if district else "unit"
         rows = ranked(rows, "score")
         total = bf.totals(rows, weights, {key: tr("reports.total")})
-        overdue = bf.overdue_list(items, days_over)
+        overdue = bf.overdue_list(over, days_over)
         trend = self._trend(data["trend"])
-        notices = [] if data["before"] is not None else [tr("reports.bulletin.no_previous", day=data["first_day"].isoformat())]
+        notices = data["notices"] + ([] if data["before"] is not None
+                                     else [tr("reports.bulletin.no_previous", day=data["first_day"].isoformat())])
         blocks: list[Block] = [self._overview(total, rows, key, period, data, settings),
                   self._ranking(level, key, rows, total, weights),
                   Chart("overdue", tr("reports.bulletin.chart_overdue", level=tr(f"reports.level.{level}")), "bar",
@@ -158,4 +179,5 @@ def _pct(value: float | None) -> str:
 
 
 _FIGURES = (("score", "number"), ("items", "int"), ("new", "int"), ("closed", "int"), ("closed_on_time", "int"),
-            ("overdue", "int"), ("overdue_change", "delta"), ("completion_rate", "rate"), ("on_time_rate", "rate"))
+            ("overdue", "int"), ("overdue_change", "delta"), ("completion_rate", "rate"), ("on_time_rate", "rate"),
+            ("errors", "int"))

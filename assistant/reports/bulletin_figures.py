@@ -1,10 +1,10 @@
-"""The figures of the 督查通报, per 责任单位, from the tracked items as the history recorded them
-(docs/reports.md#bulletin). Pure computation over frames; the bulletin report reads the history and
-lays the figures out.
+"""The figures of the 督查通报, per 责任单位 (docs/reports.md#bulletin): what each count means, as
+conditions the history counts in SQL, and the rates, score and totals made from the counts. The
+bulletin report reads the history and lays the figures out.
 
-`items`: one row per tracked item as of the period's last counted day (`until`), columns
-    workbook, register, key, unit, owner, leader, status, due, finished, first_seen, first_overdue
-    (dates as datetime64; NaT where none).
+`counts`: per workbook and unit, the items open at the period's end (`until`) meeting each of
+    `conditions`, the items `new` in the period and the data `errors` of the unit's rows (NA:
+    not counted in that cycle).
 `before`: how many items stood in each status at the end of the previous period, by workbook
     and unit (History.counts_at: workbook, unit, status, items), or None when the history does
     not reach back that far.
@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assistant.history_queries import day_number
 from assistant.reports.base import rate
 
 DONE = ("done", "done_late")
@@ -25,38 +26,28 @@ WEIGHTS = {"on_time_rate": 40.0, "completion_rate": 40.0, "overdue": -5.0, "data
 COUNTS = ("items", "new", "closed", "closed_on_time", "overdue", "due", "due_done", "errors")
 
 
-def flags(items: pd.DataFrame, start: dt.date, until: dt.date) -> pd.DataFrame:
-    """Per item, 0/1 for each count of COUNTS (errors: the item's own count)."""
-    lo, hi = pd.Timestamp(start), pd.Timestamp(until)
-    done = items["status"].isin(DONE)
-    closed = done & items["finished"].between(lo, hi)
-    due = items["due"].notna() & (items["due"] <= hi)
-    return pd.DataFrame({
-        "items": 1,
-        "new": items["first_seen"].between(lo, hi).astype(int),
-        "closed": closed.astype(int),
-        "closed_on_time": (closed & (items["status"] == "done")).astype(int),
-        "overdue": (items["status"] == "overdue").astype(int),
-        "due": due.astype(int),
-        "due_done": (due & done).astype(int),
-        "errors": items["errors"].fillna(0).astype(int) if "errors" in items else 0,
-    }, index=items.index)
+def conditions(start: dt.date, until: dt.date) -> dict[str, str]:
+    """The counts of the items open on `until` (History.state_counts): SQL over a stretch's
+    status, due and finished (day numbers). `new` and `errors` are counted apart."""
+    a, b = day_number(start), day_number(until)
+    done = f"status IN ({', '.join(repr(s) for s in DONE)})"
+    closed = f"finished BETWEEN {a} AND {b}"
+    return {"items": "1", "closed": f"{done} AND {closed}", "closed_on_time": f"status = 'done' AND {closed}",
+            "overdue": "status = 'overdue'", "due": f"due <= {b}", "due_done": f"due <= {b} AND {done}"}
 
 
-def unit_rows(items: pd.DataFrame, before: pd.DataFrame | None, start: dt.date, until: dt.date,
-              weights: dict[str, float], by: str = "unit") -> list[dict[str, Any]]:
+def unit_rows(counts: pd.DataFrame, before: pd.DataFrame | None, weights: dict[str, float],
+              by: str = "unit") -> list[dict[str, Any]]:
     """One row per value of `by` (责任单位, or township): the counts, the rates, the overdue count
     at the end of the previous period and the change, and the score."""
-    if items.empty:
+    if counts.empty:
         return []
-    f = flags(items, start, until)
-    f[by] = items[by].fillna("—").to_numpy()
-    sums = f.groupby(by, sort=True).sum()
+    sums = counts[list(COUNTS)].groupby(counts[by].fillna("—").to_numpy(), sort=True).sum(min_count=1)
     if before is not None:  # counted by the unit the items had then
         was = before[before["status"] == "overdue"].groupby(before[by].fillna("—"))["items"].sum()
     rows = []
     for name, c in sums.iterrows():
-        row: dict[str, Any] = {by: name, **{k: int(c[k]) for k in COUNTS}}
+        row: dict[str, Any] = {by: name, **{k: None if pd.isna(c[k]) else int(c[k]) for k in COUNTS}}
         row["overdue_before"] = int(was.get(name, 0)) if before is not None else None
         finish(row, weights)
         rows.append(row)
@@ -83,7 +74,7 @@ def score(row: dict[str, Any], weights: dict[str, float]) -> float:
 
 
 def totals(rows: list[dict[str, Any]], weights: dict[str, float], label: dict[str, Any]) -> dict[str, Any]:
-    total: dict[str, Any] = {**label, **{k: sum(r[k] for r in rows) for k in COUNTS}}
+    total: dict[str, Any] = {**label, **{k: _sum(r[k] for r in rows) for k in COUNTS}}
     befores = [r["overdue_before"] for r in rows]
     total["overdue_before"] = None if not rows or any(b is None for b in befores) else sum(befores)
     finish(total, weights)
@@ -91,14 +82,22 @@ def totals(rows: list[dict[str, Any]], weights: dict[str, float], label: dict[st
     return total
 
 
-def overdue_list(items: pd.DataFrame, days_over: np.ndarray) -> list[dict[str, Any]]:
-    """The items overdue now, the longest overdue first: who, whose leader, since when."""
-    over = items.assign(days_over=days_over)[(items["status"] == "overdue").to_numpy()]
-    over = over.sort_values(["days_over", "unit", "key"], ascending=[False, True, True], na_position="last")
+def overdue_list(over: pd.DataFrame, days_over: np.ndarray) -> list[dict[str, Any]]:
+    """The items overdue at the period's end (History.state_at), the longest overdue first: who,
+    whose leader, since when."""
+    over = over.assign(days_over=days_over).sort_values(["days_over", "unit", "key"], ascending=[False, True, True],
+                                                        na_position="last")
     return [{"workbook": w, "unit": u, "key": k, "owner": o, "leader": ld, "due": _day(d), "days_over": _int(n),
              "overdue_since": _day(s)}
             for w, u, k, o, ld, d, n, s in zip(over["workbook"], over["unit"], over["key"], over["owner"],
                                                 over["leader"], over["due"], over["days_over"], over["first_overdue"])]
+
+
+def _sum(values: Any) -> int | None:
+    """A total of counts; None when none of them is known (errors not counted)."""
+    values = list(values)
+    known = [v for v in values if v is not None]
+    return None if values and not known else sum(known)
 
 
 def _day(value: Any) -> str | None:

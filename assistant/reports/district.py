@@ -64,10 +64,9 @@ class District(ReportKind):
         staffing_settings = settings_of(REPORTS["staffing"], config)
         weights = {**bf.WEIGHTS, **settings_of(REPORTS["bulletin"], config)["weights"]}
         b = history.data["bulletin"]
-        until = period.until(ctx.today)
         by_town: dict[str, dict[str, Any]] = {}
         if b["recorded"] is not None:
-            for r in bf.unit_rows(b["items"], b["before"], period.start, until, weights, by="workbook"):
+            for r in bf.unit_rows(b["counts"], b["before"], weights, by="workbook"):
                 by_town[r["workbook"]] = r
         rows = []
         for p in readable:
@@ -80,7 +79,7 @@ class District(ReportKind):
                    "quota_met": None if not q["has_rule"] else all(not u["periods_below"] for u in q["units"]),
                    **{k: (bt[k] if bt else None) for k in ("items", "overdue", "completion_rate", "on_time_rate")}}
             row["errors"] = p.data["errors"]
-            if bt:  # the score with the quota and data errors known here, which the bulletin does not know
+            if bt:  # the score with the quota, known here, and the errors of the task register as judged now
                 row["score"] = bf.score({**bt, "quota_met": row["quota_met"], "errors": row["errors"]}, weights)
             else:
                 row["score"] = None

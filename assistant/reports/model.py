@@ -81,6 +81,7 @@ class Report:
     notices: list[str] = field(default_factory=list)  # a workbook not readable, no history yet
     parts: dict[str, Report] = field(default_factory=dict)  # township -> its own report (district)
     unreadable: list[str] = field(default_factory=list)  # workbooks that could not be read (exit 2)
+    scope: dict[str, str] | None = None  # the recipient's scope it was narrowed to; None: the whole office
 
     def table(self, key: str) -> Table:
         return next(b for b in self.blocks if isinstance(b, Table) and b.key == key)
@@ -93,6 +94,7 @@ class Report:
             "period": {"code": self.period.code, "start": self.period.start.isoformat(),
                        "end": self.period.end.isoformat(), "until": self.period.until(self.today).isoformat()},
             "generated": self.today.isoformat(),
+            "scope": self.scope or "all",
             **self.data,
             "unreadable": self.unreadable,
             "notices": self.notices,

@@ -14,13 +14,14 @@ it (its layout is what the browser tests hold, and its variables are this module
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from assistant.errors import UsageError
 from assistant.i18n import tr
@@ -33,6 +34,7 @@ from assistant.reports.svg import chart_svg, text_width
 from assistant.sources import files
 from assistant.text import clean
 
+MANIFEST = ".pages"  # in a published folder: the pages the last publish wrote
 SHORT_TEXT = 8  # ems: a text column no wider than this never wraps; a wider one is at least 10 em
 
 
@@ -40,7 +42,6 @@ SHORT_TEXT = 8  # ems: a text column no wider than this never wraps; a wider one
 class Cell:
     text: str
     cls: str = ""  # "num" (right-aligned), "nowrap", "wide" (long text, wraps)
-    href: str | None = None
 
 
 @dataclass
@@ -48,8 +49,8 @@ class TableView:
     id: str
     title: str
     headers: list[Cell]
-    rows: list[tuple[list[Cell], bool]]  # cells, highlighted
-    total: list[Cell] | None
+    rows: list[Markup]  # each a <tr>, made here: a district's 3,000 rows through the template's loops took a second
+    total: Markup | None
     note: str
     empty: str
 
@@ -92,7 +93,9 @@ def publish(report: Report, folder: Path) -> list[Path]:
     after the part, safe on Windows and Linux), the index linking each; return the files written,
     index first. Each file appears whole: written under a temporary name, then renamed over the
     old one, so a leader opening the folder meanwhile sees the old page or the new one. The parts
-    are written before the index, whose links then never lead nowhere."""
+    are written before the index, whose links then never lead nowhere. A part's page that the
+    last publish wrote and this one does not (a township gone from the config) is removed after
+    the index; the folder's other files are never touched (MANIFEST lists the pages we wrote)."""
     names = page_names(list(report.parts))
     links = {part: quote(name) for part, name in names.items()}
     back = (INDEX, report.title)
@@ -104,6 +107,13 @@ def publish(report: Report, folder: Path) -> list[Path]:
         files.sweep([folder], [files.ours(p.name) for p, _ in pages])  # what a killed run left
         for path, html in pages:
             replace_file(path, html.encode("utf-8"))
+        written = {p.name for p, _ in pages}
+        manifest = folder / MANIFEST
+        before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+        replace_file(manifest, "".join(f"{name}\n" for name in sorted(written)).encode("utf-8"))
+        for name in before - written:
+            if name == Path(name).name:  # a bare name of ours, never a path out of the folder
+                (folder / name).unlink(missing_ok=True)
         files.sync_folder(folder)
     except OSError as exc:
         raise UsageError(tr("reports.cannot_write", path=path, detail=exc.strerror or exc),
@@ -112,30 +122,34 @@ def publish(report: Report, folder: Path) -> list[Path]:
 
 
 def _table(table: Table, id: str, links: dict[str, str]) -> TableView:
-    classes = [_column_class(col, table) for col in table.columns]
+    texts = {col.key: [cell_text(row.get(col.key), col.kind) for row in table.rows] for col in table.columns}
+    classes = [_column_class(col, texts[col.key]) for col in table.columns]
 
-    def cells(row: dict[str, Any], linked: bool) -> list[Cell]:
+    def tr_(row: dict[str, Any], cells: Iterable[str], attrs: str) -> Markup:
         out = []
-        for col, cls in zip(table.columns, classes):
+        for col, cls, text in zip(table.columns, classes, cells):
+            shown = escape(clean(text, None))
             value = row.get(col.key)
-            href = links.get(value) if linked and col.key == table.link and isinstance(value, str) else None
-            out.append(Cell(cell_text(value, col.kind), cls, href))
-        return out
+            if col.key == table.link and isinstance(value, str) and (href := links.get(value)):
+                shown = Markup(f'<a href="{escape(href)}">{shown}</a>')
+            out.append(f'<td class="{cls}">{shown}</td>')
+        return Markup(f"<tr{attrs}>{''.join(out)}</tr>")
 
-    return TableView(
-        id=id, title=table.title,
-        headers=[Cell(col.label, cls) for col, cls in zip(table.columns, classes)],
-        rows=[(cells(row, True), bool(table.flag and row.get(table.flag))) for row in table.rows],
-        total=cells(table.total, False) if table.total else None,
-        note=table.note, empty=table.empty or tr("report.html.no_rows"))
+    columns = [texts[col.key] for col in table.columns]
+    rows = [tr_(row, cells, ' class="flag"' if table.flag and row.get(table.flag) else "")
+            for row, cells in zip(table.rows, zip(*columns))]
+    total = None
+    if table.total:  # its label is no part's name: never a link
+        total = tr_({}, [cell_text(table.total.get(col.key), col.kind) for col in table.columns], ' class="total"')
+    return TableView(id=id, title=table.title, headers=[Cell(col.label, cls) for col, cls in zip(table.columns, classes)],
+                     rows=rows, total=total, note=table.note, empty=table.empty or tr("report.html.no_rows"))
 
 
-def _column_class(col: Column, table: Table) -> str:
+def _column_class(col: Column, texts: list[str]) -> str:
     if col.kind in NUMERIC:
         return "num"
     if col.kind == "date":
         return "nowrap"
-    texts = [cell_text(row.get(col.key), col.kind) for row in table.rows]
     longest = max((text_width(t, 1) for t in texts), default=0.0)
     return "nowrap" if longest <= SHORT_TEXT else "wide"
 

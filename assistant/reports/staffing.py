@@ -107,9 +107,10 @@ def moves(j: Judgement, period: Period, today: dt.date) -> tuple[list[dict[str, 
 
 
 def uncovered_posts(j: Judgement) -> list[dict[str, Any]]:
-    """Backup posts (AB角) where neither A nor B is 在岗 in the roster."""
+    """Backup posts (AB角) where neither A nor B is 在岗 in the roster (the whole roster: a post's
+    people are looked up wherever a scope leaves them)."""
     posts = columns(table_of(j, "backups"), {"post": "岗位", "a": "A角", "b": "B角"})
-    roster = columns(table_of(j, "roster"), {"name": "姓名", "state": "状态"}).dropna(subset=["name"])
+    roster = columns(table_of(j.unscoped or j, "roster"), {"name": "姓名", "state": "状态"}).dropna(subset=["name"])
     state = roster.drop_duplicates("name").set_index("name")["state"]
     a_state, b_state = posts["a"].map(state), posts["b"].map(state)
     bad = posts[(a_state != "在岗").to_numpy() & (b_state != "在岗").to_numpy() & posts["post"].notna().to_numpy()]
