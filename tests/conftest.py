@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from assistant.cli import main
 
-# loopback SMTP and Sheets API servers; the `backend` fixture (xlsx and Sheets); headless Chromium
-pytest_plugins = ["tests.smtp_server", "tests.sheets_server", "tests.backends", "tests.browser"]
+# loopback SMTP, Sheets API and group-chat robot servers; the `backend` fixture (xlsx and Sheets); headless Chromium
+pytest_plugins = ["tests.smtp_server", "tests.sheets_server", "tests.backends", "tests.browser", "tests.robot_servers"]
 
 TODAY = "2026-11-20"
 
