@@ -28,12 +28,14 @@ from assistant.sources import open_source
 from assistant.suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from assistant.config_robots import RobotConfig
     from assistant.jobs.check import CheckResult
     from assistant.jobs.digest import DigestResult
     from assistant.jobs.flag import FlagResult
     from assistant.jobs.remind import RemindResult
     from assistant.reports.base import Progress, ReportKind
     from assistant.reports.model import Report
+    from assistant.robots.platforms import Answer
 
 
 def load_office(config_path: str | Path) -> Office:
@@ -88,6 +90,11 @@ def run_job(office: Office, name: str, today: dt.date | None = None, *, lang: st
         config = office.config
         with Ledger(config.state_dir / FILENAME) as ledger, open_delivery(config) as delivery:
             ctx.sender = Sender(delivery, ledger, config.mail.allowed_domains, force, to)
+            if config.robots and not to:  # --to names mail addresses: a run for them posts nothing
+                from assistant.robots.poster import RobotPoster
+
+                ctx.robots = RobotPoster(config.robots, config.robots_policy, ledger, force=force)
+                ctx.robots.for_job(name)  # a webhook on a host not allowed stops the job before any send
             return spec.run(ctx)
 
 
@@ -143,3 +150,14 @@ def report_kind(name: str) -> ReportKind:
     if name not in REPORTS:
         raise UsageError(tr("reports.unknown", name=name, known=", ".join(REPORTS)) + did_you_mean(name, REPORTS))
     return REPORTS[name]
+
+
+def robot_test(office: Office, robot: RobotConfig) -> Answer:
+    """Post a short test message to `robot` now (not through the ledger): the platform's answer.
+    ConfigError when its environment variables are unset or its URL's host is not allowed."""
+    from assistant.ledger import FILENAME, Ledger
+    from assistant.robots.poster import RobotPoster
+
+    config = office.config
+    with using(config.lang), Ledger(config.state_dir / FILENAME) as ledger:  # the rate limit is shared
+        return RobotPoster(config.robots, config.robots_policy, ledger).test(robot)

@@ -416,3 +416,6 @@ def schema_export(opts: Options, register: str) -> int:
     office = opts.office()
     click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
     return 0
+
+
+from assistant import cli_robots  # noqa: E402,F401  (registers `assistant robots …` on main)

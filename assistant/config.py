@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from assistant.config_robots import RobotConfig, RobotsPolicy, read_robots
 from assistant.errors import ConfigError
 from assistant.i18n import tr
 from assistant.suggest import did_you_mean
@@ -125,6 +126,9 @@ class Config:
     keep_backups: int = 10  # [writeback]: backups kept per workbook
     limits: Limits = field(default_factory=Limits)
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)  # [reports.NAME]: settings given
+    robots: tuple[RobotConfig, ...] = ()  # [[robots]]: group-chat robots (assistant/config_robots.py)
+    robots_policy: RobotsPolicy = field(default_factory=RobotsPolicy)
+    director: str | None = None  # [office] director: the office director's name (duty alerts)
 
     @property
     def folder(self) -> Path:
@@ -224,9 +228,9 @@ class _Reader:
 
     def config(self, data: dict) -> Config:
         top = self.table(data, "", ["office", "workbooks", "mail", "recipients", "jobs", "calendar", "writeback",
-                                    "limits", "reports"])
+                                    "limits", "reports", "robots", "robots_policy"])
         office = self.table(top.get("office", {}), "office",
-                            ["name", "timezone", "schemas", "lang", "workdays", "admin_email"])
+                            ["name", "timezone", "schemas", "lang", "workdays", "admin_email", "director"])
         name = self.get(office, "name", "office", str, required=True)
         timezone = self.get(office, "timezone", "office", str, "Asia/Shanghai", check=_check_tz)
         schemas = self.get(office, "schemas", "office", str, "sheets_schema")
@@ -244,6 +248,7 @@ class _Reader:
             raise self.fail("workbooks", tr("config.no_workbooks"))
 
         mail = self.mail(top.get("mail", {}))
+        robots, robots_policy = read_robots(self, top)
         recipients = tuple(self.recipient(r, i) for i, r in enumerate(self.get(top, "recipients", "", list, [])))
         jobs_t = top.get("jobs", {})
         if not isinstance(jobs_t, dict):
@@ -256,7 +261,9 @@ class _Reader:
                       schemas_dir=(self.path.parent / schemas), workbooks=workbooks, mail=mail,
                       recipients=recipients, jobs=jobs, lang=lang, workdays=workdays,
                       admin_email=admin, calendar=calendar, keep_backups=keep,
-                      limits=self.limits(top.get("limits", {})), reports=self.reports(top.get("reports", {})))
+                      limits=self.limits(top.get("limits", {})), reports=self.reports(top.get("reports", {})),
+                      robots=robots, robots_policy=robots_policy,
+                      director=self.get(office, "director", "office", str))
 
     def limits(self, data: Any) -> Limits:
         names = ["max_rows", "max_cells", "max_part_mb", "max_total_mb", "workers"]
@@ -307,7 +314,7 @@ class _Reader:
                                       "security", "user", "password", "timeout", "ca_file", "directory"])
         directory = self.get(t, "directory", "mail", dict)
         if directory is not None:
-            self.table(directory, "mail.directory", ["register", "name", "email"])
+            self.table(directory, "mail.directory", ["register", "name", "email", "mobile"])
             if not all(isinstance(v, str) for v in directory.values()):
                 raise self.fail("mail.directory", tr("config.expected", expected=tr("type.text")))
         ca_file = self.get(t, "ca_file", "mail", str)
@@ -460,6 +467,7 @@ def known_keys() -> dict[str, set[str]]:
     minimal = {"office": {"name": "-"}, "workbooks": [{"name": "-", "source": "gsheets:-"}],
                "mail": {"directory": {}}, "recipients": [{"name": "-", "email": "-@example.org"}],
                "jobs": {"check": {}, "report_bulletin": {"recipients": ["-"]}}, "calendar": {}, "writeback": {}, "limits": {},
-               "reports": {"staffing": {}, "bulletin": {"weights": {}}}}
+               "reports": {"staffing": {}, "bulletin": {"weights": {}}},
+               "robots": [{"name": "-", "kind": "dingtalk", "webhook_env": "X", "secret_env": "Y"}], "robots_policy": {}}
     _Recorder(Path(DEFAULT_CONFIG)).config(minimal)
     return seen

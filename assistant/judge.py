@@ -153,10 +153,13 @@ def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool
 
 
 def delivered_fields(config: Config) -> set[str]:
-    """The fields a digest or a reminder reads from a table besides its deadline statuses."""
+    """The fields a digest or a reminder reads from a table besides its deadline statuses: the
+    recipients' and robots' scope fields, the directory's names, addresses and mobiles."""
     spec = directory_spec(config)
-    scoped = {name for r in config.recipients if isinstance(r.scope, dict) for name in r.scope}
-    return scoped | {spec["name"], spec["email"]}
+    scopes = [r.scope for r in config.recipients] + [r.scope for r in config.robots]
+    scoped = {name for scope in scopes if isinstance(scope, dict) for name in scope}
+    mobiles = {spec["mobile"]} if config.robots else set()  # robots @-mention by mobile; mail needs none
+    return scoped | {spec["name"], spec["email"]} | mobiles
 
 
 def _slim(c: Context, keep: set[str]) -> Context:

@@ -36,6 +36,7 @@ from assistant.store import SqliteFile, StoreError
 
 FILENAME = "ledger.sqlite"  # inside the working folder's state dir (.assistant/)
 MAX_TEXT = 500  # error and detail texts are cut to this many characters
+RATE_MARGIN = 1.02  # a robot's window waited out a little longer than the platform counts it
 NEW, RETRY, FORCE = "new", "retry", "force"  # why claim_or_reason granted a claim
 ALREADY_SENT, IN_FLIGHT, MAYBE_SENT = "already_sent", "in_flight", "maybe_sent"  # why it did not
 
@@ -70,6 +71,10 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP TABLE sends",
         "ALTER TABLE sends_2 RENAME TO sends",
         "CREATE INDEX sends_status ON sends (status, job)",
+    ),
+    (  # when each robot was posted to (Unix seconds): its rate limit holds across runs and processes
+        "CREATE TABLE robot_posts (robot TEXT NOT NULL, at REAL NOT NULL)",
+        "CREATE INDEX robot_posts_at ON robot_posts (robot, at)",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -202,6 +207,27 @@ class Ledger(SqliteFile):
         """Sends whose outcome is unknown: 'sending' (being sent right now, or left by a process
         that died mid-send) and 'uncertain' (the server's answer to the whole message was lost)."""
         return self._select("sends", "status IN ('sending', 'uncertain')", job=job)
+
+    # --- robots' rate limits -----------------------------------------------------------------
+
+    def reserve_post(self, robot: str, now: float, per_minute: int, per_second: int | None = None) -> float:
+        """Take a place in `robot`'s rate limit at Unix time `now`: 0 when taken (the post may go
+        now), else the seconds to wait before asking again. Decided in one transaction, so two runs
+        posting to the same robot at once share its limit."""
+        with self._write() as db:
+            db.execute("DELETE FROM robot_posts WHERE robot = ? AND at < ?", (robot, now - 3600))
+            waits = []
+            for count, window in ((per_minute, 60.0), (per_second, 1.0)):
+                if count is None:
+                    continue
+                recent = [r[0] for r in db.execute("SELECT at FROM robot_posts WHERE robot = ? AND at > ?"
+                                                   " ORDER BY at DESC LIMIT ?", (robot, now - window, count))]
+                if len(recent) >= count:  # the oldest of the last `count` must leave the window first
+                    waits.append(recent[-1] + window * RATE_MARGIN - now)
+            if waits:
+                return max(max(waits), 0.001)
+            db.execute("INSERT INTO robot_posts (robot, at) VALUES (?, ?)", (robot, now))
+            return 0.0
 
     # --- runs --------------------------------------------------------------------------------
 

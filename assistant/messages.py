@@ -10,6 +10,7 @@ from __future__ import annotations
 from assistant.messages_gsheets import GSHEETS
 from assistant.messages_history import HISTORY
 from assistant.messages_reports import REPORTS
+from assistant.messages_robots import ROBOTS
 
 Catalog = dict[str, tuple[str, str]]
 
@@ -305,6 +306,13 @@ _CONFIG: Catalog = {
     "config.bad_email": ("不是有效的邮箱地址", "not a valid e-mail address"),
     "config.secret_form": ("机密只能写成 {{ env = \"变量名\" }}，不能直接写在文件里",
                            "secrets must be written as {{ env = \"NAME\" }}, never literally"),
+    "config.duplicate_robot": ("有两个机器人都叫“{name}”，名称须各不相同", "two robots are named \u201c{name}\u201d; names must differ"),
+    "config.robot_kind": ("机器人类型“{kind}”无法识别，可用：{known}", "unknown robot kind \u201c{kind}\u201d; known: {known}"),
+    "config.robot_no_secret": ("企业微信机器人不加签（密钥在 webhook 地址中），请删去 secret_env",
+                               "WeCom robots do not sign (the key is in the webhook URL): remove secret_env"),
+    "config.robot_job": ("机器人不能用于任务“{job}”，可用：{known}", "a robot cannot post for job \u201c{job}\u201d; it can for: {known}"),
+    "config.robot_env_name": ("这里填环境变量的名字（如 ASSISTANT_ROBOT_URL），不要把网址或密钥写进配置文件",
+                              "give the name of an environment variable (e.g. ASSISTANT_ROBOT_URL), never the URL or secret itself"),
     "config.unknown_recipient": ("没有名为“{name}”的收件人（[[recipients]] 的 name）", "no recipient is named \u201c{name}\u201d (the name of a [[recipients]])"),
     "config.job_recipients_reports_only": ("只有报表任务（report_…）可以指定 recipients；其他任务按各收件人的 scope 发送",
                                            "only report jobs (report_…) take recipients; the other jobs mail by each recipient's scope"),
@@ -613,4 +621,4 @@ _CRON: Catalog = {
 
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, _DIGEST, _SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
-                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY)
+                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY, ROBOTS)

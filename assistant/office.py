@@ -67,10 +67,12 @@ def _check_field_names(office: Office) -> None:
                            + did_you_mean(name, known), hint=tr("office.unknown_field_hint", schemas=config.schemas_dir.name))
 
     every = sorted({f.name for reg in office.registers.values() for f in reg.fields})
-    for i, r in enumerate(config.recipients):
-        for name in r.scope if isinstance(r.scope, dict) else ():
+    scopes = [(f"recipients[{i}]", r.scope) for i, r in enumerate(config.recipients)] + \
+        [(f"robots[{i}]", r.scope) for i, r in enumerate(config.robots)]
+    for where, scope in scopes:
+        for name in scope if isinstance(scope, dict) else ():
             if name not in every:
-                raise problem(f"recipients[{i}].scope.{name}", tr("office.unknown_field", name=name), name, every)
+                raise problem(f"{where}.scope.{name}", tr("office.unknown_field", name=name), name, every)
     if config.mail.directory is None:  # the default (the roster register, if any) is only a fallback
         return
     spec = directory_spec(config)
@@ -78,7 +80,7 @@ def _check_field_names(office: Office) -> None:
     if reg is None:
         raise problem("mail.directory.register", tr("office.unknown_register", name=spec["register"],
                                                     known=", ".join(office.registers)), spec["register"], office.registers)
-    for key in ("name", "email"):
+    for key in ("name", "email", *(("mobile",) if "mobile" in config.mail.directory else ())):
         if spec[key] not in reg.field_names:
             raise problem(f"mail.directory.{key}", tr("office.field_not_in_register", name=spec[key], register=reg.id),
                           spec[key], reg.field_names)

@@ -14,7 +14,7 @@ from assistant.config import Config, Recipient
 if TYPE_CHECKING:
     from assistant.judge import Judgement
 
-DEFAULT_DIRECTORY = {"register": "roster", "name": "姓名", "email": "邮箱"}
+DEFAULT_DIRECTORY = {"register": "roster", "name": "姓名", "email": "邮箱", "mobile": "手机"}
 
 
 def directory_spec(config: Config) -> dict[str, str]:
@@ -33,6 +33,20 @@ def directory(config: Config, j: Judgement) -> dict[str, str]:
         out.update(zip(names[ok].astype(str), emails[ok].astype(str)))
     for r in config.recipients:  # the config is what the admin said last: it wins
         out[r.name] = r.email
+    return out
+
+
+def mobiles(config: Config, j: Judgement) -> dict[str, str]:
+    """A person's name → their mobile number, from the roster (`[mail] directory` mobile): what a
+    group robot @-mentions them by."""
+    spec = directory_spec(config)
+    out: dict[str, str] = {}
+    for c in j.contexts:
+        if c.register.id != spec["register"] or not c.has(spec["name"], spec["mobile"]):
+            continue
+        ok = c.parsed[spec["name"]].valid & c.parsed[spec["mobile"]].valid
+        numbers = c.values(spec["mobile"])[ok].map(lambda v: str(v).strip())
+        out.update(zip(c.values(spec["name"])[ok].astype(str), numbers))
     return out
 
 

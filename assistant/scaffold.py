@@ -50,6 +50,17 @@ scope = {{ "分管领导" = "李明" }}
 [jobs.digest]
 cron = "30 8 * * mon"
 workdays_only = true
+
+[[robots]]                          # 群机器人：企业微信 wecom、钉钉 dingtalk、飞书 feishu
+name = "督办工作群"
+kind = "wecom"
+webhook_env = "ASSISTANT_ROBOT_WEBHOOK"    # 机器人的 webhook 地址放在这个环境变量里，不写进本文件
+jobs = ["digest", "remind", "report_bulletin"]
+# secret_env = "ASSISTANT_ROBOT_SECRET"    # 钉钉、飞书开启“加签”时：密钥所在的环境变量
+# scope = {{ "责任单位" = "党政办" }}        # 只推送这些事项（同收件人的 scope）
+
+[robots_policy]                     # 机器人地址只能指向这些主机，防止数据被发往别处
+allowed_hosts = ["qyapi.weixin.qq.com", "oapi.dingtalk.com", "open.feishu.cn", "127.0.0.1"]   # 127.0.0.1：本机中转或测试
 """
 
 

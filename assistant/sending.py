@@ -29,7 +29,8 @@ _MESSAGES = {SENT: "send.sent", WRITTEN: "send.written", SKIPPED: "send.already"
              UNCERTAIN: "send.uncertain", FAILED: "send.failed", BLOCKED: "send.blocked",
              NO_ADDRESS: "send.no_address"}
 COMMANDS = {"digest": "digest", "remind": "remind", "escalate": "remind",  # the command that resends a kind
-            **{f"report_{n}": f"report {n} --mail" for n in ("staffing", "quota", "bulletin", "district")}}
+            **{f"report_{n}": f"report {n} --mail" for n in ("staffing", "quota", "bulletin", "district")},
+            "duty": "jobs run duty", "duty_gap": "jobs run duty", "robot_failing": "remind"}
 
 
 @dataclass

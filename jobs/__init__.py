@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.context import JobContext
 from assistant.outcome import JobResult
 
-from . import check, digest, flag, remind, report
+from . import check, digest, duty, flag, remind, report
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,7 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     *(JobSpec(f"report_{name}", report.report_job(name), cron, sends=True, options=("force", "to", "dry_run", "period"),
               workdays_only=workdays, opt_in=name != "bulletin")  # the weekly 督查通报 goes out by default
       for name, (cron, _, workdays) in report.SCHEDULES.items()),
+    # the evening before, every day (duty covers holidays); for offices that keep a duty register
+    JobSpec("duty", duty.run, "0 18 * * *", sends=True, options=("force", "to", "dry_run"), workdays_only=False,
+            opt_in=True),
 )}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.config import Recipient
 from assistant.context import JobContext
 from assistant.digests import build_digest
 from assistant.i18n import tr, using
@@ -16,6 +17,8 @@ from assistant.outcome import JobResult, Outcome
 from assistant.people import mail_lang
 
 if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
+    from assistant.config_robots import RobotConfig
+    from assistant.robots.poster import Message, PostOutcome
     from assistant.sending import SendOutcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,7 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass
 class DigestResult(JobResult):
-    outcomes: list[SendOutcome] = field(default_factory=list)
+    outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -80,4 +83,12 @@ def run(ctx: JobContext) -> DigestResult:
         if ctx.dry_run or ctx.sender is None:
             continue
         result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))
+    if not preview:
+        from assistant.robots.jobs import post_robots
+        from assistant.robots.texts import digest_message
+
+        def for_robot(robot: RobotConfig) -> Message:
+            return digest_message(build_digest(j, config.office_name, Recipient(robot.name, "", robot.scope), ctx.today))
+
+        result.outcomes += post_robots(ctx, "digest", period, for_robot)
     return result

@@ -8,19 +8,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.context import JobContext
-from assistant.digests import Item, reminders
+from assistant.digests import Item, reminders, tracked
 from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
-from assistant.people import directory, lang_of
+from assistant.people import directory, lang_of, mobiles
 
 if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
+    from assistant.config_robots import RobotConfig
+    from assistant.robots.poster import Message, PostOutcome
     from assistant.sending import SendOutcome
 
 
 @dataclass
 class RemindResult(JobResult):
-    outcomes: list[SendOutcome] = field(default_factory=list)
+    outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -65,4 +67,14 @@ def run(ctx: JobContext) -> RemindResult:
             if ctx.dry_run or ctx.sender is None:
                 continue
             result.outcomes.append(ctx.sender.send(kind, name, people.get(name), list(periods), build))
+    from assistant.robots.jobs import post_robots
+    from assistant.robots.texts import reminders_message
+
+    phones = mobiles(config, j)
+
+    def for_robot(robot: RobotConfig) -> Message | None:
+        items = [it for it in tracked(j, robot.scope) if it.status in ("due_soon", "overdue")]
+        return reminders_message(config.office_name, today, items, phones) if items else None
+
+    result.outcomes += post_robots(ctx, "remind", today, for_robot)
     return result

@@ -22,7 +22,9 @@ from assistant.people import mail_lang
 from .digest import XLSX
 
 if TYPE_CHECKING:
+    from assistant.config_robots import RobotConfig
     from assistant.reports.model import Report
+    from assistant.robots.poster import Message, PostOutcome
     from assistant.sending import SendOutcome
 
 # report -> (default cron, the period a scheduled run reports on, working days only)
@@ -36,7 +38,7 @@ SCHEDULES: dict[str, tuple[str, str, bool]] = {
 
 @dataclass
 class ReportResult(JobResult):
-    outcomes: list[SendOutcome] = field(default_factory=list)
+    outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
 
@@ -91,6 +93,16 @@ def _run(ctx: JobContext, name: str) -> ReportResult:
             return build_message(config.mail.sender, [who], report.title, text, html, [attachment])
 
         result.outcomes.append(ctx.sender.send(f"report_{name}", r.name, r.email, [period.code], message))
+    from assistant.robots.jobs import post_robots
+    from assistant.robots.texts import report_message
+
+    def for_robot(robot: RobotConfig) -> Message:
+        key = (config.lang, repr(sorted(robot.scope.items())) if isinstance(robot.scope, dict) else "all")
+        if key not in built:
+            built[key] = build(replace(ctx, scope=robot.scope), name, period)
+        return report_message(built[key])
+
+    result.outcomes += post_robots(ctx, f"report_{name}", period.code, for_robot)
     return result
 
 

@@ -23,6 +23,17 @@ from lxml import etree
 from assistant.resources import defaults
 
 TODAY = dt.date(2026, 11, 20)
+# mail to the file outbox (outbox/*.eml), one leader: the start of a config's [mail] for tests that send
+OUTBOX_MAIL = """
+[mail]
+transport = "file"
+sender = "党政办 <dzb@example.gov.cn>"
+allowed_domains = ["example.gov.cn"]
+
+[[recipients]]
+name = "张书记"
+email = "zhang@example.gov.cn"
+"""
 SHEET = "督查督办台账"
 ROSTER = "人员名册"
 OPTIONS = "选项"  # hidden: the drop-down lists

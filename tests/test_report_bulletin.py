@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import run_cli
-from tests.fixtures_xlsx import SHEET, WORKBOOK, Task, make_office
+from tests.fixtures_xlsx import OUTBOX_MAIL, SHEET, WORKBOOK, Task, make_office
 
 D = dt.date
 
@@ -133,16 +133,7 @@ def test_english(office):
     assert res.code == 0 and "Ranking" in res.out and "Overdue tasks" in res.out and "Next steps" in res.out
 
 
-MAIL = """
-[mail]
-transport = "file"
-sender = "党政办 <dzb@example.gov.cn>"
-allowed_domains = ["example.gov.cn"]
-
-[[recipients]]
-name = "张书记"
-email = "zhang@example.gov.cn"
-
+MAIL = OUTBOX_MAIL + """
 [[recipients]]
 name = "赵磊"
 email = "zhao@example.gov.cn"

@@ -13,18 +13,10 @@ import openpyxl
 
 from assistant.jobs import JOBS
 from tests.conftest import run_cli
+from tests.fixtures_xlsx import OUTBOX_MAIL
 from tests.test_report_staffing import SMALL, office_folder
 
-MAIL = """
-[mail]
-transport = "file"
-sender = "党政办 <dzb@example.gov.cn>"
-allowed_domains = ["example.gov.cn"]
-
-[[recipients]]
-name = "张书记"
-email = "zhang@example.gov.cn"
-
+MAIL = OUTBOX_MAIL + """
 [[recipients]]
 name = "Li Ming"
 email = "li@example.gov.cn"

@@ -1,0 +1,51 @@
+"""`assistant robots list` and `assistant robots test NAME` (docs/commands.md#robots)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from assistant.cli import Options, common, main, say
+from assistant.errors import UsageError
+from assistant.i18n import tr
+
+
+@main.group()
+def robots() -> None:
+    """Group robots (WeCom, DingTalk, Feishu): list them, post a test message."""
+
+
+@robots.command("list")
+@common
+def robots_list(opts: Options) -> int:
+    """Each robot, the jobs it posts for and whether its webhook variable is set."""
+    config = opts.office().config
+    if not config.robots:
+        say(tr("robots.none"))
+    for r in config.robots:
+        state = tr("robots.env_set" if os.environ.get(r.webhook_env) else "robots.env_unset")
+        say(tr("robots.list_line", name=r.name, kind=r.kind, jobs=", ".join(r.jobs), env=r.webhook_env, state=state))
+    return 0
+
+
+@robots.command("test")
+@click.argument("name")
+@common
+def robots_test(opts: Options, name: str) -> int:
+    """Post a short test message to robot NAME now and show the platform's answer."""
+    from assistant.api import robot_test
+    from assistant.suggest import did_you_mean
+
+    office = opts.office()
+    known = [r.name for r in office.config.robots]
+    robot = next((r for r in office.config.robots if r.name == name), None)
+    if robot is None:
+        raise UsageError(tr("robots.unknown", name=name, known=", ".join(known) or "—") + did_you_mean(name, known))
+    answer = robot_test(office, robot)
+    if answer.ok:
+        say(tr("robots.test_ok", robot=name, kind=robot.kind))
+        return 0
+    say(tr("robots.test_failed", robot=name, kind=robot.kind,
+           error=tr(f"robot.error.{answer.kind}", code=answer.code, detail=answer.detail)), err=True)
+    return 1
