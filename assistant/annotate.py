@@ -1,7 +1,8 @@
 """Judge → annotate: what to write into a register's assistant-owned columns.
 
 For every data row: the deadline label (预警状态), working days left (剩余工作日) and the plain-language
-findings (校验提示), coloured by status; cells with error findings are highlighted. Built column by
+findings (校验提示, wrapped), coloured by status; cells with error findings are highlighted; the
+status column's header carries the legend of the colours as a note. Built column by
 column (one list per output column, aligned with the rows), so 100k rows cost a few vector
 operations, not 300k little objects. The plan is made from one read of the workbook and is only
 applied to those same bytes (see the sources).
@@ -14,13 +15,15 @@ import pandas as pd
 
 from assistant.checks.base import Context
 from assistant.findings import Finding
-from assistant.status import STATUSES
+from assistant.status import MARKS, STATUSES, legend
 from assistant.writeback import Fill, SheetPatch
 
 STATUS_FILLS = {s.code: Fill(s.fill) for s in STATUSES.values()}  # status code -> fill, from assistant.status
-FINDING_FILLS = {"error": Fill("FFFFC7CE"), "warning": Fill("FFFFF2CC")}
+FINDING_FILLS = {m.severity: Fill(m.fill) for m in MARKS.values()}  # the 校验提示 cell of a row with findings
+HIGHLIGHT = Fill(MARKS["error"].fill, MARKS["error"].font)  # a cell in error
 SEPARATOR = "；"
-NEW_COLUMN_WIDTHS = {"status": 10.0, "days": 10.0, "findings": 48.0}
+# Our columns' widths in characters, where nobody set one: the hints wrap within their 48.
+COLUMN_WIDTHS = {"status": 10.0, "days": 10.0, "findings": 48.0}
 NO_DAYS = [s.code for s in STATUSES.values() if not s.shows_days]  # finished or undated: no days to show
 
 
@@ -70,8 +73,11 @@ def sheet_patch(ctx: Context, findings: list[Finding], deadlines: pd.DataFrame |
     highlights = [f.cell for f in findings if f.severity == "error" and f.cell]
     return SheetPatch(sheet=table.sheet, header_row=table.header_row, columns=columns, new_columns=new,
                       rows=rows, values=values, fills=fills, numbers={roles["days"]} if "days" in roles else set(),
-                      style_column=style_column, highlights=highlights,
-                      widths={name: NEW_COLUMN_WIDTHS[role] for role, name in roles.items()},
+                      style_column=style_column, highlights=highlights, highlight=HIGHLIGHT,
+                      widths={name: COLUMN_WIDTHS[role] for role, name in roles.items()},
+                      # Hints wrap within their column: a long one no longer runs across the page.
+                      wrap={roles["findings"]} if "findings" in roles else set(),
+                      notes={roles["status"]: legend()} if "status" in roles else {},
                       roles=roles, key_column=style_column, label_fills=label_fills(),
                       finding_fills=dict(FINDING_FILLS))
 

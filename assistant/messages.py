@@ -351,6 +351,15 @@ _DEADLINES: Catalog = {
     "deadline.status.done": ("已办结", "done"),
     "deadline.status.done_late": ("逾期办结", "done late"),
     "deadline.status.invalid": ("待核实", "to verify"),
+    # The sheet's fills (assistant/status.py), named for the legend on the status column's header.
+    "sheet.fill.overdue": ("珊瑚红", "coral"), "sheet.fill.due_soon": ("黄", "yellow"),
+    "sheet.fill.behind_pace": ("浅橙", "peach"), "sheet.fill.invalid": ("紫", "violet"),
+    "sheet.fill.on_track": ("蓝", "blue"), "sheet.fill.done_late": ("褐灰", "taupe"),
+    "sheet.fill.done": ("灰", "grey"), "sheet.fill.error": ("品红", "magenta"), "sheet.fill.warning": ("米黄", "cream"),
+    "sheet.legend": ("颜色：{statuses}；填写有误的单元格为{error}，只有提醒的校验提示为{warning}",
+                     "Colours: {statuses}; a wrongly filled cell is {error}, a hint with warnings only {warning}"),
+    "sheet.legend_item": ("{label}={colour}", "{label} = {colour}"),
+    "sheet.legend_separator": ("、", ", "),
 }
 
 # --- schema ---

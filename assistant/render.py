@@ -146,13 +146,20 @@ def render(env: jinja2.Environment, template: str, subject: str, /, lang: str | 
 
 
 ATTACHMENT_COLUMNS = ("workbook", "register", "key", "content", "unit", "owner", "leader", "due", "days", "status")
+ATTACHMENT_KINDS = {"due": "date", "days": "int"}  # the others are text
 
 
 def items_workbook(items: list[Item]) -> bytes:
-    """The items as an .xlsx attachment. Text is written as text ("=…" never becomes a formula),
-    without control characters and at most Excel's 32,767 characters a cell."""
-    from openpyxl import Workbook  # here: a page or a mail without an attachment need not load it
+    """The items as an .xlsx attachment: 完成时限 a date (with a date format, so it sorts and
+    filters as one), each column as wide as its widest entry (a CJK character counting two; long
+    text wraps), the header frozen. Text is written as text ("=…" never becomes a formula), without
+    control characters and at most Excel's 32,767 characters a cell."""
+    # Here: a page or a mail without an attachment need not load openpyxl.
+    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+
+    from assistant.reports.formats import as_date, cell_text
+    from assistant.reports.render_xlsx import FORMATS, fit_column
 
     wb = Workbook()
     ws = wb.active
@@ -162,18 +169,23 @@ def items_workbook(items: list[Item]) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    shown: list[list[str]] = [[] for _ in ATTACHMENT_COLUMNS]  # each column's cells as a reader sees them
     for it in items:
         ws.append([None] * len(headers))
         row = ws.max_row
         values: list[object] = [it.workbook, it.register, it.key, it.content, it.unit, it.owner, it.leader,
-                                it.due, it.days_left, it.label]
+                                as_date(it.due) or it.due, it.days_left, it.label]
         for col, value in enumerate(values, start=1):
+            kind = ATTACHMENT_KINDS.get(ATTACHMENT_COLUMNS[col - 1], "text")
             cell = ws.cell(row=row, column=col)
             cell.value = clean(value) if isinstance(value, str) else value  # XML-safe, Excel's length
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=…" as a formula
-    for letter, width in zip("ABCDEFGHIJ", (10, 14, 14, 36, 14, 10, 10, 12, 8, 8)):
-        ws.column_dimensions[letter].width = width
+            elif kind == "date" and value is not None:
+                cell.number_format = FORMATS["date"]
+            shown[col - 1].append(cell_text(cell.value, kind))
+    for col, header in enumerate(headers, start=1):
+        fit_column(ws, col, header, shown[col - 1], header_row=1, first_row=2)
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

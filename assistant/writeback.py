@@ -46,8 +46,10 @@ class SheetPatch:
     style_column: int  # a data column whose cell style ours copy (borders, font)
     numbers: set[str] = field(default_factory=set)  # output headers whose values are numbers
     highlights: list[str] = field(default_factory=list)  # cell refs to mark as erroneous
-    highlight: Fill = Fill("FFFFC7CE", "FF9C0006")
-    widths: dict[str, float] = field(default_factory=dict)  # of new columns, in characters
+    highlight: Fill | None = None  # how they are marked (None: not at all)
+    widths: dict[str, float] = field(default_factory=dict)  # of our columns, in characters, where none is set
+    wrap: set[str] = field(default_factory=set)  # output headers whose text wraps within the column's width
+    notes: dict[str, str] = field(default_factory=dict)  # output header -> the note on its header cell
     roles: dict[str, str] = field(default_factory=dict)  # "status"/"days"/"findings" -> output header
     key_column: int = 0  # 0-based: the key (or first data) column, which finds rows that moved
     # For sources that colour by rule rather than cell by cell (Sheets): the fill of each status

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant.annotate import FINDING_FILLS, STATUS_FILLS
+from assistant.status import MARKS
 from tests.backends import GSheetsBackend, XlsxBackend
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import HEADERS, OUTPUTS, PEOPLE, ROSTER, SHEET, SQL_LIKE, TASKS, Task
@@ -90,7 +91,7 @@ def test_status_colours_as_people_see_them(backend):
             if t.expect_days is not None:
                 assert backend.fill(SHEET, f"N{row}") == fills[t.expect].rgb, t.key
         for column in t.expect_highlight:  # the wrong cell itself is marked, and its hint is red
-            assert backend.fill(SHEET, f"{'ABCDEFGHIJKL'[HEADERS.index(column)]}{row}") == "FFFFC7CE", t.key
+            assert backend.fill(SHEET, f"{'ABCDEFGHIJKL'[HEADERS.index(column)]}{row}") == MARKS["error"].fill, t.key
             assert backend.fill(SHEET, f"O{row}") == FINDING_FILLS["error"].rgb, t.key
     assert backend.fill(SHEET, f"A{FIRST + 1}") is None  # a correct cell of a person's is left as it was
 

@@ -34,6 +34,7 @@ from assistant.api import make_context
 from assistant.messages import CATALOG
 from assistant.office import load_office
 from assistant.sources.xlsx import XlsxSource
+from assistant.status import MARKS, STATUSES
 from tests.conftest import TODAY, run_cli
 from tests.fixtures_xlsx import (
     HEADERS,
@@ -61,7 +62,7 @@ OURS = {SHEET: set(OUTPUT_COLUMNS)}
 ITEM_KEYS = {"workbook", "register", "key", "row", "due", "status", "label", "days_left", "owner", "leader"}
 STATUS_LABELS = {"overdue": "逾期", "due_soon": "临期", "on_track": "正常", "behind_pace": "滞后", "done": "已办结",
                  "done_late": "逾期办结", "invalid": "待核实"}
-OUR_FILLS = {"FFFFC7CE", "FFFFEB9C", "FFFFD8A8", "FFC6EFCE", "FFE7E6E6", "FFE4DFEC", "FFFFF2CC"}
+OUR_FILLS = {s.fill for s in STATUSES.values()} | {m.fill for m in MARKS.values()}
 # CT_Worksheet's child elements, in the order the schema requires (Excel refuses others).
 WORKSHEET_ORDER = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
                    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
@@ -242,10 +243,16 @@ def test_other_parts_byte_identical_and_sheet_elements_unchanged(book):
     before, after = parts(original), parts(book)
     part = sheet_part(book)
     assert set(after) == set(before), "no part added or removed"
+    notes = ("xl/comments1.xml", "xl/drawings/vmlDrawing1.vml")  # the legend's note joins the person's
     for name in before:
-        if name not in (part, "xl/styles.xml"):
+        if name not in (part, "xl/styles.xml", *notes):
             assert after[name] == before[name], name
     assert after[part] != before[part]
+    from lxml import etree
+
+    theirs = [c for c in etree.fromstring(after[notes[0]]).iter(q("comment")) if c.get("ref") != "M2"]
+    assert [canon(c) for c in theirs] == [canon(c) for c in etree.fromstring(before[notes[0]]).iter(q("comment"))]
+    assert after[notes[1]].startswith(before[notes[1]].removesuffix(b"</xml>")), "the person's note shape as it was"
 
     old, new = sheet_root(original), sheet_root(book)
     for tag in ("sheetPr", "sheetViews", "sheetFormatPr", "autoFilter", "mergeCells", "dataValidations",

@@ -199,18 +199,23 @@ def _value(cell: Cell, value: Any, kind: str) -> Cell:
 
 
 def _fit_columns(ws: Worksheet, table: Table, rows: list[tuple[dict[str, Any], bool]]) -> None:
-    """Each column as wide as its widest entry (CJK counting two), text columns up to MAX_WIDTH
-    and wrapped beyond; rows of wrapped text made tall enough to show it."""
     for c, column in enumerate(table.columns, start=1):
-        texts = [cell_text(row.get(column.key), column.kind) for row, _ in rows]
-        widest = max([width(t) for t in texts] + [width(column.label), 4])
-        chars = min(widest + 2, MAX_WIDTH)
-        ws.column_dimensions[get_column_letter(c)].width = chars
-        _fit_height(ws, HEADER_ROW, _lines(column.label, chars))
-        if widest + 2 > MAX_WIDTH:
-            for r, text in enumerate(texts, start=FIRST_ROW):
-                ws.cell(r, c).alignment = WRAP
-                _fit_height(ws, r, _lines(text, chars))
+        fit_column(ws, c, column.label, [cell_text(row.get(column.key), column.kind) for row, _ in rows])
+
+
+def fit_column(ws: Worksheet, c: int, label: str, texts: list[str], header_row: int = HEADER_ROW,
+               first_row: int = FIRST_ROW) -> None:
+    """Column `c` (1-based; its header in `header_row`, its rows' `texts` as shown from `first_row`)
+    as wide as its widest entry (CJK counting two), up to MAX_WIDTH and wrapped beyond; rows of
+    wrapped text made tall enough to show it."""
+    widest = max([width(t) for t in texts] + [width(label), 4])
+    chars = min(widest + 2, MAX_WIDTH)
+    ws.column_dimensions[get_column_letter(c)].width = chars
+    _fit_height(ws, header_row, _lines(label, chars))
+    if widest + 2 > MAX_WIDTH:
+        for r, text in enumerate(texts, start=first_row):
+            ws.cell(r, c).alignment = WRAP
+            _fit_height(ws, r, _lines(text, chars))
 
 
 def _note(ws: Worksheet, table: Table, row: int) -> None:

@@ -12,6 +12,11 @@ the status label, the findings column when it has text, and the cells with error
 row's findings cell) in red. People's cells keep their formats; the rules follow rows that are
 inserted or moved, and they can be compared with what the metadata says, so a rerun with nothing
 new sends nothing at all.
+
+The look of our own columns goes with every write to the sheet (`look_requests`): the hints wrap
+within their column, and the status column's header carries the legend of the colours as a note.
+Cell formats and notes are not in the metadata we read, so they cannot be compared; sent with a
+write, they cost no request of their own, and a rerun with nothing new still sends nothing.
 """
 
 from __future__ import annotations
@@ -88,8 +93,9 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
     requests: list[dict] = []
     cells = 0
     for name in patch.new_columns:
+        note = patch.notes.get(name, tr("gsheets.column_note"))
         requests.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name],
-                                [[{**_cell(name), "note": tr("gsheets.column_note")}]], "userEnteredValue,note"))
+                                [[{**_cell(name), "note": note}]], "userEnteredValue,note"))
         cells += 1
     order = sorted(range(len(patch.rows)), key=lambda i: patch.rows[i])
     rows0 = [patch.rows[i] - 1 for i in order]
@@ -122,6 +128,20 @@ def _update(sheet_id: int, row0: int, col0: int, rows: list[list], fields: str) 
     return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row0, "columnIndex": col0},
                             "rows": [{"values": [c if isinstance(c, dict) else _cell(c) for c in row]} for row in rows],
                             "fields": fields}}
+
+
+def look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
+    """Our columns' look, sent along with a write: text wrapped within the column (every row below
+    the header, rows added later too), and the note on a header (one made now already has it)."""
+    out: list[dict] = []
+    for name in sorted(patch.wrap, key=lambda n: patch.columns[n]):
+        out.append({"repeatCell": {"range": _column(state.sheet_id, patch.columns[name], patch.header_row),
+                                   "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+                                   "fields": "userEnteredFormat.wrapStrategy"}})
+    for name, note in patch.notes.items():
+        if name not in patch.new_columns:
+            out.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name], [[{"note": note}]], "note"))
+    return out
 
 
 def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
@@ -171,7 +191,7 @@ def desired_rules(patch: SheetPatch, sheet_id: int) -> list[dict]:
     sid, first, roles = sheet_id, patch.header_row, patch.roles
     rules = []
     errors = error_ranges(patch, sid)
-    if errors:
+    if errors and patch.highlight is not None:
         rules.append(_rule(errors, "", patch.highlight))
     status_col = patch.columns.get(roles.get("status", ""))
     if status_col is not None:

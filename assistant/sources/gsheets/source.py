@@ -10,7 +10,8 @@ xlsx file, in at most three API requests per spreadsheet for a whole check + fla
 3. one spreadsheets:batchUpdate with all that differs (split in order only when that is over the
    API's 10 MB request limit, as on a first run over tens of thousands of rows): our columns'
    values (updateCells with stringValue/numberValue, which like RAW input never makes text a
-   formula), new columns and our conditional-format rules. It is atomic, and it is checked by
+   formula), new columns, our conditional-format rules and our columns' look (hints wrapped, the
+   legend on the status header). It is atomic, and it is checked by
    key: its response carries the header row and the key column as they were when the write was
    applied; when they differ from our read (a row inserted, deleted or moved, a column inserted),
    the job re-reads, re-plans and writes again at once, so each status ends up on its own key. A
@@ -47,6 +48,7 @@ from assistant.sources.gsheets.plan import (
     anchor_ranges,
     desired_rules,
     grid_requests,
+    look_requests,
     moved,
     quote,
     rule_requests,
@@ -184,7 +186,10 @@ class GSheetsSource:
             state = self._state(patch.sheet)
             values, n = value_requests(patch, state)
             rules = rule_requests(state, desired_rules(patch, state.sheet_id))
-            planned += [(patch, r) for r in grid_requests(patch, state) + values + rules]
+            requests = grid_requests(patch, state) + values + rules
+            if requests:  # the look of our columns goes with a write, never on its own
+                requests += look_requests(patch, state)
+            planned += [(patch, r) for r in requests]
             cells += n
         if not planned:  # a rerun with nothing new: no write, no backup
             return ApplyReport(self.name, self.location, 0, None)

@@ -5,6 +5,9 @@ not model (images, charts, some data validations…) and takes ~30 s for 100k ro
 parts change: the worksheet XML of each annotated sheet and styles.xml (fills and cell formats
 appended, never removed). Every other part is copied as it is, compressed bytes included.
 
+A note of ours on a header cell (the legend of the colours) also changes the sheet's comments part
+and its VML drawing, or adds them (assistant/sources/xlsx/notes.py).
+
 Inside the worksheet, the rows are edited as bytes: each targeted <row> gets our cells (the
 assistant-owned columns) replaced or inserted in column order, and nothing else in it changes, so a
 100k-row sheet costs one pass of slicing instead of a DOM of millions of nodes. The few
@@ -26,6 +29,7 @@ import zipfile
 from lxml import etree
 
 from assistant.sources.merges import Merge, refuse_merged_outputs
+from assistant.sources.xlsx.notes import Notes
 from assistant.sources.xlsx.styles import Styles, q
 from assistant.text import ILLEGAL_XML as _ILLEGAL_XML
 from assistant.text import MAX_CELL_TEXT
@@ -125,24 +129,29 @@ def patch_package(data: bytes, patches: list[SheetPatch], location: str = "") ->
     sheet_parts, styles_part = _parts(src)
     styles_xml = src.read(styles_part)
     styles = Styles(etree.fromstring(styles_xml, _PARSER))
+    notes = Notes(src)
     changed: dict[str, bytes] = {}
     written = 0
     for patch in patches:
         part = sheet_parts.get(patch.sheet)
         if part is None:
             raise PackageError(f"no worksheet {patch.sheet!r}")
-        changed[part], n = _patch_sheet(src.read(part), patch, styles, location)
+        changed[part], n = _patch_sheet(src.read(part), patch, styles, location, notes, part)
         written += n
     if styles.changed:
         changed[styles_part] = _serialize(styles.root, styles_xml)
+    changed.update(notes.parts)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             if info.filename in changed:
                 # Level 1: a 100k-row sheet deflates 3x faster, for a file about a fifth larger.
-                dst.writestr(info, changed[info.filename], compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                dst.writestr(info, changed.pop(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
             else:
                 _copy_raw(data, info, dst)
+        for name, content in changed.items():  # parts new to the package (a first note's), in a fixed order
+            new = zipfile.ZipInfo(name, src.infolist()[0].date_time)
+            dst.writestr(new, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue(), written
 
 
@@ -256,7 +265,8 @@ def _merges(root: etree._Element) -> list[Merge]:
     return out
 
 
-def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tuple[bytes, int]:
+def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str, notes: Notes,
+                 part: str) -> tuple[bytes, int]:
     sheet = _Sheet(xml, p.sheet)
     # Everything outside the rows, parsed with an empty <sheetData> (small): first, no merge may
     # cover a cell of ours; then the few elements we edit.
@@ -264,7 +274,7 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tu
     refuse_merged_outputs(p, _merges(root), location)
     P = sheet.P
     columns = sorted((p.columns[name], col_letter(p.columns[name]).encode(), p.values[name], p.fills[name],
-                      name in p.numbers) for name in p.values)
+                      name in p.numbers, name in p.wrap) for name in p.values)
     position = {n: i for i, n in enumerate(p.rows)}
     style_ref, style_re = col_letter(p.style_column).encode(), re.compile(rb'\bs="(\d+)"')
     xf_cache: dict[tuple, int] = {}
@@ -276,15 +286,15 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tu
         m = style_re.search(inner, inner.rfind(b"<", 0, at), inner.find(b">", at)) if at >= 0 else None
         base = int(m.group(1)) if m else 0  # our cells look like the row's key cell (borders, font)
         out = []
-        for col, letter, values, fills, number in columns:
+        for col, letter, values, fills, number, wrap in columns:
             value, fill = values[i], fills[i]
             key = (col, value, fill, base)
             tail = tails.get(key)
             if tail is None:
-                if (base, fill) not in xf_cache:
-                    xf_cache[(base, fill)] = styles.xf(base, fill)
+                if (base, fill, wrap) not in xf_cache:
+                    xf_cache[(base, fill, wrap)] = styles.xf(base, fill, wrap)
                 text = value if number or value is None else str(value)  # only `days` holds numbers
-                tail = tails[key] = _cell(P, b"\0", text, xf_cache[(base, fill)]).split(b"\0", 1)[1]
+                tail = tails[key] = _cell(P, b"\0", text, xf_cache[(base, fill, wrap)]).split(b"\0", 1)[1]
             out.append((col, b'<%sc r="%s%d%s' % (P, letter, n, tail)))
         return out
 
@@ -312,6 +322,8 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tu
     _widen(root, p)
     _dimension(root, p)
     _highlight(root, p, styles)
+    if p.notes:
+        notes.put(part, root, {f"{col_letter(p.columns[name])}{p.header_row}": text for name, text in p.notes.items()})
     out = _serialize(root, xml)
     empty = re.search(rb"<" + P + rb"sheetData\b[^>]*?(/>|></" + P + rb"sheetData>)", out)
     if empty is None:  # lxml writes back the empty <sheetData> it parsed; never expected
@@ -322,17 +334,16 @@ def _patch_sheet(xml: bytes, p: SheetPatch, styles: Styles, location: str) -> tu
 
 
 def _widen(root: etree._Element, p: SheetPatch) -> None:
-    if not p.new_columns:
-        return
+    """Our columns get their widths where no width is set (new ones, and ones made by hand)."""
     cols = root.find(q("cols"))
-    if cols is None:
-        cols = etree.Element(q("cols"))
-        root.find(q("sheetData")).addprevious(cols)
-    taken = [(int(c.get("min")), int(c.get("max"))) for c in cols.iter(q("col"))]
-    for name in p.new_columns:
+    taken = [(int(c.get("min")), int(c.get("max"))) for c in cols.iter(q("col"))] if cols is not None else []
+    for name in p.widths:
         n = p.columns[name] + 1
         if any(lo <= n <= hi for lo, hi in taken):
             continue  # a range someone set already covers it: keep theirs
+        if cols is None:
+            cols = etree.Element(q("cols"))
+            root.find(q("sheetData")).addprevious(cols)
         new = etree.Element(q("col"), min=str(n), max=str(n), width=str(p.widths.get(name, 12.0)), customWidth="1")
         later = [c for c in cols.iter(q("col")) if int(c.get("min")) > n]
         (later[0].addprevious(new) if later else cols.append(new))
@@ -357,7 +368,7 @@ def _highlight(root: etree._Element, p: SheetPatch, styles: Styles) -> None:
     for cf in root.findall(q("conditionalFormatting")):
         if any(f.text == MARKER_FORMULA for f in cf.iter(q("formula"))):
             root.remove(cf)
-    if not p.highlights:
+    if not p.highlights or p.highlight is None:
         return
     cf = etree.Element(q("conditionalFormatting"), sqref=" ".join(p.highlights))
     # Last in precedence, so people's own conditional formats keep theirs untouched.

@@ -56,9 +56,10 @@ class Styles:
         etree.SubElement(pattern, q("bgColor"), indexed="64")
         return self._find_or_add(self._section("fills", ["borders"]), fill)
 
-    def xf(self, base: int, fill: Fill | None) -> int:
-        """A cell format like `base` (borders, font, alignment) with our fill and General format."""
-        key = (base, fill)
+    def xf(self, base: int, fill: Fill | None, wrap: bool = False) -> int:
+        """A cell format like `base` (borders, font, alignment) with our fill and General format;
+        with `wrap`, its text wraps within the column's width."""
+        key = (base, fill, wrap)
         if key not in self._xf_cache:
             xfs = self._section("cellXfs", ["cellStyles", "dxfs"])
             source = xfs[base] if 0 <= base < len(xfs) else etree.Element(
@@ -68,6 +69,13 @@ class Styles:
             xf.set("applyNumberFormat", "1")
             xf.set("fillId", str(self._fill(fill.rgb)) if fill else "0")
             xf.set("applyFill", "1")
+            if wrap:
+                alignment = xf.find(q("alignment"))
+                if alignment is None:
+                    alignment = etree.Element(q("alignment"))
+                    xf.insert(0, alignment)  # the first child of an xf, by the schema
+                alignment.set("wrapText", "1")
+                xf.set("applyAlignment", "1")
             self._xf_cache[key] = self._find_or_add(xfs, xf)
         return self._xf_cache[key]
 
