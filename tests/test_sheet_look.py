@@ -164,6 +164,25 @@ def test_the_legend_joins_a_persons_notes_and_a_rerun_changes_nothing(tmp_path):
     assert vml.count(b'ObjectType="Note"') == 2, "one shape for each note, ours not repeated"
 
 
+def test_the_legend_moves_with_the_status_column(tmp_path):
+    """The admin renames the status column in the schema: a new one is made right of ours, the
+    legend goes with it (the old header is no longer ours and loses our note and its shape), and
+    the person's note stays."""
+    book = make_office(tmp_path / "office")
+    config = book.parent.parent / "assistant.toml"
+    assert cli(config, "flag").code == 1
+    schema = book.parent.parent / "sheets_schema" / "tasks.yaml"
+    schema.write_text(schema.read_text(encoding="utf-8").replace("status: 预警状态", "status: 办理预警"),
+                      encoding="utf-8")
+    assert cli(config, "flag").code == 1
+    ws = openpyxl.load_workbook(book)[SHEET]
+    assert ws["P2"].value == "办理预警" and ws["P2"].comment.text == legend()
+    assert ws[f"{STATUS}2"].comment is None and ws["H2"].comment.author == "党政办"
+    vml = parts(book)["xl/drawings/vmlDrawing1.vml"].decode()
+    cells = sorted(re.findall(r"<x:Row>(\d+)</x:Row><x:Column>(\d+)</x:Column>", vml))
+    assert cells == [("1", "15"), ("1", "7")], "shapes for H2 and P2 only"
+
+
 def test_a_persons_note_on_the_status_header_is_left_alone(tmp_path):
     backend = XlsxBackend(tmp_path / "office")
     backend.create(register_sheets(outputs={}))  # our columns exist already, headed
