@@ -19,7 +19,7 @@ from assistant.checks.base import Context
 from assistant.config import Recipient
 from assistant.fieldtypes import TYPES
 from assistant.findings import Finding, counts
-from assistant.i18n import tr
+from assistant.i18n import quote, tr
 from assistant.judge import Judgement
 from assistant.masking import mask_numbers
 from assistant.status import CODES, STATUSES
@@ -33,6 +33,31 @@ def mask(value: object) -> str:
         return ""
     text = value if isinstance(value, str) else display(value)
     return clean(mask_numbers(text))
+
+
+TYPE_CODES = frozenset(t.error_code for t in TYPES.values() if getattr(t, "error_code", None))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item's deadline cannot be read, kept as data so that each mail says it in its reader's
+    language (reminders are rendered per reader, from items judged in the terminal's language)."""
+
+    code: str  # the finding's code: a type error (invalid_date) or missing_value; "" without a finding
+    column: str  # the field of the cell
+    value: object = None  # the cell's content as read
+    example: str = ""  # a good value of the field's type
+    said: str = ""  # the finding's own message, masked, in the run's language: for any other code
+
+    def text(self) -> str:
+        if not self.code:
+            return tr("digest.due_unreadable", field=self.column)
+        if self.code == "missing_value":
+            return tr("check.missing_value", column=self.column)
+        if self.code in TYPE_CODES:  # the message quotes the cell's text: masked as the cell is
+            return mask(tr(f"check.{self.code}", column=self.column, value=quote(display(self.value)),
+                           example=self.example))
+        return self.said
 
 
 @dataclass
@@ -50,13 +75,18 @@ class Item:
     days_left: int | None
     status: str
     escalate: bool
-    cell: str = ""  # status invalid (待核实): the cell to correct (H7), and what is wrong with it
-    problem: str = ""
+    cell: str = ""  # status invalid (待核实): the cell to correct (H7), and why (`problem`)
+    reason: Reason | None = None
 
     @property
     def label(self) -> str:
         """The status in the reader's language (set when the mail is built, not when judged)."""
         return STATUSES[self.status].label
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with `cell`, in the reader's language ("" unless status invalid)."""
+        return self.reason.text() if self.reason else ""
 
     @property
     def overdue_days(self) -> int:
@@ -107,33 +137,34 @@ def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray, findings: l
                                                    f["due"], f["days_left"], f["status"], f["escalate"])]
     for it, row in zip(items, f["row"]):
         if it.status == "invalid":
-            it.cell, it.problem = problems[row]
+            it.cell, it.reason = problems[row]
     return items
 
 
-def _problems(ctx: Context, f: pd.DataFrame, findings: list[Finding]) -> dict[int, tuple[str, str]]:
-    """Sheet row -> (cell, what is wrong) for the rows of `f` whose deadline cannot be read: the
-    finding on the due cell (else on a cell a default due date is computed from); without one (an
-    empty due cell nothing requires), the due cell, said to be empty or not a date."""
+def _problems(ctx: Context, f: pd.DataFrame, findings: list[Finding]) -> dict[int, tuple[str, Reason]]:
+    """Sheet row -> (cell, why) for the rows of `f` whose deadline cannot be read: the finding on
+    the due cell (else on a cell a default due date is computed from); without one (an empty due
+    cell nothing requires), the due cell, said to be empty or not a date."""
     rows = set(f["row"][f["status"] == "invalid"].tolist())
     dl = ctx.register.deadline
     if not rows or dl is None:
         return {}
     default = dl.due_default or {}
     fields = [name for name in (dl.due, default.get("from"), default.get("by")) if name]
-    best: dict[int, tuple[int, str, str]] = {}  # row -> (rank of its field, cell, message)
+    best: dict[int, tuple[int, str, Reason]] = {}  # row -> (rank of its field, cell, why)
     for fd in findings:
-        if fd.row is None or fd.row not in rows or not fd.cell or fd.column not in fields:
+        if fd.row is None or fd.column is None or fd.row not in rows or not fd.cell or fd.column not in fields:
             continue
         rank = fields.index(fd.column)
         if fd.row not in best or rank < best[fd.row][0]:
-            best[fd.row] = (rank, fd.cell, mask(fd.message))  # the message quotes the cell's text
+            example = TYPES[ctx.register.field(fd.column).type].example
+            best[fd.row] = (rank, fd.cell, Reason(fd.code, fd.column, fd.value, example, mask(fd.message)))
     where = ctx.table.columns.get(dl.due)
-    unread = tr("digest.due_unreadable", field=dl.due)
+    unread = Reason("", dl.due)
     out = {}
     for row in rows:
-        _, cell, problem = best.get(row, (0, f"{col_letter(where)}{row}" if where is not None else "", unread))
-        out[row] = (cell, problem)
+        _, cell, why = best.get(row, (0, f"{col_letter(where)}{row}" if where is not None else "", unread))
+        out[row] = (cell, why)
     return out
 
 

@@ -36,9 +36,14 @@ EXTRA = [
 LEADER = '\n[[recipients]]\nname = "李明"\nemail = "liming@example.gov.cn"\nscope = { "分管领导" = "李明" }\n'
 
 
-def mails(folder: Path) -> list[email.message.EmailMessage]:
+def mails(folder: Path, besides: frozenset[Path] = frozenset()) -> list[email.message.EmailMessage]:
+    """The mails in the outbox, but those in `besides` (the files seen before)."""
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted((folder / "outbox").glob("*.eml"))]
+            for p in sorted((folder / "outbox").glob("*.eml")) if p not in besides]
+
+
+def outbox(folder: Path) -> frozenset[Path]:
+    return frozenset((folder / "outbox").glob("*.eml"))
 
 
 def body(msg: email.message.EmailMessage, subtype: str) -> str:
@@ -245,9 +250,11 @@ def test_an_unreadable_deadline_in_english(config):
     job(config, "digest")
     li = next(m for m in mails(config.parent) if to(m) == "liming@example.gov.cn")
     said, header, rows = section(body(li, "html"), "To verify")
-    assert header == ["Key", "Item", "Cell", "Problem"] and rows[0][:3] == ["DB-2026-009", "防汛应急预案修订", "H11"]
+    # what is wrong in the reader's language, though the run (and its findings) spoke Chinese
+    assert header == ["Key", "Item", "Cell", "Problem"]
+    assert rows == [["DB-2026-009", "防汛应急预案修订", "H11", '完成时限 "=SUM(A1)" is not a valid date']]
     assert said == ["Unit: 应急办", "Owner: 郑强", "Leader: 李明"]
-    assert "DB-2026-009 防汛应急预案修订: H11 " in body(li, "plain")
+    assert 'DB-2026-009 防汛应急预案修订: H11 完成时限 "=SUM(A1)" is not a valid date' in body(li, "plain")
 
 
 def test_an_empty_deadline_nothing_requires_is_named_too(config):
@@ -284,10 +291,11 @@ def test_the_owner_is_asked_to_correct_the_cell_once_a_day_in_one_mail(config):
     assert len(zheng) == 1 and "H11 完成时限“=SUM(A1)”不是有效日期" in body(zheng[0], "plain")
     # the leaders are not told (nothing is escalated that has no deadline)
     assert all("DB-2026-006" not in body(m, "plain") for m in first if m["Subject"].startswith("【逾期督办】"))
+    seen = outbox(config.parent)
     job(config, "remind")  # the same day: not again
-    assert len(mails(config.parent)) == len(first)
+    assert outbox(config.parent) == seen
     job(config, "remind", "2026-11-23")  # the next working day: asked again
-    again = [m for m in mails(config.parent)[len(first):] if to(m) == "user3@example.gov.cn"]
+    again = [m for m in mails(config.parent, seen) if to(m) == "user3@example.gov.cn"]
     assert len(again) == 1 and "H8" in body(again[0], "plain")
 
 
