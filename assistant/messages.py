@@ -197,6 +197,7 @@ _DIGEST: Catalog = {
     "digest.attachment_name": ("逾期事项-{office}-{date}.xlsx", "overdue-{office}-{date}.xlsx"),
     # plain-text lines: the punctuation differs by language, so whole lines are messages
     "digest.count": ("{label} {n}", "{n} {label}"),
+    # digest.text_item: the default templates use text_line (below); kept for office templates that call it
     "digest.text_item": ("{key} {content}（{unit}，责任人：{owner}，分管领导：{leader}）完成时限 {due}，{days}",
                          "{key} {content} ({unit}; owner: {owner}, leader: {leader}) due {due}, {days}"),
     "digest.text_unit": ("{unit}：{total}（{parts}）", "{unit}: {total} ({parts})"),
