@@ -18,12 +18,12 @@ import pandas as pd
 from assistant.checks.base import Context
 from assistant.config import Recipient
 from assistant.fieldtypes import TYPES
-from assistant.findings import counts
-from assistant.i18n import tr
+from assistant.findings import Finding, counts
+from assistant.i18n import quote, tr
 from assistant.judge import Judgement
 from assistant.masking import mask_numbers
 from assistant.status import CODES, STATUSES
-from assistant.text import clean, display
+from assistant.text import clean, col_letter, display
 
 
 def mask(value: object) -> str:
@@ -33,6 +33,31 @@ def mask(value: object) -> str:
         return ""
     text = value if isinstance(value, str) else display(value)
     return clean(mask_numbers(text))
+
+
+TYPE_CODES = frozenset(t.error_code for t in TYPES.values() if getattr(t, "error_code", None))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item's deadline cannot be read, kept as data so that each mail says it in its reader's
+    language (reminders are rendered per reader, from items judged in the terminal's language)."""
+
+    code: str  # the finding's code: a type error (invalid_date) or missing_value; "" without a finding
+    column: str  # the field of the cell
+    value: object = None  # the cell's content as read
+    example: str = ""  # a good value of the field's type
+    said: str = ""  # the finding's own message, masked, in the run's language: for any other code
+
+    def text(self) -> str:
+        if not self.code:
+            return tr("digest.due_unreadable", field=self.column)
+        if self.code == "missing_value":
+            return tr("check.missing_value", column=self.column)
+        if self.code in TYPE_CODES:  # the message quotes the cell's text: masked as the cell is
+            return mask(tr(f"check.{self.code}", column=self.column, value=quote(display(self.value)),
+                           example=self.example))
+        return self.said
 
 
 @dataclass
@@ -50,11 +75,18 @@ class Item:
     days_left: int | None
     status: str
     escalate: bool
+    cell: str = ""  # status invalid (待核实): the cell to correct (H7), and why (`problem`)
+    reason: Reason | None = None
 
     @property
     def label(self) -> str:
         """The status in the reader's language (set when the mail is built, not when judged)."""
         return STATUSES[self.status].label
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with `cell`, in the reader's language ("" unless status invalid)."""
+        return self.reason.text() if self.reason else ""
 
     @property
     def overdue_days(self) -> int:
@@ -91,16 +123,49 @@ class Digest:
     notices: list[str] = field(default_factory=list)
     all_overdue: list[Item] = field(default_factory=list)  # for the attachment: every overdue item
     hidden: dict[str, int] = field(default_factory=dict)  # section -> items not listed (kept short)
+    invalid: list[Item] = field(default_factory=list)  # deadline unreadable (待核实), each with its cell
 
 
-def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Item]:
+def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray, findings: list[Finding]) -> list[Item]:
     f = frame[mask_rows]
-    return [Item(workbook=ctx.table.workbook, register=ctx.register.title, key=mask(k), content=mask(c),
-                 unit=mask(u), owner=mask(o), leader=mask(ld),
-                 due="" if pd.isna(d) else d.date().isoformat(), days_left=None if pd.isna(n) else int(n),
-                 status=s, escalate=bool(e))
-            for k, c, u, o, ld, d, n, s, e in zip(f["key"], f["content"], f["unit"], f["owner"], f["leader"],
-                                                  f["due"], f["days_left"], f["status"], f["escalate"])]
+    problems = _problems(ctx, f, findings)
+    items = [Item(workbook=ctx.table.workbook, register=ctx.register.title, key=mask(k), content=mask(c),
+                  unit=mask(u), owner=mask(o), leader=mask(ld),
+                  due="" if pd.isna(d) else d.date().isoformat(), days_left=None if pd.isna(n) else int(n),
+                  status=s, escalate=bool(e))
+             for k, c, u, o, ld, d, n, s, e in zip(f["key"], f["content"], f["unit"], f["owner"], f["leader"],
+                                                   f["due"], f["days_left"], f["status"], f["escalate"])]
+    for it, row in zip(items, f["row"]):
+        if it.status == "invalid":
+            it.cell, it.reason = problems[row]
+    return items
+
+
+def _problems(ctx: Context, f: pd.DataFrame, findings: list[Finding]) -> dict[int, tuple[str, Reason]]:
+    """Sheet row -> (cell, why) for the rows of `f` whose deadline cannot be read: the finding on
+    the due cell (else on a cell a default due date is computed from); without one (an empty due
+    cell nothing requires), the due cell, said to be empty or not a date."""
+    rows = set(f["row"][f["status"] == "invalid"].tolist())
+    dl = ctx.register.deadline
+    if not rows or dl is None:
+        return {}
+    default = dl.due_default or {}
+    fields = [name for name in (dl.due, default.get("from"), default.get("by")) if name]
+    best: dict[int, tuple[int, str, Reason]] = {}  # row -> (rank of its field, cell, why)
+    for fd in findings:
+        if fd.row is None or fd.column is None or fd.row not in rows or not fd.cell or fd.column not in fields:
+            continue
+        rank = fields.index(fd.column)
+        if fd.row not in best or rank < best[fd.row][0]:
+            example = TYPES[ctx.register.field(fd.column).type].example
+            best[fd.row] = (rank, fd.cell, Reason(fd.code, fd.column, fd.value, example, mask(fd.message)))
+    where = ctx.table.columns.get(dl.due)
+    unread = Reason("", dl.due)
+    out = {}
+    for row in rows:
+        _, cell, why = best.get(row, (0, f"{col_letter(where)}{row}" if where is not None else "", unread))
+        out[row] = (cell, why)
+    return out
 
 
 def in_scope(ctx: Context, scope: str | dict[str, str]) -> np.ndarray:
@@ -125,7 +190,7 @@ def tracked(j: Judgement, scope: str | dict[str, str] = "all") -> list[Item]:
     for c in j.contexts:
         frame = j.frames.get((c.table.workbook, c.register.id))
         if frame is not None:
-            out += _items(c, frame, in_scope(c, scope))
+            out += _items(c, frame, in_scope(c, scope), j.findings_of(c.table.workbook, c.register.id))
     return out
 
 
@@ -141,14 +206,16 @@ def build_digest(j: Judgement, office: str, recipient: Recipient, today: dt.date
     overdue = sorted(by_status["overdue"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
     due_soon = sorted(by_status["due_soon"], key=lambda i: (i.days_left if i.days_left is not None else 0, i.key))
     behind = sorted(by_status["behind_pace"], key=lambda i: (i.due, i.key))
-    sections = {"overdue": overdue, "due_soon": due_soon, "behind": behind}
+    invalid = by_status["invalid"]  # in the sheets' order: the rows to correct, register by register
+    sections = {"overdue": overdue, "due_soon": due_soon, "behind": behind, "invalid": invalid}
     return Digest(
         office=office, recipient=recipient, today=today,
         subject=tr("digest.subject", office=office, date=monday.isoformat()),
         counts=[(s.code, s.label, len(by_status[s.code])) for s in STATUSES.values()],
         overdue=overdue[:limit], due_soon=due_soon[:limit], behind=behind[:limit],
         units=_units(items), errors=_errors(j), total=len(items), notices=j.notices, all_overdue=overdue,
-        hidden={name: len(lst) - limit for name, lst in sections.items() if len(lst) > limit})
+        hidden={name: len(lst) - limit for name, lst in sections.items() if len(lst) > limit},
+        invalid=invalid[:limit])
 
 
 def _units(items: list[Item]) -> list[UnitLine]:
@@ -177,12 +244,15 @@ def _errors(j: Judgement) -> list[tuple[str, str, int, int]]:
 
 def reminders(j: Judgement) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
     """Who is told what today: owners of items due soon or overdue (not yet escalated), and the
-    leaders of items overdue for longer than `escalate_after` working days. Keyed by name."""
+    leaders of items overdue for longer than `escalate_after` working days. Keyed by name.
+    Owners are also told of their items whose deadline cannot be read (待核实), to correct the cell."""
     owners: dict[str, list[Item]] = {}
     leaders: dict[str, list[Item]] = {}
     for it in tracked(j):
         if it.escalate and it.leader:
             leaders.setdefault(it.leader, []).append(it)
         elif it.status in ("due_soon", "overdue") and it.owner:
+            owners.setdefault(it.owner, []).append(it)
+        if it.status == "invalid" and it.owner:  # never escalated: nothing is late that has no deadline
             owners.setdefault(it.owner, []).append(it)
     return owners, leaders

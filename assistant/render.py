@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from assistant.digests import Item
 from assistant.errors import ConfigError
 from assistant.i18n import get_lang, tr, using
+from assistant.layout import layout
 from assistant.resources import defaults
 from assistant.status import STATUSES
 from assistant.text import clean
@@ -64,7 +65,7 @@ def environment(office_templates: Path | None) -> MailEnvironment:
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           finalize=_finalize)
     env.root = office_templates.parent if office_templates else None
-    env.globals.update(t=tr, colours=STATUS_COLOURS, lang=get_lang)
+    env.globals.update(t=tr, colours=STATUS_COLOURS, lang=get_lang, layout=layout)
     return env
 
 
@@ -140,8 +141,10 @@ def render(env: jinja2.Environment, template: str, subject: str, /, lang: str | 
         raise ConfigError(tr(key, file=where, line=line, detail=exc.message or type(exc).__name__),
                           hint=tr("template.render_hint")) from None
     # A stylesheet linked from an office's template override is never fetched: rendering a mail
-    # makes no network request (and cannot leak that a digest is being built).
-    inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+    # makes no network request (and cannot leak that a digest is being built). @media rules cannot
+    # be inlined: they stay in a <style> element (keep_at_rules), for the clients that read one,
+    # and beat the inlined styles with !important (templates/_style.html: the phone layout).
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
     return Rendered(subject=subject, text=text, html=inliner.inline(html))
 
 

@@ -54,12 +54,22 @@ def mails(folder: Path) -> dict[str, list[email.message.EmailMessage]]:
 
 
 class _Text(HTMLParser):
+    """The text of a page, without its <style> element's rules (a reader does not see them)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.in_style = self.in_style or tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_style = self.in_style and tag != "style"
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.in_style:
+            self.parts.append(data)
 
 
 def readable(msg: email.message.EmailMessage) -> str:
@@ -81,6 +91,7 @@ def data_values(folder: Path) -> list[str]:
     from assistant.digests import tracked
     from assistant.judge import judge
     from assistant.office import load_office
+    from assistant.text import display
 
     office = load_office(folder / "assistant.toml")
     j = judge(make_context(office, dt.date.fromisoformat(TODAY), "zh"))
@@ -88,6 +99,8 @@ def data_values(folder: Path) -> list[str]:
               *(r.name for r in office.config.recipients), *(c.register.title for c in j.contexts)}
     for it in tracked(j):
         values |= {it.workbook, it.register, it.key, it.content, it.unit, it.owner, it.leader}
+        if it.reason is not None:  # an unreadable deadline: its column's name and the cell as typed
+            values |= {it.reason.column, display(it.reason.value)}
     return sorted((v for v in values if v), key=len, reverse=True)
 
 

@@ -14,7 +14,8 @@ import jinja2.nodes as nodes
 import pytest
 
 from assistant.config import Recipient
-from assistant.digests import Digest, Item, UnitLine
+from assistant.digests import Digest, Item, Reason, UnitLine
+from assistant.layout import Column, Layout
 from assistant.render import environment
 from tests.conftest import TODAY, run_cli
 
@@ -33,14 +34,14 @@ def members(cls: type) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)} | {n for n, v in vars(cls).items() if isinstance(v, property)}
 
 
-@pytest.mark.parametrize("cls", [Digest, Item, UnitLine, Recipient])
+@pytest.mark.parametrize("cls", [Digest, Item, UnitLine, Recipient, Layout, Column, Reason])
 def test_every_field_of_what_templates_get_is_documented(cls):
     assert sorted(n for n in members(cls) if not mentioned(n)) == []
 
 
 def test_every_global_is_documented():
     ours = set(environment(None).globals) - set(jinja2.Environment().globals)
-    assert ours >= {"t", "colours", "lang"}
+    assert ours >= {"t", "colours", "lang", "layout"}
     assert sorted(n for n in ours if not mentioned(n)) == []
 
 
