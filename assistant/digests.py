@@ -91,6 +91,9 @@ class Digest:
     notices: list[str] = field(default_factory=list)
     all_overdue: list[Item] = field(default_factory=list)  # for the attachment: every overdue item
     hidden: dict[str, int] = field(default_factory=dict)  # section -> items not listed (kept short)
+    # for the recipient who is the office's admin ([office] admin_email): unreadable workbooks, stale
+    # lock files (assistant/admin_notes.py); empty for everyone else
+    admin_notes: list[str] = field(default_factory=list)
 
 
 def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray) -> list[Item]:
@@ -175,14 +178,24 @@ def _errors(j: Judgement) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def reminders(j: Judgement) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
-    """Who is told what today: owners of items due soon or overdue (not yet escalated), and the
-    leaders of items overdue for longer than `escalate_after` working days. Keyed by name."""
+def reminders(j: Judgement, owner_every: int = 1) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
+    """Who is told what today: owners of items due soon or overdue, and the leaders of items overdue
+    for longer than `escalate_after` working days. Keyed by name.
+
+    An escalated item stays in its owner's reminder: on the day it is escalated, then every
+    `owner_every` working days ([jobs.remind] owner_every; 1: every day), so follow-up never stops
+    at the leader."""
+    after = {(c.table.workbook, c.register.title): c.register.deadline.escalate_after
+             for c in j.contexts if c.register.deadline}
     owners: dict[str, list[Item]] = {}
     leaders: dict[str, list[Item]] = {}
     for it in tracked(j):
-        if it.escalate and it.leader:
+        escalated = it.escalate and bool(it.leader)
+        if escalated:
             leaders.setdefault(it.leader, []).append(it)
-        elif it.status in ("due_soon", "overdue") and it.owner:
-            owners.setdefault(it.owner, []).append(it)
+        if it.status in ("due_soon", "overdue") and it.owner:
+            # working days since the escalation: 1 on its first day (overdue_days > escalate_after)
+            since = it.overdue_days - after.get((it.workbook, it.register), 0)
+            if not escalated or (since - 1) % owner_every == 0:
+                owners.setdefault(it.owner, []).append(it)
     return owners, leaders

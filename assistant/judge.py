@@ -5,6 +5,10 @@ One workbook at a time (`Judge.workbook`; with worker processes, each worker's j
 workbooks one at a time, assistant/parallel.py), so `check` and `flag` hold one workbook's tables at
 once, not the district's: a register a workbook does not hold but references (a roster kept in another
 workbook) is read from the other workbooks once and kept, and only those registers are.
+
+One workbook that cannot be read (missing, renamed, corrupt) does not stop the office (`Judge.safely`):
+it is named in the judgement's `unreadable`, every other workbook is judged, and the job ends with
+exit 2 (docs/design.md §6).
 """
 
 from __future__ import annotations
@@ -19,14 +23,31 @@ from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context, parse_tables
 from assistant.config import Config, WorkbookConfig
 from assistant.deadlines import evaluate
+from assistant.errors import SourceError
 from assistant.findings import Finding, sort_key
 from assistant.i18n import tr
 from assistant.office import read_workbook, referenced
+from assistant.outcome import problem_line
 from assistant.people import directory_spec
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
     from assistant.context import JobContext
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook that could not be read (a SourceError: missing, renamed, corrupt, a sheet or a
+    required column gone). The others are judged without it."""
+
+    workbook: str
+    reason: str  # the source's message, which names the file
+    hint: str | None = None
+
+    @property
+    def problem(self) -> str:
+        """The line the CLI prints on stderr: which workbook was skipped and why, then what to do."""
+        return problem_line(tr("judge.unreadable", workbook=self.workbook, reason=self.reason), self.hint)
 
 
 @dataclass
@@ -36,6 +57,7 @@ class Judgement:
     frames: dict[tuple[str, str], pd.DataFrame]  # (workbook, register) -> deadline statuses
     notices: list[str] = field(default_factory=list)
     unscoped: Judgement | None = None  # narrowed to a scope (reports/base.scoped): the whole, for lookups
+    unreadable: list[Unreadable] = field(default_factory=list)  # workbooks skipped, in the config's order
 
     def findings_of(self, workbook: str, register: str) -> list[Finding]:
         return self._by_table.get((workbook, register), [])
@@ -92,6 +114,14 @@ class Judge:
         return Judgement(findings=sorted((f for f in findings if self.wanted(f.register)), key=sort_key),
                          contexts=contexts, frames=frames)
 
+    def safely(self, wb: WorkbookConfig) -> Judgement:
+        """`workbook(wb)`, except that a workbook that cannot be read is an empty judgement naming it
+        in `unreadable`: the job goes on with the other workbooks."""
+        try:
+            return self.workbook(wb)
+        except SourceError as exc:
+            return Judgement(findings=[], contexts=[], frames={}, unreadable=[Unreadable(wb.name, exc.message, exc.hint)])
+
     def done(self, wb: WorkbookConfig) -> None:
         """This workbook will not be read again in this job: let its source drop what it cached."""
         self.ctx.sources[wb.name].refresh()
@@ -123,7 +153,12 @@ class Judge:
                     and not (other.registers and r not in other.registers) and (known is None or r in known)}
             if look:
                 source = self.ctx.sources[other.name]
-                found = read_workbook(self.office, other, source, look).tables
+                try:
+                    found = read_workbook(self.office, other, source, look).tables
+                except SourceError as exc:  # said as what it is: this workbook's references cannot be checked
+                    source.refresh()
+                    raise SourceError(tr("judge.reference_unreadable", other=other.name, registers="、".join(sorted(look)),
+                                         reason=exc.message), hint=exc.hint) from None
                 for t, parsed in zip(found, parse_tables(found)):
                     self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today, parsed=parsed))
                 source.refresh()  # judged already, or judged later: not held open meanwhile
@@ -142,14 +177,17 @@ def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool
     findings: list[Finding] = []
     contexts: list[Context] = []
     frames: dict[tuple[str, str], pd.DataFrame] = {}
+    unreadable: list[Unreadable] = []
     for wb in ctx.office.config.workbooks:
-        part = j.workbook(wb)
+        part = j.safely(wb)  # one workbook that cannot be read: the others are still delivered on
         findings += part.findings
         contexts += [_slim(c, keep) for c in part.contexts]
         frames.update(part.frames)
+        unreadable += part.unreadable
         j.done(wb)
         del part
-    return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices())
+    return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices(),
+                     unreadable=unreadable)
 
 
 def delivered_fields(config: Config) -> set[str]:
