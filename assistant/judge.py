@@ -7,8 +7,9 @@ once, not the district's: a register a workbook does not hold but references (a 
 workbook) is read from the other workbooks once and kept, and only those registers are.
 
 One workbook that cannot be read (missing, renamed, corrupt) does not stop the office (`Judge.safely`):
-it is named in the judgement's `unreadable`, every other workbook is judged, and the job ends with
-exit 2 (docs/design.md §6).
+it is named in the judgement's `unreadable`, every other workbook is judged (a register looked for in
+it counts as not there, as when the workbook holds none), and the job ends with exit 2
+(docs/design.md §6).
 """
 
 from __future__ import annotations
@@ -70,13 +71,15 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Learned:
-    """What judging a workbook taught the judge besides its verdict: the registers it holds and the
-    years whose working days were estimated. A worker process sends it back with its results, so
-    the job's notices are the same as when the workbooks are judged one after another."""
+    """What judging a workbook taught the judge besides its verdict: the registers it holds, the
+    years whose working days were estimated and the workbooks found unreadable. A worker process
+    sends it back with its results, so the job's notices are the same as when the workbooks are
+    judged one after another."""
 
     held: frozenset[str]
     estimated: frozenset[int] = frozenset()
     basis: str = "holidays"
+    unreadable: frozenset[str] = frozenset()
 
 
 class Judge:
@@ -91,6 +94,7 @@ class Judge:
         self._others: dict[str, list[Context]] = {}  # register -> its tables in other workbooks, parsed
         self._looked: set[tuple[str, str]] = set()  # (workbook, register) read for references already
         self._holds: dict[str, set[str]] = {}  # workbook -> the registers it holds, once judged
+        self.unreadable: set[str] = set()  # workbooks that could not be read (judged or looked into)
 
     def wanted(self, reg_id: str) -> bool:
         return self.ctx.only is None or reg_id in self.ctx.only
@@ -120,6 +124,7 @@ class Judge:
         try:
             return self.workbook(wb)
         except SourceError as exc:
+            self.unreadable.add(wb.name)
             return Judgement(findings=[], contexts=[], frames={}, unreadable=[Unreadable(wb.name, exc.message, exc.hint)])
 
     def done(self, wb: WorkbookConfig) -> None:
@@ -127,17 +132,22 @@ class Judge:
         self.ctx.sources[wb.name].refresh()
 
     def learned(self) -> Learned:
-        c = self.calendar
-        return Learned(frozenset(self.held), c.estimated_years, c.basis) if c else Learned(frozenset(self.held))
+        c, bad = self.calendar, frozenset(self.unreadable)
+        return (Learned(frozenset(self.held), c.estimated_years, c.basis, bad) if c
+                else Learned(frozenset(self.held), unreadable=bad))
 
     def learn(self, learned: Learned) -> None:
         self.held |= learned.held
+        self.unreadable |= learned.unreadable
         if self.calendar is not None:
             self.calendar.absorb(learned.estimated, learned.basis)
 
     def notices(self) -> list[str]:
         """After every workbook: registers no workbook holds, and the calendar's own notice."""
-        out = [tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
+        # with a workbook unreadable, "no workbook holds it" may not be true: say where it may be
+        bad = tr("word.list_sep").join(sorted(self.unreadable))
+        out = [tr("office.register_not_held_readable", register=reg_id, sheet=reg.sheet, workbooks=bad) if bad
+               else tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
                for reg_id, reg in self.office.registers.items()
                if reg_id not in self.held and (self.reads is None or reg_id in self.reads)]
         return out + ([n] if self.calendar is not None and (n := self.calendar.notice()) else [])
@@ -155,15 +165,12 @@ class Judge:
                 source = self.ctx.sources[other.name]
                 try:
                     found = read_workbook(self.office, other, source, look).tables
-                except SourceError as exc:  # said as what it is: this workbook's references cannot be checked
-                    source.refresh()
-                    raise SourceError(tr("judge.reference_unreadable", other=other.name, registers="、".join(sorted(look)),
-                                         reason=exc.message), hint=exc.hint) from None
+                except SourceError:  # counts as holding none of them; named when it is judged itself
+                    found = []
+                    self.unreadable.add(other.name)
                 for t, parsed in zip(found, parse_tables(found)):
                     self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today, parsed=parsed))
                 source.refresh()  # judged already, or judged later: not held open meanwhile
-            # only once read: a worker process that met an unreadable workbook here goes on with
-            # its next workbook, which must meet it too, not judge as if it held nothing
             self._looked |= {(other.name, r) for r in registers}
         return [c for r in sorted(registers) for c in self._others.get(r, []) if c.table.workbook != wb.name]
 
