@@ -26,7 +26,7 @@ from assistant.config import Config, WorkbookConfig
 from assistant.deadlines import evaluate
 from assistant.errors import SourceError
 from assistant.findings import Finding, sort_key
-from assistant.i18n import tr
+from assistant.i18n import get_lang, tr
 from assistant.office import read_workbook, referenced
 from assistant.outcome import problem_line
 from assistant.people import directory_spec
@@ -44,6 +44,7 @@ class Unreadable:
     workbook: str
     reason: str  # the source's message, which names the file
     hint: str | None = None
+    lang: str = "zh"  # the language `reason` and `hint` are in (the run's)
 
     @property
     def problem(self) -> str:
@@ -125,7 +126,7 @@ class Judge:
             return self.workbook(wb)
         except SourceError as exc:
             self.unreadable.add(wb.name)
-            return Judgement(findings=[], contexts=[], frames={}, unreadable=[Unreadable(wb.name, exc.message, exc.hint)])
+            return Judgement(findings=[], contexts=[], frames={}, unreadable=[Unreadable(wb.name, exc.message, exc.hint, get_lang())])
 
     def done(self, wb: WorkbookConfig) -> None:
         """This workbook will not be read again in this job: let its source drop what it cached."""

@@ -287,7 +287,9 @@ def test_the_admins_notes_in_english(folder):
     assert run(folder, "digest").code == 2
     (admin,) = by_address(folder)[ADMIN]
     text = body(admin, "plain")
-    assert "For the admin" in text
-    assert f"Workbook {BAD} could not be read this time" in text
-    assert f"The lock file {LOCK} beside workbook {GOOD} is more than a day old" in text and "4 days ago" in text
+    notes = text.split("For the admin", 1)[1].split("\n\n", 1)[0]  # the block, up to the next blank line
+    assert f"Workbook {BAD} could not be read this time" in notes
+    assert f"{BAD}.xlsx not found" in notes and "check the source path" in notes  # why, in the reader's language
+    assert "找不到" not in notes and "检查" not in notes  # the run was in Chinese: said again in English
+    assert f"The lock file {LOCK} beside workbook {GOOD} is more than a day old" in notes and "4 days ago" in notes
 
