@@ -280,11 +280,12 @@ def test_a_lock_older_than_a_day_is_in_the_admins_digest(folder):
 
 
 def test_the_admins_notes_in_english(folder):
-    set_admin(folder)
-    edit_config(folder, f'email = "{ADMIN}"', f'email = "{ADMIN}"\nlang = "en"')
+    edit_config(folder, f'email = "{ADMIN}"', f'email = "{ADMIN}"\nlang = "en"')  # the admin reads English
+    set_admin(folder)  # the office (and this run) stays Chinese
     add_bad_workbook(folder, "missing")
     leave_lock(folder, dt.timedelta(days=4))
-    assert run(folder, "digest").code == 2
+    res = run(folder, "digest")
+    assert res.code == 2 and says_unreadable(res.err)  # the terminal in Chinese
     (admin,) = by_address(folder)[ADMIN]
     text = body(admin, "plain")
     notes = text.split("For the admin", 1)[1].split("\n\n", 1)[0]  # the block, up to the next blank line
