@@ -160,6 +160,7 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
         from assistant.report import check_text
 
         check_text(result.findings, result.sheets, result.notices, sys.stdout)
+    _say_problems(result)
     return result.exit_code
 
 
@@ -181,8 +182,7 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
         click.echo(flag_json(result.items))
     else:
         flag_text(result, dry_run, sys.stdout)
-    for problem in result.problems:  # a workbook that could not be written: said on stderr, exit 2
-        say(f"{tr('cli.error')}{problem}", err=True)
+    _say_problems(result)
     return result.exit_code
 
 
@@ -204,6 +204,12 @@ def history(opts: Options, key: str, register: str | None, workbook: str | None,
     return 0
 
 
+def _say_problems(result) -> None:
+    """What a job went on after (a workbook not read or not written): on stderr, after its output; exit 2."""
+    for problem in getattr(result, "problems", []):
+        say(f"{tr('cli.error')}{problem}", err=True)
+
+
 def _send_report(result, dry_run: bool) -> None:
     for notice in result.notices:
         say(f"{tr('report.notice')}{notice}", err=True)
@@ -211,6 +217,7 @@ def _send_report(result, dry_run: bool) -> None:
         say(outcome.message(), err=outcome.failed)
     if dry_run:
         click.echo(tr("send.dry_run"))
+    _say_problems(result)
 
 
 _TO_HELP = "Only to this address (repeatable; any case): e.g. --force --to ADDRESS resends one uncertain send"

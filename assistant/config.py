@@ -79,6 +79,7 @@ class JobConfig:
     catch_up: str | None = None
     period: str | None = None  # day | week | month: how often a recipient may get this mail
     recipients: tuple[str, ...] | None = None  # report jobs: the names of the [[recipients]] it mails; None: all
+    owner_every: int = 1  # remind: an escalated item's owner is reminded every this many working days
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,10 @@ class _Reader:
         where = f"jobs.{name}"
         if name not in JOBS:  # a misspelt [jobs.X] would otherwise be ignored without a word
             raise self.fail(where, tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
-        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period", "recipients"])
+        t = self.table(data, where, ["cron", "workdays_only", "enabled", "catch_up", "period", "recipients",
+                                     "owner_every"])
+        if "owner_every" in t and name != "remind":  # only reminders have owners to remind
+            raise self.fail(f"{where}.owner_every", tr("config.owner_every_remind_only"))
         chosen = self.strings(t, "recipients", where)
         if chosen is not None:
             known = [r.name for r in recipients]
@@ -365,7 +369,8 @@ class _Reader:
                          enabled=self.get(t, "enabled", where, bool, True),
                          catch_up=self.get(t, "catch_up", where, str),
                          period=self.get(t, "period", where, str, check=_one_of("day", "week", "month")),
-                         recipients=tuple(chosen) if chosen is not None else None)
+                         recipients=tuple(chosen) if chosen is not None else None,
+                         owner_every=self.get(t, "owner_every", where, int, 1, check=_at_least_one))
 
     def calendar(self, data: Any) -> CalendarConfig:
         t = self.table(data, "calendar", ["holidays", "workdays", "file"])

@@ -124,6 +124,9 @@ class Digest:
     all_overdue: list[Item] = field(default_factory=list)  # for the attachment: every overdue item
     hidden: dict[str, int] = field(default_factory=dict)  # section -> items not listed (kept short)
     invalid: list[Item] = field(default_factory=list)  # deadline unreadable (待核实), each with its cell
+    # for the recipient who is the office's admin ([office] admin_email): unreadable workbooks, stale
+    # lock files (assistant/admin_notes.py); empty for everyone else
+    admin_notes: list[str] = field(default_factory=list)
 
 
 def _items(ctx: Context, frame: pd.DataFrame, mask_rows: np.ndarray, findings: list[Finding]) -> list[Item]:
@@ -242,17 +245,27 @@ def _errors(j: Judgement) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def reminders(j: Judgement) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
-    """Who is told what today: owners of items due soon or overdue (not yet escalated), and the
-    leaders of items overdue for longer than `escalate_after` working days. Keyed by name.
-    Owners are also told of their items whose deadline cannot be read (待核实), to correct the cell."""
+def reminders(j: Judgement, owner_every: int = 1) -> tuple[dict[str, list[Item]], dict[str, list[Item]]]:
+    """Who is told what today: owners of items due soon or overdue, and the leaders of items overdue
+    for longer than `escalate_after` working days. Keyed by name.
+
+    An escalated item stays in its owner's reminder: on the day it is escalated, then every
+    `owner_every` working days ([jobs.remind] owner_every; 1: every day), so follow-up never stops
+    at the leader. Owners are also told of their items whose deadline cannot be read (待核实), to
+    correct the cell."""
+    after = {(c.table.workbook, c.register.title): c.register.deadline.escalate_after
+             for c in j.contexts if c.register.deadline}
     owners: dict[str, list[Item]] = {}
     leaders: dict[str, list[Item]] = {}
     for it in tracked(j):
-        if it.escalate and it.leader:
+        escalated = it.escalate and bool(it.leader)
+        if escalated:
             leaders.setdefault(it.leader, []).append(it)
-        elif it.status in ("due_soon", "overdue") and it.owner:
-            owners.setdefault(it.owner, []).append(it)
+        if it.status in ("due_soon", "overdue") and it.owner:
+            # working days since the escalation: 1 on its first day (overdue_days > escalate_after)
+            since = it.overdue_days - after.get((it.workbook, it.register), 0)
+            if not escalated or (since - 1) % owner_every == 0:
+                owners.setdefault(it.owner, []).append(it)
         if it.status == "invalid" and it.owner:  # never escalated: nothing is late that has no deadline
             owners.setdefault(it.owner, []).append(it)
     return owners, leaders

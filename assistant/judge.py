@@ -5,6 +5,11 @@ One workbook at a time (`Judge.workbook`; with worker processes, each worker's j
 workbooks one at a time, assistant/parallel.py), so `check` and `flag` hold one workbook's tables at
 once, not the district's: a register a workbook does not hold but references (a roster kept in another
 workbook) is read from the other workbooks once and kept, and only those registers are.
+
+One workbook that cannot be read (missing, renamed, corrupt) does not stop the office (`Judge.safely`):
+it is named in the judgement's `unreadable`, every other workbook is judged (a register looked for in
+it counts as not there, as when the workbook holds none), and the job ends with exit 2
+(docs/design.md §6).
 """
 
 from __future__ import annotations
@@ -19,14 +24,32 @@ from assistant.calendar import WorkCalendar
 from assistant.checks.base import Context, parse_tables
 from assistant.config import Config, WorkbookConfig
 from assistant.deadlines import evaluate
+from assistant.errors import SourceError
 from assistant.findings import Finding, sort_key
-from assistant.i18n import tr
+from assistant.i18n import get_lang, tr
 from assistant.office import read_workbook, referenced
+from assistant.outcome import problem_line
 from assistant.people import directory_spec
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
     from assistant.context import JobContext
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A workbook that could not be read (a SourceError: missing, renamed, corrupt, a sheet or a
+    required column gone). The others are judged without it."""
+
+    workbook: str
+    reason: str  # the source's message, which names the file
+    hint: str | None = None
+    lang: str = "zh"  # the language `reason` and `hint` are in (the run's)
+
+    @property
+    def problem(self) -> str:
+        """The line the CLI prints on stderr: which workbook was skipped and why, then what to do."""
+        return problem_line(tr("judge.unreadable", workbook=self.workbook, reason=self.reason), self.hint)
 
 
 @dataclass
@@ -36,6 +59,7 @@ class Judgement:
     frames: dict[tuple[str, str], pd.DataFrame]  # (workbook, register) -> deadline statuses
     notices: list[str] = field(default_factory=list)
     unscoped: Judgement | None = None  # narrowed to a scope (reports/base.scoped): the whole, for lookups
+    unreadable: list[Unreadable] = field(default_factory=list)  # workbooks skipped, in the config's order
 
     def findings_of(self, workbook: str, register: str) -> list[Finding]:
         return self._by_table.get((workbook, register), [])
@@ -48,13 +72,15 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Learned:
-    """What judging a workbook taught the judge besides its verdict: the registers it holds and the
-    years whose working days were estimated. A worker process sends it back with its results, so
-    the job's notices are the same as when the workbooks are judged one after another."""
+    """What judging a workbook taught the judge besides its verdict: the registers it holds, the
+    years whose working days were estimated and the workbooks found unreadable. A worker process
+    sends it back with its results, so the job's notices are the same as when the workbooks are
+    judged one after another."""
 
     held: frozenset[str]
     estimated: frozenset[int] = frozenset()
     basis: str = "holidays"
+    unreadable: frozenset[str] = frozenset()
 
 
 class Judge:
@@ -69,6 +95,7 @@ class Judge:
         self._others: dict[str, list[Context]] = {}  # register -> its tables in other workbooks, parsed
         self._looked: set[tuple[str, str]] = set()  # (workbook, register) read for references already
         self._holds: dict[str, set[str]] = {}  # workbook -> the registers it holds, once judged
+        self.unreadable: set[str] = set()  # workbooks that could not be read (judged or looked into)
 
     def wanted(self, reg_id: str) -> bool:
         return self.ctx.only is None or reg_id in self.ctx.only
@@ -92,22 +119,36 @@ class Judge:
         return Judgement(findings=sorted((f for f in findings if self.wanted(f.register)), key=sort_key),
                          contexts=contexts, frames=frames)
 
+    def safely(self, wb: WorkbookConfig) -> Judgement:
+        """`workbook(wb)`, except that a workbook that cannot be read is an empty judgement naming it
+        in `unreadable`: the job goes on with the other workbooks."""
+        try:
+            return self.workbook(wb)
+        except SourceError as exc:
+            self.unreadable.add(wb.name)
+            return Judgement(findings=[], contexts=[], frames={}, unreadable=[Unreadable(wb.name, exc.message, exc.hint, get_lang())])
+
     def done(self, wb: WorkbookConfig) -> None:
         """This workbook will not be read again in this job: let its source drop what it cached."""
         self.ctx.sources[wb.name].refresh()
 
     def learned(self) -> Learned:
-        c = self.calendar
-        return Learned(frozenset(self.held), c.estimated_years, c.basis) if c else Learned(frozenset(self.held))
+        c, bad = self.calendar, frozenset(self.unreadable)
+        return (Learned(frozenset(self.held), c.estimated_years, c.basis, bad) if c
+                else Learned(frozenset(self.held), unreadable=bad))
 
     def learn(self, learned: Learned) -> None:
         self.held |= learned.held
+        self.unreadable |= learned.unreadable
         if self.calendar is not None:
             self.calendar.absorb(learned.estimated, learned.basis)
 
     def notices(self) -> list[str]:
         """After every workbook: registers no workbook holds, and the calendar's own notice."""
-        out = [tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
+        # with a workbook unreadable, "no workbook holds it" may not be true: say where it may be
+        bad = tr("word.list_sep").join(sorted(self.unreadable))
+        out = [tr("office.register_not_held_readable", register=reg_id, sheet=reg.sheet, workbooks=bad) if bad
+               else tr("office.register_not_held", register=reg_id, sheet=reg.sheet)
                for reg_id, reg in self.office.registers.items()
                if reg_id not in self.held and (self.reads is None or reg_id in self.reads)]
         return out + ([n] if self.calendar is not None and (n := self.calendar.notice()) else [])
@@ -123,12 +164,14 @@ class Judge:
                     and not (other.registers and r not in other.registers) and (known is None or r in known)}
             if look:
                 source = self.ctx.sources[other.name]
-                found = read_workbook(self.office, other, source, look).tables
+                try:
+                    found = read_workbook(self.office, other, source, look).tables
+                except SourceError:  # counts as holding none of them; named when it is judged itself
+                    found = []
+                    self.unreadable.add(other.name)
                 for t, parsed in zip(found, parse_tables(found)):
                     self._others.setdefault(t.register.id, []).append(Context(t, self.ctx.today, parsed=parsed))
                 source.refresh()  # judged already, or judged later: not held open meanwhile
-            # only once read: a worker process that met an unreadable workbook here goes on with
-            # its next workbook, which must meet it too, not judge as if it held nothing
             self._looked |= {(other.name, r) for r in registers}
         return [c for r in sorted(registers) for c in self._others.get(r, []) if c.table.workbook != wb.name]
 
@@ -142,14 +185,17 @@ def judge(ctx: JobContext, calendar: WorkCalendar | None = None, deadlines: bool
     findings: list[Finding] = []
     contexts: list[Context] = []
     frames: dict[tuple[str, str], pd.DataFrame] = {}
+    unreadable: list[Unreadable] = []
     for wb in ctx.office.config.workbooks:
-        part = j.workbook(wb)
+        part = j.safely(wb)  # one workbook that cannot be read: the others are still delivered on
         findings += part.findings
         contexts += [_slim(c, keep) for c in part.contexts]
         frames.update(part.frames)
+        unreadable += part.unreadable
         j.done(wb)
         del part
-    return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices())
+    return Judgement(findings=sorted(findings, key=sort_key), contexts=contexts, frames=frames, notices=j.notices(),
+                     unreadable=unreadable)
 
 
 def delivered_fields(config: Config) -> set[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from assistant.i18n import tr
+
 
 class Outcome(StrEnum):
     OK = "ok"  # ran, nothing wrong
@@ -45,3 +47,9 @@ class JobResult:
     @property
     def exit_code(self) -> int:
         return self.outcome.exit_code
+
+
+def problem_line(message: str, hint: str | None) -> str:
+    """A problem as the CLI prints it on stderr (after "错误："): the message, then the hint on its
+    own line. A job keeps the problems it went on after (a workbook not read or not written)."""
+    return message + (f"\n{tr('cli.hint')}{hint}" if hint else "")

@@ -202,6 +202,8 @@ class Scheduler:
         try:
             result = self.run_job(job.name, today)
             outcome, counts = result.outcome, summary(result)
+            if problems := getattr(result, "problems", None):  # a workbook not read or not written; the rest ran
+                error = "\n".join(problems)
         except AssistantError as exc:  # the office's own problem (a workbook, the config): said plainly
             outcome, error, trace = Outcome.PROBLEM, str(exc), traceback.format_exc()
         except Exception:  # a bug: logged with its traceback, reported, and the scheduler goes on

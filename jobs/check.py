@@ -1,4 +1,5 @@
-"""check: read every register and validate it against its schema."""
+"""check: read every register and validate it against its schema. A workbook that cannot be read is
+named in `problems` (exit 2); every other workbook is still checked."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class CheckResult(JobResult):
     notices: list[str] = field(default_factory=list)
     # (workbook, register) -> (sheet name, data rows), in reading order, for reports
     sheets: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # workbooks that could not be read, and why
 
     @property
     def counts(self) -> dict[str, int]:
@@ -29,6 +31,8 @@ class CheckResult(JobResult):
 
     @property
     def outcome(self) -> Outcome:
+        if self.problems:  # a workbook that could not be read: the others were checked
+            return Outcome.PROBLEM
         return Outcome.OK if self.ok else Outcome.DATA_ERRORS
 
 
@@ -39,6 +43,7 @@ class _Part:
     findings: list[Finding]
     sheets: dict[tuple[str, str], tuple[str, int]]
     learned: Learned
+    problems: list[str] = field(default_factory=list)
 
 
 def run(ctx: JobContext) -> CheckResult:
@@ -47,15 +52,17 @@ def run(ctx: JobContext) -> CheckResult:
     judge = Judge(ctx, deadlines=False)
 
     def one(wb: WorkbookConfig) -> _Part:
-        j = judge.workbook(wb)
+        j = judge.safely(wb)
         sheets = {(c.table.workbook, c.register.id): (c.table.sheet, len(c.table)) for c in j.contexts}
         judge.done(wb)
-        return _Part(j.findings, sheets, judge.learned())
+        return _Part(j.findings, sheets, judge.learned(), [u.problem for u in j.unreadable])
 
     findings: list[Finding] = []
     sheets: dict[tuple[str, str], tuple[str, int]] = {}
+    problems: list[str] = []
     for part in each_workbook(ctx, one):
         findings += part.findings
         sheets.update(part.sheets)
+        problems += part.problems
         judge.learn(part.learned)
-    return CheckResult(sorted(findings, key=sort_key), judge.notices(), sheets)
+    return CheckResult(sorted(findings, key=sort_key), judge.notices(), sheets, problems)

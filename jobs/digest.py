@@ -1,5 +1,6 @@
 """digest: each recipient's personal summary of the tracked items in their scope, sent once per
-period (ISO week by default) whatever the number of runs."""
+period (ISO week by default) whatever the number of runs. A workbook that cannot be read leaves the
+others' digests whole: it is a problem (exit 2) and a note in the admin's digest."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.admin_notes import admin_notes, is_admin
 from assistant.config import Recipient
 from assistant.context import JobContext
 from assistant.digests import build_digest
@@ -29,9 +31,12 @@ class DigestResult(JobResult):
     outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # workbooks that could not be read, and why
 
     @property
     def outcome(self) -> Outcome:
+        if self.problems:  # the digests went out without that workbook
+            return Outcome.PROBLEM
         return Outcome.DATA_ERRORS if any(o.failed for o in self.outcomes) else Outcome.OK
 
 
@@ -58,13 +63,15 @@ def run(ctx: JobContext) -> DigestResult:
     job = config.jobs.get("digest")
     period = period_of(ctx.today, (job.period if job else None) or "week")
     preview = bool(ctx.options.get("preview"))
-    result = DigestResult(notices=j.notices)
+    result = DigestResult(notices=j.notices, problems=[u.problem for u in j.unreadable])
     for r in config.recipients:
         if ctx.sender is not None and not ctx.sender.wants(r.email):  # --to
             continue
         lang = mail_lang(config, r)  # the reader's, whatever --lang the terminal has
         with using(lang):
             d = build_digest(j, config.office_name, r, ctx.today)
+            if is_admin(config, r.email):
+                d.admin_notes = admin_notes(j, ctx)
 
         def build(_claimed: list[str], d=d, r=r, lang=lang):
             parts = render(env, "digest", d.subject, lang=lang, d=d)

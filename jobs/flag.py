@@ -7,7 +7,8 @@ before apply. When a workbook changed between our read and our write, it is read
 
 After every workbook, the cycle is recorded in the status history (assistant/history.py) from the
 snapshots the workbooks sent back; a dry run records nothing. A history that cannot be written
-takes nothing back from the write-back already done: it is a problem line, exit 2.
+takes nothing back from the write-back already done: it is a problem line, exit 2. So is a workbook
+that cannot be read: the others are still flagged and written back.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from assistant.findings import Finding, counts, sort_key
 from assistant.history import FILENAME, History, HistoryError, Recorded
 from assistant.i18n import tr
 from assistant.judge import Judge, Learned
-from assistant.outcome import JobResult, Outcome
+from assistant.outcome import JobResult, Outcome, problem_line
 from assistant.parallel import each_workbook
 from assistant.snapshots import Snapshot, snapshot
 from assistant.sources.base import ApplyReport, StalePlan
@@ -92,7 +93,7 @@ def _record(ctx: JobContext, snapshots: list[Snapshot], result: FlagResult) -> N
         with History(ctx.office.config.state_dir / FILENAME) as history:
             result.recorded = history.record(ctx.today, snapshots)
     except HistoryError as exc:
-        result.problems.append(_problem(tr("history.not_recorded", detail=exc.message), exc.hint))
+        result.problems.append(problem_line(tr("history.not_recorded", detail=exc.message), exc.hint))
         return
     if result.recorded.notice:
         result.notices.append(result.recorded.notice)
@@ -106,8 +107,8 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
     for attempt in range(MAX_ATTEMPTS):
         if attempt:  # only what changed is read again: each read of a spreadsheet is an API request
             source.refresh()
-        j = judge.workbook(wb)
-        part = _Part(j.findings, _items(j.frames), judge.learned(),
+        j = judge.safely(wb)  # one that cannot be read (also on a re-read) is named; the others go on
+        part = _Part(j.findings, _items(j.frames), judge.learned(), problems=[u.problem for u in j.unreadable],
                      snapshots=[] if ctx.dry_run else [snapshot(df, *pair, j.findings_of(*pair))
                                                    for pair, df in j.frames.items()])
         patches = [p for c in j.contexts
@@ -120,17 +121,12 @@ def _flag_workbook(ctx: JobContext, judge: Judge, wb: WorkbookConfig) -> _Part:
         except StalePlan as exc:
             last = exc
         except SourceError as exc:  # locked, unpatchable, disk full: this workbook only
-            part.problems.append(_problem(exc.message, exc.hint))
+            part.problems.append(problem_line(exc.message, exc.hint))
             return part
     assert last is not None
     part.problems.append(tr("write.gave_up_written", workbook=wb.name, attempts=MAX_ATTEMPTS, detail=last.message)
                          if last.written else tr("write.gave_up", workbook=wb.name, attempts=MAX_ATTEMPTS))
     return part
-
-
-def _problem(message: str, hint: str | None) -> str:
-    """A problem line as the CLI prints it: the message, then the hint on its own line."""
-    return message + (f"\n{tr('cli.hint')}{hint}" if hint else "")
 
 
 def _items(frames: dict[tuple[str, str], pd.DataFrame]) -> list[dict]:

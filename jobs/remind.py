@@ -1,6 +1,7 @@
 """remind: owners of items due soon or overdue get one reminder per item per day; items overdue
-for more than `escalate_after` working days go to their leader (one escalation per item per day).
-A person with several items gets them in one message."""
+for more than `escalate_after` working days go to their leader (one escalation per item per day)
+and stay in their owner's reminder every `[jobs.remind] owner_every` working days (daily by
+default). A person with several items gets them in one message."""
 
 from __future__ import annotations
 
@@ -24,9 +25,12 @@ if TYPE_CHECKING:  # the registry imports every job: mail and templates load onl
 class RemindResult(JobResult):
     outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # workbooks that could not be read, and why
 
     @property
     def outcome(self) -> Outcome:
+        if self.problems:  # the reminders went out without that workbook
+            return Outcome.PROBLEM
         return Outcome.DATA_ERRORS if any(o.failed for o in self.outcomes) else Outcome.OK
 
 
@@ -43,11 +47,12 @@ def run(ctx: JobContext) -> RemindResult:
     check_templates(env, "reminder")  # a template mistake stops the run before anything is claimed
     j = judge(ctx)
     people = directory(config, j)
-    owners, leaders = reminders(j)
+    job = config.jobs.get("remind")
+    owners, leaders = reminders(j, job.owner_every if job else 1)
     if ctx.sender is not None:
         ctx.sender.check_to(people.get(name) for by_person in (owners, leaders) for name in by_person)
     today = ctx.today.isoformat()
-    result = RemindResult(notices=j.notices)
+    result = RemindResult(notices=j.notices, problems=[u.problem for u in j.unreadable])
     for kind, by_person in (("remind", owners), ("escalate", leaders)):
         for name, items in sorted(by_person.items()):
             if ctx.sender is not None and not ctx.sender.wants(people.get(name)):  # --to

@@ -100,7 +100,9 @@ def test_reminders_over_smtp_once_per_day(office, smtp_server):
     use_server(office, server)
     assert run_cli("remind", "--config", office / "assistant.toml", "--today", TODAY).code == 0
     first = len(server.messages)
-    assert first == 6 and server.connections == 1  # 5 owners (tasks and 收文登记, one of a deadline to correct), 1 escalation
+    # 6 owners (tasks and 收文登记; one only for a deadline to correct, 周婷 only for an item escalated to
+    # her leader), 1 escalation
+    assert first == 7 and server.connections == 1
     subjects = sorted(m.message["Subject"] for m in server.messages)
     assert subjects[0].startswith("【督办提醒】") and subjects[-1].startswith("【逾期督办】")
     assert run_cli("remind", "--config", office / "assistant.toml", "--today", TODAY).code == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -95,11 +96,11 @@ def test_a_district_in_worker_processes_gives_what_one_after_another_gives(tmp_p
     assert any("逾期" in str(v) for rows in two[4][TOWNS[0]].values() for row in rows for v in row)
 
 
-def test_a_workbook_that_stops_the_run_stops_it_the_same_way(tmp_path):
+def test_an_unreadable_workbook_is_named_the_same_way_and_the_others_written(tmp_path):
     """The second township's file is not a workbook: in both modes exit 2 with the same message
-    naming it, and the same workbooks left as they were (here all: the first township's roster
-    rules look into the other workbooks for the registers it does not hold, so its judging already
-    meets the broken file)."""
+    naming it, and every other township flagged and written back the same way (also the first,
+    whose roster rules look into the other workbooks for the registers it does not hold, and so
+    meet the broken file while it is judged)."""
     seen = []
     for n in (1, 2):
         config = office_with(tmp_path / f"w{n}", n)
@@ -109,8 +110,10 @@ def test_a_workbook_that_stops_the_run_stops_it_the_same_way(tmp_path):
         res = run(config, tmp_path / f"w{n}.pids", "flag")
         assert res.returncode == 2, res.stderr
         assert f"{TOWNS[1]}.xlsx" in res.stderr and "Traceback" not in res.stderr
-        seen.append((res.stdout, res.stderr, sorted(p.name for p in data.iterdir() if p.read_bytes() != before[p.name])))
+        out = re.sub(r"\.\d{8}-\d{6}-\d{6}\.xlsx", ".<time>.xlsx", res.stdout)  # the backups' names
+        seen.append((out, res.stderr, sorted(p.name for p in data.iterdir() if p.read_bytes() != before[p.name])))
     assert seen[0] == seen[1]
+    assert seen[0][2] == sorted(f"{t}.xlsx" for t in TOWNS if t != TOWNS[1])
 
 
 def test_spreadsheets_online_are_judged_in_the_command_process(tmp_path):

@@ -9,6 +9,7 @@ import importlib
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -150,10 +151,12 @@ def test_open_source_opens_xlsx_paths_and_spreadsheets(registry, tmp_path):
     from assistant.sources.gsheets import GSheetsSource
     from assistant.sources.xlsx import XlsxSource
 
-    office = type("Office", (), {"state_dir": tmp_path / ".assistant", "keep_backups": 3, "limits": Limits()})()
+    office = type("Office", (), {"state_dir": tmp_path / ".assistant", "keep_backups": 3, "limits": Limits(),
+                                 "tz": ZoneInfo("Asia/Shanghai")})()
     xlsx = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")), office)
     assert isinstance(xlsx, XlsxSource) and xlsx.location == "镇.xlsx"
     assert xlsx.backups == tmp_path / ".assistant" / "backups" / "凤凰镇" and xlsx.keep_backups == 3
+    assert xlsx.tz == ZoneInfo("Asia/Shanghai")  # the office's, for the times people read (a lock file's)
     bare = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")))
     assert bare.backups is None and bare.keep_backups == 10  # no office: nowhere to keep backups
     key = "1AbCdEfGhIjKlMnOp"

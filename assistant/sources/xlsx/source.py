@@ -6,7 +6,8 @@ Write-back rules (docs/design.md §7), each enforced here:
   that lands while our copy takes the workbook's name is caught too (swap.py);
 - only an Office Open XML workbook (.xlsx, .xlsm) is written; .xls, .et, .ods are read and checked;
 - no write to a workbook marked read-only, nor while an Excel/WPS (~$name.xlsx) or LibreOffice
-  (.~lock.name.xlsx#) lock file says someone has it open;
+  (.~lock.name.xlsx#) lock file says someone has it open; the message says how old the lock is
+  (locks.py), and it is never deleted;
 - a timestamped backup in .assistant/backups/ (the last N kept), then our copy, written in the
   state folder's tmp/ when that is on the workbook's filesystem (else beside the workbook, hidden,
   owner-only), swapped in; our leftovers of a killed run are removed by a later one (files.py).
@@ -36,6 +37,7 @@ from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings
 from assistant.sources.merges import fill_merges
 from assistant.sources.xlsx import swap
 from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
+from assistant.sources.xlsx.locks import Lock, locks_of
 from assistant.sources.xlsx.patch import PackageError, package_parts, patch_package
 from assistant.sources.xlsx.swap import fingerprint
 from assistant.writeback import SheetPatch
@@ -62,13 +64,6 @@ class FormatNotWritable(SourceError):
 
 class WriteConflict(SourceError):
     """Two saves raced our write: one is in the workbook, the other kept in a file we name."""
-
-
-def lock_files(path: Path) -> list[Path]:
-    """Lock files that say the workbook is open: Excel/WPS owner files and LibreOffice's lock."""
-    name = path.name
-    candidates = {f"~${name}", f"~${name[2:]}", f".~lock.{name}#", f".~{name}"}
-    return [path.parent / c for c in sorted(candidates) if (path.parent / c).exists()]
 
 
 _KINDS = {"xls": "write.kind.xls", "ods": "write.kind.ods", "xlsb": "write.kind.xlsb", "other": "write.kind.other"}
@@ -125,7 +120,8 @@ def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
     backups, keep = backup_settings(wb, config)
     scratch = config.state_dir / "tmp" / wb.name if config is not None else None
     return XlsxSource(wb.name, Path(wb.source), backups=backups, keep_backups=keep, scratch=scratch,
-                      limits=config.limits if config is not None else None)
+                      limits=config.limits if config is not None else None,
+                      tz=config.tz if config is not None else None)
 
 
 class XlsxSource:
@@ -133,7 +129,7 @@ class XlsxSource:
     forkable = True  # a local file: a worker process shares nothing with us but its path
 
     def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10,
-                 scratch: Path | None = None, limits: Limits | None = None):
+                 scratch: Path | None = None, limits: Limits | None = None, tz: dt.tzinfo | None = None):
         self.name = name
         self.path = Path(path)
         self.location = self.path.name
@@ -141,6 +137,7 @@ class XlsxSource:
         self.keep_backups = keep_backups
         self.scratch = scratch  # where our copy is written when it can be (the state folder's tmp/<name>)
         self.limits = limits or Limits()
+        self.tz = tz  # the office's, for the times people read (a lock file's); None: this machine's
         self.fingerprint: str | None = None  # of the bytes last read
         self._book: pc.CalamineWorkbook | None = None
         self._zip: zipfile.ZipFile | None = None  # the same bytes, to look at a sheet before calamine builds it
@@ -231,11 +228,18 @@ class XlsxSource:
 
     # --- write-back ---------------------------------------------------------------------------
 
+    def locks(self) -> list[Lock]:
+        """The lock files beside the workbook now, with their times (what the admin's notes list)."""
+        return locks_of(self.path)
+
     def _check_unlocked(self) -> None:
-        locks = lock_files(self.path)
-        if locks:
-            raise WorkbookLocked(tr("write.locked", path=self.path.name, lock=locks[0].name),
-                                 hint=tr("write.locked_hint"))
+        found = self.locks()
+        if not found:
+            return
+        # How old the lock is tells a colleague at work from a crashed Excel/WPS; never deleted here.
+        lock = found[0]
+        raise WorkbookLocked(tr("write.locked", path=self.path.name, lock=lock.path.name, when=lock.when(self.tz)),
+                             hint=tr("write.locked_hint", lock=lock.path.name))
 
     def _check_writable(self) -> None:
         """Refuse a workbook marked read-only. Decided from its mode, not by trying: as root (as
