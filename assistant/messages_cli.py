@@ -52,5 +52,4 @@ CLI: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.messa
     "plan.json_only_dry_run": ("--format json 只用于 --dry-run（列出将要发送的邮件）",
                                "--format json goes with --dry-run (the list of what would be sent)"),
     "plan.json_only_dry_run_hint": ("加上 --dry-run，或去掉 --format json", "add --dry-run, or leave out --format json"),
-    "remind.previewed_none": ("今天没有需要提醒的事项，没有写预览。", "Nothing to remind anyone of today: no preview written."),
 }
