@@ -113,17 +113,18 @@ def flag(office: Office, today: dt.date | None = None, *, register: str | None =
 def digest(office: Office, today: dt.date | None = None, *, force: bool = False, to: Iterable[str] = (),
            preview: bool = False, dry_run: bool = False, lang: str | None = None) -> DigestResult:
     """Each recipient's digest, once per period (`force` sends again; `to` only to these addresses;
-    `preview` writes HTML files)."""
+    `preview` writes HTML files; `dry_run` sends nothing and says in `plan` what would be sent)."""
     return cast("DigestResult", run_job(office, "digest", today, lang=lang, force=force, to=tuple(to),
                                         preview=preview, dry_run=dry_run))
 
 
 def remind(office: Office, today: dt.date | None = None, *, force: bool = False, to: Iterable[str] = (),
-           dry_run: bool = False, lang: str | None = None) -> RemindResult:
+           preview: bool = False, dry_run: bool = False, lang: str | None = None) -> RemindResult:
     """Reminders to owners of items due soon or overdue, escalations to leaders, once per item per day
-    (`force` sends again; `to` only to these addresses)."""
+    (`force` sends again; `to` only to these addresses; `preview` writes HTML files; `dry_run`
+    sends nothing and says in `plan` what would be sent)."""
     return cast("RemindResult", run_job(office, "remind", today, lang=lang, force=force, to=tuple(to),
-                                        dry_run=dry_run))
+                                        preview=preview, dry_run=dry_run))
 
 
 def report(office: Office, name: str, period: str | None = None, today: dt.date | None = None, *,

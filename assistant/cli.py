@@ -6,7 +6,6 @@ Exit codes (docs/design.md §6): 0 all good, 1 the data has errors, 2 usage / co
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -21,10 +20,11 @@ from zoneinfo import ZoneInfo
 import click
 
 from assistant import __version__
+from assistant.cli_help import LANG_KEY, RootGroup, group_lang
 from assistant.config import resolve_config_path
 from assistant.errors import AssistantError, SchemaError, UsageError
 from assistant.i18n import set_lang, tr, using
-from assistant.outcome import Outcome, worst
+from assistant.outcome import Outcome
 from assistant.text import visible
 
 if TYPE_CHECKING:
@@ -45,13 +45,12 @@ def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) 
 def common(fn: Callable) -> Callable:
     """--config, --today and --lang, accepted after every command's name."""
 
-    @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
-                  help="assistant.toml (default: ./assistant.toml or $ASSISTANT_CONFIG)")
-    @click.option("--today", callback=_parse_today, default=None, metavar="YYYY-MM-DD",
-                  help="The date deadlines are counted from (default: today in the office time zone)")
-    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of messages")
+    @click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="help.opt.config")
+    @click.option("--today", callback=_parse_today, default=None, metavar="YYYY-MM-DD", help="help.opt.today")
+    @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="help.opt.lang")
     @functools.wraps(fn)
     def wrapper(config: str | None, today: dt.date | None, lang: str | None, **kw):
+        lang = lang or click.get_current_context().meta.get(LANG_KEY)  # or a group's: assistant --lang en check
         # The language holds for this command only (also in a long-lived process or a test run).
         with using(lang or "zh"):
             try:
@@ -98,6 +97,13 @@ def say(text: str, err: bool = False) -> None:
     click.echo(visible(text), err=err)
 
 
+def notices(lines: list[str]) -> None:
+    """Notices (an estimated calendar year, a register no workbook holds) go to stderr, whatever
+    the format: stdout is the result."""
+    for line in lines:
+        say(f"{tr('report.notice')}{line}", err=True)
+
+
 def _fail(exc: AssistantError) -> None:
     prefix = tr("cli.error")
     if isinstance(exc, SchemaError):
@@ -110,18 +116,18 @@ def _fail(exc: AssistantError) -> None:
         say(f"{tr('cli.hint')}{exc.hint}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="assistant")
+@click.group(cls=RootGroup, help="help.main", context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assistant", help="help.opt.version")
+@group_lang
 def main() -> None:
-    """office-assistant: checks, flags and reports on a township office's shared spreadsheets."""
+    pass
 
 
-@main.command()
+@main.command(help="help.init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite files that already exist")
+@click.option("--force", is_flag=True, help="help.opt.force_init")
 @common
 def init(opts: Options, folder: Path, force: bool) -> int:
-    """Create a working folder: config, schemas, a sample workbook, outbox."""
     from assistant.scaffold import init_folder
 
     init_folder(folder, force=force, today=opts._today or dt.datetime.now(ZoneInfo(DEFAULT_TZ)).date())
@@ -129,56 +135,51 @@ def init(opts: Options, folder: Path, force: bool) -> int:
     return 0
 
 
-@main.command()
+@main.command(help="help.demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("office-demo"))
 @common
 def demo(opts: Options, folder: Path) -> int:
-    """Run the whole cycle on a demo office folder (created if missing)."""
     from assistant.demo import run_demo
 
-    run_demo(folder, today=opts._today, out=sys.stdout)
+    run_demo(folder, today=opts._today, out=sys.stdout, err=sys.stderr)
     return 0
 
 
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--register", "register", default=None, help="Only this register (its id, e.g. tasks)")
+@main.command(help="help.check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="help.opt.format_check")
+@click.option("--register", "register", default=None, help="help.opt.register")
 @common
 def check(opts: Options, fmt: str, register: str | None) -> int:
-    """Validate every register against its schema."""
     from assistant.api import check as run_check
 
     office = opts.office()
     result = run_check(office, opts.today(office), register=register, lang=opts.lang)
+    notices(result.notices)
     if fmt == "json":
         from assistant.report import check_json
 
-        for notice in result.notices:
-            say(f"{tr('report.notice')}{notice}", err=True)
         click.echo(check_json(result.findings))
     else:
         from assistant.report import check_text
 
-        check_text(result.findings, result.sheets, result.notices, sys.stdout)
+        check_text(result.findings, result.sheets, sys.stdout)
     _say_problems(result)
     return result.exit_code
 
 
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--register", "register", default=None, help="Only this register (its id, e.g. tasks)")
-@click.option("--dry-run", is_flag=True, help="Compute and print, but do not write into the workbooks")
+@main.command(help="help.flag")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="help.opt.format_flag")
+@click.option("--register", "register", default=None, help="help.opt.register")
+@click.option("--dry-run", is_flag=True, help="help.opt.dry_run_flag")
 @common
 def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
-    """Deadline statuses in working days, written back into the sheets."""
     from assistant.api import flag as run_flag
     from assistant.report import flag_json, flag_text
 
     office = opts.office()
     result = run_flag(office, opts.today(office), register=register, dry_run=dry_run, lang=opts.lang)
+    notices(result.notices)
     if fmt == "json":
-        for line in result.notices:
-            say(f"{tr('report.notice')}{line}", err=True)
         click.echo(flag_json(result.items))
     else:
         flag_text(result, dry_run, sys.stdout)
@@ -186,14 +187,13 @@ def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
     return result.exit_code
 
 
-@main.command()
+@main.command(help="help.history")
 @click.argument("key")
-@click.option("--register", "register", default=None, help="Only the item of this register (its id, e.g. tasks)")
-@click.option("--workbook", "workbook", default=None, help="Only the item of this workbook (its name in assistant.toml)")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--register", "register", default=None, help="help.opt.register_history")
+@click.option("--workbook", "workbook", default=None, help="help.opt.workbook")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="help.opt.format_history")
 @common
 def history(opts: Options, key: str, register: str | None, workbook: str | None, fmt: str) -> int:
-    """One tracked item's timeline: each change of its status, as `flag` recorded it."""
     from assistant.timeline import item_timelines, timelines_json, timelines_text
 
     found = item_timelines(opts.office(), key, register=register, workbook=workbook)
@@ -210,69 +210,81 @@ def _say_problems(result) -> None:
         say(f"{tr('cli.error')}{problem}", err=True)
 
 
-def _send_report(result, dry_run: bool) -> None:
-    for notice in result.notices:
-        say(f"{tr('report.notice')}{notice}", err=True)
+def _send_report(result, dry_run: bool, fmt: str = "text") -> None:
+    """What a job that sends did (stderr for a failure), or in a dry run what it would do."""
+    notices(result.notices)
+    for path in getattr(result, "previews", []):
+        say(tr("send.preview", path=path))
     for outcome in result.outcomes:
         say(outcome.message(), err=outcome.failed)
-    if dry_run:
+    plan = getattr(result, "plan", None)
+    if plan is not None and fmt == "json":
+        click.echo(plan.to_json())
+    elif plan is not None:
+        from assistant.rehearsal import plan_lines
+
+        for line in plan_lines(plan):
+            say(line)
+    elif dry_run:
         click.echo(tr("send.dry_run"))
     _say_problems(result)
 
 
-_TO_HELP = "Only to this address (repeatable; any case): e.g. --force --to ADDRESS resends one uncertain send"
+def _json_needs_dry_run(fmt: str, dry_run: bool) -> None:
+    if fmt == "json" and not dry_run:
+        raise UsageError(tr("plan.json_only_dry_run"), hint=tr("plan.json_only_dry_run_hint"))
 
 
-@main.command()
-@click.option("--preview", is_flag=True, help="Write each recipient's digest as HTML and print the paths; send nothing")
-@click.option("--force", is_flag=True, help="Send again even if this period's digest was already sent")
-@click.option("--to", "to", multiple=True, metavar="ADDRESS", help=_TO_HELP)
-@click.option("--dry-run", is_flag=True, help="Build the digests but send nothing")
+@main.command(help="help.digest")
+@click.option("--preview", is_flag=True, help="help.opt.preview_digest")
+@click.option("--force", is_flag=True, help="help.opt.force_digest")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="help.opt.to")
+@click.option("--dry-run", is_flag=True, help="help.opt.dry_run_send")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="help.opt.format_send")
 @common
-def digest(opts: Options, preview: bool, force: bool, to: tuple[str, ...], dry_run: bool) -> int:
-    """Each leader's personal digest, sent once per period."""
+def digest(opts: Options, preview: bool, force: bool, to: tuple[str, ...], dry_run: bool, fmt: str) -> int:
     from assistant.api import digest as run_digest
 
+    _json_needs_dry_run(fmt, dry_run)
     office = opts.office()
     result = run_digest(office, opts.today(office), force=force, to=to, preview=preview, dry_run=dry_run,
                         lang=opts.lang)
-    for path in result.previews:
-        say(tr("send.preview", path=path))
-    _send_report(result, dry_run)
+    _send_report(result, dry_run, fmt)
     return result.exit_code
 
 
-@main.command()
-@click.option("--force", is_flag=True, help="Send again even if today's reminders were already sent")
-@click.option("--to", "to", multiple=True, metavar="ADDRESS", help=_TO_HELP)
-@click.option("--dry-run", is_flag=True, help="Work out the reminders but send nothing")
+@main.command(help="help.remind")
+@click.option("--preview", is_flag=True, help="help.opt.preview_remind")
+@click.option("--force", is_flag=True, help="help.opt.force_remind")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="help.opt.to")
+@click.option("--dry-run", is_flag=True, help="help.opt.dry_run_send")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="help.opt.format_send")
 @common
-def remind(opts: Options, force: bool, to: tuple[str, ...], dry_run: bool) -> int:
-    """Reminders to owners of items due soon or overdue; escalations to their leaders."""
+def remind(opts: Options, preview: bool, force: bool, to: tuple[str, ...], dry_run: bool, fmt: str) -> int:
     from assistant.api import remind as run_remind
 
+    _json_needs_dry_run(fmt, dry_run)
     office = opts.office()
-    result = run_remind(office, opts.today(office), force=force, to=to, dry_run=dry_run, lang=opts.lang)
-    _send_report(result, dry_run)
-    if not result.outcomes and not dry_run:
+    result = run_remind(office, opts.today(office), force=force, to=to, preview=preview, dry_run=dry_run,
+                        lang=opts.lang)
+    _send_report(result, dry_run, fmt)
+    if not result.outcomes and not dry_run and not result.previews:
         click.echo(tr("send.nothing"))
     return result.exit_code
 
 
-@main.command()
+@main.command(help="help.report")
 @click.argument("name")
-@click.option("--period", default=None, metavar="PERIOD",
-              help="week, month, quarter, last-week, last-month, last-quarter, or 2026-11, 2026-W48, 2026-Q4")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "xlsx"]), default="table")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="The file to write (json, html, xlsx), or a folder for html: index.html and a page per township")
-@click.option("--mail", is_flag=True, help="Mail it to every recipient now, as its job does (once per period)")
-@click.option("--force", is_flag=True, help="With --mail: send again even if this period's report was already sent")
-@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="With --mail: " + _TO_HELP)
+@click.option("--period", default=None, metavar="PERIOD", help="help.opt.period")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "xlsx"]), default="table",
+              help="help.opt.format_report")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="help.opt.output")
+@click.option("--mail", is_flag=True, help="help.opt.mail")
+@click.option("--force", is_flag=True, help="help.opt.force_report")
+@click.option("--to", "to", multiple=True, metavar="ADDRESS", help="help.opt.to_report")
 @common
 def report(opts: Options, name: str, period: str | None, fmt: str, output: Path | None, mail: bool, force: bool,
            to: tuple[str, ...]) -> int:
-    """A report leaders act on: staffing, bulletin, quota, district."""
     from assistant.api import report as build_report
     from assistant.api import report_kind, run_job
     from assistant.reports.output import write
@@ -286,8 +298,7 @@ def report(opts: Options, name: str, period: str | None, fmt: str, output: Path 
         return result.exit_code
     with _progress(len(office.config.workbooks)) as step:
         built = build_report(office, name, period, opts.today(office), lang=opts.lang, progress=step)
-    for notice in built.notices:
-        say(f"{tr('report.notice')}{notice}", err=True)
+    notices(built.notices)
     for path in write(built, fmt, output, sys.stdout):
         say(tr("reports.written", path=path), err=True)
     return Outcome.PROBLEM.exit_code if built.unreadable else Outcome.OK.exit_code
@@ -314,90 +325,16 @@ def _progress(total: int):
         yield step
 
 
-def _scheduler(opts: Options, today: dt.date | None = None):
-    """The office's scheduler; with `today`, its clock reads that day (at the current time of day)."""
-    from assistant.scheduler import Scheduler, setup_logging
-
-    office = opts.office()  # config and schemas checked up front: a mistake is exit 2, not a log line
-    setup_logging(office.config.state_dir)
-    tz = office.config.tz
-    clock = (lambda: dt.datetime.combine(today, dt.datetime.now(tz).timetz())) if today else None
-    return office, Scheduler(opts.config_path, clock=clock)
-
-
-@main.command("run")
-@click.option("--once", is_flag=True, help="Run the jobs that are due now and exit (for cron or systemd timers)")
-@common
-def run_cmd(opts: Options, once: bool) -> int:
-    """Keep the office going: run every job on its schedule until stopped."""
-    from assistant.scheduler import Lock
-
-    office, sched = _scheduler(opts)
-    with Lock(office.config.state_dir):
-        if once:
-            sched.report_uncertain()
-            return worst(sched.run_due())
-        sched.serve()
-    return 0
-
-
-@main.group()
-def jobs() -> None:
-    """The scheduled jobs: list them, run one now."""
-
-
-@jobs.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@common
-def jobs_list(opts: Options, fmt: str) -> int:
-    """Each job, its schedule in words and its next five run times."""
-    from assistant.scheduler import planned
-
-    config = opts.office().config
-    start = dt.datetime.combine(opts._today, dt.time(), config.tz) if opts._today else None
-    plans = planned(config, start)
-    if fmt == "json":
-        click.echo(json.dumps([{"job": p.job, "cron": p.cron, "workdays_only": p.workdays_only,
-                                "next_runs": [r.isoformat() for r in p.next_runs]} for p in plans],
-                              ensure_ascii=False))
-    else:
-        for p in plans:
-            nxt = tr("word.list_sep").join(f"{r:%Y-%m-%d %H:%M}" for r in p.next_runs[:3])
-            click.echo(f"{p.job:<8}{p.words}  [{p.cron}]  {tr('jobs.next')}{nxt}")
-    return 0
-
-
-@jobs.command("run")
-@click.argument("name")
-@common
-def jobs_run(opts: Options, name: str) -> int:
-    """Run one job now (recorded in the ledger like a scheduled run)."""
-    from assistant.jobs import JOBS
-
-    if name not in JOBS:
-        from assistant.suggest import did_you_mean
-
-        raise UsageError(tr("run.unknown_job", name=name, known=", ".join(JOBS)) + did_you_mean(name, JOBS))
-    office, sched = _scheduler(opts, opts._today)  # --today: the date deadlines are counted from
-    job = next((j for j in sched.jobs if j.name == name), None)
-    if job is None and name not in office.config.jobs:  # an opt-in job without its table
-        raise UsageError(tr("run.opt_in", name=name), hint=tr("run.opt_in_hint", name=name))
-    if job is None:
-        raise UsageError(tr("run.disabled", name=name))
-    outcome: Outcome = sched.run(dataclasses.replace(job, workdays_only=False))  # asked for now: run it now
-    return outcome.exit_code
-
-
-@main.group()
+@main.group(help="help.schema")
+@group_lang
 def schema() -> None:
-    """Register schemas: lint, export."""
+    pass
 
 
-@schema.command("lint")
+@schema.command("lint", help="help.schema_lint")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @common
 def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
-    """Check schema files (default: the office's schema folder)."""
     from assistant.schema.loader import lint_files, office_schema_files
 
     if files:
@@ -413,11 +350,10 @@ def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
     return 0
 
 
-@schema.command("export")
+@schema.command("export", help="help.schema_export")
 @click.argument("register")
 @common
 def schema_export(opts: Options, register: str) -> int:
-    """Print a register's schema as Frictionless Table Schema JSON."""
     from assistant.schema.export import table_schema
 
     office = opts.office()
@@ -425,4 +361,4 @@ def schema_export(opts: Options, register: str) -> int:
     return 0
 
 
-from assistant import cli_robots  # noqa: E402,F401  (registers `assistant robots …` on main)
+from assistant import cli_jobs, cli_robots  # noqa: E402,F401  (register `assistant run`, `jobs …`, `robots …`)

@@ -7,19 +7,20 @@ import os
 import click
 
 from assistant.cli import Options, common, main, say
+from assistant.cli_help import group_lang
 from assistant.errors import UsageError
 from assistant.i18n import tr
 
 
-@main.group()
+@main.group(help="help.robots")
+@group_lang
 def robots() -> None:
-    """Group robots (WeCom, DingTalk, Feishu): list them, post a test message."""
+    pass
 
 
-@robots.command("list")
+@robots.command("list", help="help.robots_list")
 @common
 def robots_list(opts: Options) -> int:
-    """Each robot, the jobs it posts for and whether its webhook variable is set."""
     config = opts.office().config
     if not config.robots:
         say(tr("robots.none"))
@@ -29,11 +30,10 @@ def robots_list(opts: Options) -> int:
     return 0
 
 
-@robots.command("test")
+@robots.command("test", help="help.robots_test")
 @click.argument("name")
 @common
 def robots_test(opts: Options, name: str) -> int:
-    """Post a short test message to robot NAME now and show the platform's answer."""
     from assistant.api import robot_test
     from assistant.suggest import did_you_mean
 

@@ -96,6 +96,15 @@ class Claim:
     reason: str  # NEW | RETRY | FORCE
 
 
+def _decide(status: str, force: bool) -> tuple[bool, str]:
+    """Whether a send already in the ledger with `status` may be claimed again, and why (not)."""
+    if status == "failed":
+        return True, RETRY
+    if force:
+        return True, FORCE
+    return False, {"sent": ALREADY_SENT, "uncertain": MAYBE_SENT}.get(status, IN_FLIGHT)
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -155,18 +164,21 @@ class Ledger(SqliteFile):
                     (*key, detail[:MAX_TEXT], run_id, now, now))
                 assert cur.lastrowid is not None
                 return Claim(cur.lastrowid, *key, 1, NEW), NEW
-            if row["status"] == "failed":
-                reason = RETRY
-            elif not force:
-                return None, {"sent": ALREADY_SENT, "uncertain": MAYBE_SENT}.get(row["status"], IN_FLIGHT)
-            else:
-                reason = FORCE
+            granted, reason = _decide(row["status"], force)
+            if not granted:
+                return None, reason
             db.execute("UPDATE sends SET status = 'sending', attempts = attempts + 1,"
                        " last_attempt_at = ?, run_id = COALESCE(?, run_id),"
                        " detail = CASE WHEN ? = '' THEN detail ELSE ? END WHERE id = ?",
                        (now, run_id, detail, detail[:MAX_TEXT], row["id"]))
             # exact: nobody else writes while this transaction holds the lock
             return Claim(row["id"], *key, row["attempts"] + 1, reason), reason
+
+    def peek(self, job: str, recipient: str, period: str, *, force: bool = False) -> tuple[bool, str]:
+        """What `claim_or_reason` would decide now, without claiming anything (a dry run): (True,
+        NEW | RETRY | FORCE) or (False, ALREADY_SENT | IN_FLIGHT | MAYBE_SENT). Nothing is written."""
+        rows = self._select("sends", limit=1, job=job, recipient=recipient, period=period)
+        return (True, NEW) if not rows else _decide(rows[0]["status"], force)
 
     def sent(self, claim: Claim, message_id: str) -> None:
         """The message went out. Recorded even if another claim superseded this one (force)."""

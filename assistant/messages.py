@@ -7,7 +7,9 @@ entry is a str.format template — `tr` always formats it — so a literal brace
 
 from __future__ import annotations
 
+from assistant.messages_cli import CLI
 from assistant.messages_gsheets import GSHEETS
+from assistant.messages_help import HELP
 from assistant.messages_history import HISTORY
 from assistant.messages_reports import REPORTS
 from assistant.messages_robots import ROBOTS
@@ -128,7 +130,7 @@ _REPORT: Catalog = {
 
 # --- flag and write-back ---
 _FLAG: Catalog = {
-    "flag.col.status": ("状态", "Status"), "flag.col.days": ("剩余工作日", "Working days"),
+    "flag.col.status": ("状态", "Status"), "flag.col.days": ("剩余\n工作日", "Working\ndays"),
     "flag.col.key": ("编号", "Key"), "flag.col.row": ("行", "Row"), "flag.col.due": ("完成时限", "Due"),
     "flag.col.owner": ("责任人", "Owner"), "flag.col.leader": ("分管领导", "Leader"), "flag.col.where": ("台账", "Register"),
     "flag.summary": ("共跟踪 {n} 项：{parts}", "{n} items tracked: {parts}"),
@@ -667,4 +669,4 @@ _CRON: Catalog = {
 
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, _DIGEST, _SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
-                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY, ROBOTS)
+                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP)

@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
@@ -40,16 +41,10 @@ def _console(out: TextIO) -> Console:
                    no_color=True if wide else None, emoji=False)  # None: a terminal's NO_COLOR is honoured
 
 
-def _notices(con: Console, notices: list[str]) -> None:
-    for notice in notices:
-        con.print(f"[yellow]{tr('report.notice')}[/]{_text(notice)}")
-
-
-def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str, int]], notices: list[str],
-               out: TextIO) -> None:
-    """Findings grouped by sheet; `sheets` maps (workbook, register) to (sheet name, data rows)."""
+def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str, int]], out: TextIO) -> None:
+    """Findings grouped by sheet; `sheets` maps (workbook, register) to (sheet name, data rows).
+    Notices are the caller's to print, on stderr (docs/design.md §6)."""
     con = _console(out)
-    _notices(con, notices)
     by_sheet = {k: list(g) for k, g in groupby(findings, key=lambda f: (f.workbook, f.register))}
     for key, (sheet, n_rows) in sheets.items():
         group = by_sheet.get(key, [])
@@ -79,23 +74,39 @@ def flag_json(items: list[dict]) -> str:
     return json.dumps({"items": items}, ensure_ascii=False)
 
 
+FLAG_ROWS = 200  # urgent items listed in the terminal; the rest are counted (--format json has all)
+_WHOLE = ("flag.col.status", "flag.col.days", "flag.col.key", "flag.col.row", "flag.col.due")  # never cut
+_FOLDED = ("flag.col.owner", "flag.col.leader", "flag.col.where")  # folded onto more lines when narrow
+
+
 def flag_text(result, dry_run: bool, out: TextIO) -> None:
-    """Tracked items, most urgent first, then what was written back where."""
+    """Tracked items, most urgent first, then what was written back where. Keys, rows and dates
+    stay whole in a narrow terminal (the text columns fold instead); above FLAG_ROWS urgent items,
+    the most urgent are listed and the others counted by status. Notices are the caller's (stderr)."""
     con = _console(out)
-    _notices(con, result.notices)
     urgent = [i for i in result.items if STATUSES[i["status"]].urgent]
-    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for col in ("flag.col.status", "flag.col.days", "flag.col.key", "flag.col.row", "flag.col.due",
-                "flag.col.owner", "flag.col.leader", "flag.col.where"):
-        table.add_column(tr(col), no_wrap=True)
-    for i in urgent:
-        style = STATUSES[i["status"]].style
-        days = "" if i["days_left"] is None else str(i["days_left"])
-        label = f"[{style}]{_text(i['label'])}[/]" if style else _text(i["label"])
-        table.add_row(label, days, _text(i["key"] or ""), str(i["row"]), i["due"] or "", _text(i["owner"] or ""),
-                      _text(i["leader"] or ""), _text(f"{i['workbook']} · {i['register']}"))
-    if urgent:
+    shown = urgent[:FLAG_ROWS]
+    rows = [(i["status"], _text(i["label"]), "" if i["days_left"] is None else str(i["days_left"]),
+             _text(i["key"] or ""), str(i["row"]), i["due"] or "", _text(i["owner"] or ""), _text(i["leader"] or ""),
+             _text(f"{i['workbook']} · {i['register']}")) for i in shown]
+    # Two spaces between columns (not three): 80 columns leave the text columns what they can.
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for n, col in enumerate(_WHOLE):  # as wide as their widest cell: rich would cut them to "DB-2026-0…"
+        head = tr(col)
+        widest = max([*(cell_len(line) for line in head.split("\n")), *(cell_len(r[n + 1]) for r in rows)])
+        table.add_column(head, no_wrap=True, min_width=widest)
+    for col in _FOLDED:  # at least as wide as their heading
+        head = tr(col)
+        table.add_column(head, overflow="fold", min_width=max(cell_len(line) for line in head.split("\n")))
+    for code, label, *cells in rows:
+        style = STATUSES[code].style
+        table.add_row(f"[{style}]{label}[/]" if style else label, *cells)
+    if shown:
         con.print(table)
+    if len(urgent) > len(shown):
+        rest = Counter(i["label"] for i in urgent[len(shown):])
+        parts = tr("word.list_sep").join(f"{k} {v}" for k, v in rest.items())
+        con.print(_text(tr("flag.more", n=len(urgent) - len(shown), parts=parts)))
     tally = Counter(i["label"] for i in result.items)
     parts = tr("word.list_sep").join(f"{k} {v}" for k, v in tally.items()) or "—"
     con.print(_text(tr("flag.summary", n=len(result.items), parts=parts)))
@@ -107,4 +118,3 @@ def flag_text(result, dry_run: bool, out: TextIO) -> None:
         con.print(_text(tr("flag.written", location=w.location, cells=w.cells) + backup))
     if dry_run:
         con.print(tr("flag.dry_run"))
-

@@ -135,15 +135,25 @@ class Lock:
 
 class _Visible(logging.Formatter):
     """Log lines are read on a terminal (stderr, `tail` of the file): cell text quoted in them
-    shows its control characters as symbols, never raw (assistant.text.visible)."""
+    shows its control characters as symbols, never raw (assistant.text.visible). Their time is the
+    office's (`tz`), as in the mail and the file names, with its UTC offset."""
+
+    def __init__(self, fmt: str, tz: dt.tzinfo | None = None):
+        super().__init__(fmt)
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        when = dt.datetime.fromtimestamp(record.created, self.tz).astimezone(self.tz)
+        return f"{when:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}{when:%z}"
 
     def format(self, record: logging.LogRecord) -> str:
         return visible(super().format(record))
 
 
-def setup_logging(state_dir: Path) -> None:
+def setup_logging(state_dir: Path, tz: dt.tzinfo | None = None) -> None:
     """One line per run to stderr and to a rotating file in .assistant/logs/ (of this folder: a
-    process that serves another folder afterwards, a test run say, logs there from then on)."""
+    process that serves another folder afterwards, a test run say, logs there from then on),
+    stamped in the office time zone `tz` (None: the machine's)."""
     path = (state_dir / "logs" / "assistant.log").absolute()
     top = logging.getLogger("assistant")  # the scheduler's lines and those of the jobs it runs (sending)
     if any(getattr(h, "baseFilename", None) == str(path) for h in top.handlers):
@@ -152,7 +162,7 @@ def setup_logging(state_dir: Path) -> None:
         top.removeHandler(old)
         old.close()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = _Visible("%(asctime)s %(levelname)s %(message)s")
+    fmt = _Visible("%(asctime)s %(levelname)s %(message)s", tz)
     for handler in (logging.StreamHandler(),
                     logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")):
         handler.setFormatter(fmt)
@@ -248,6 +258,17 @@ class Scheduler:
 
     def run_due(self) -> list[Outcome]:
         return [self.run(job, fire) for job, fire in self.due()]
+
+    def next_run(self) -> tuple[str, dt.datetime] | None:
+        """The job that fires next after now and when, in the office time zone (None: no job is
+        scheduled), counting working days as the scheduler does."""
+        start = self.clock() + dt.timedelta(seconds=1)
+        upcoming = [(runs[0], job.name) for job in self.jobs
+                    if (runs := cron.next_runs(job.trigger, start, 1, self.is_workday if job.workdays_only else None))]
+        if not upcoming:
+            return None
+        when, name = min(upcoming)
+        return name, when
 
     def serve(self) -> None:
         """Catch up, then run every job on its schedule until SIGTERM or SIGINT."""

@@ -80,14 +80,19 @@ class Sender:
         """Whether this run sends to `email` at all (`--to`)."""
         return not self._only or (email or "").strip().lower() in self._only
 
+    def refusal(self, email: str | None) -> str | None:
+        """NO_ADDRESS or BLOCKED when nothing can be sent to `email`, whatever the ledger says."""
+        if not email:
+            return NO_ADDRESS
+        return None if allowed(email, self.domains) else BLOCKED
+
     def send(self, kind: str, name: str, email: str | None, periods: list[str],
              build: Callable[[list[str]], EmailMessage]) -> SendOutcome:
         """Claim every period (one per item for reminders, one for a digest) and send one
         message covering the claimed ones, which `build(claimed periods)` makes."""
-        if not email:
-            return SendOutcome(kind, name, None, NO_ADDRESS)
-        if not allowed(email, self.domains):
-            return SendOutcome(kind, name, email, BLOCKED)
+        if refused := self.refusal(email):
+            return SendOutcome(kind, name, email, refused)
+        assert email is not None
         claims, reasons = [], set()
         for period in periods:
             claim, reason = self.ledger.claim_or_reason(kind, email, period, force=self.force)

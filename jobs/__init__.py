@@ -32,7 +32,7 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
     JobSpec("check", check.run, "0 7 * * 1-5", sends=False, options=("register",)),
     JobSpec("flag", flag.run, "10 7 * * 1-5", sends=False, options=("register", "dry_run")),
     JobSpec("digest", digest.run, "30 8 * * mon", sends=True, options=("force", "to", "preview", "dry_run")),
-    JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "to", "dry_run")),
+    JobSpec("remind", remind.run, "0 9 * * 1-5", sends=True, options=("force", "to", "preview", "dry_run")),
     *(JobSpec(f"report_{name}", report.report_job(name), cron, sends=True, options=("force", "to", "dry_run", "period"),
               workdays_only=workdays, opt_in=name != "bulletin")  # the weekly 督查通报 goes out by default
       for name, (cron, _, workdays) in report.SCHEDULES.items()),

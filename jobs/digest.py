@@ -17,6 +17,7 @@ from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
 from assistant.people import mail_lang
+from assistant.rehearsal import Draft, Plan, digest_sections, rehearse
 
 if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
     from assistant.config_robots import RobotConfig
@@ -32,6 +33,7 @@ class DigestResult(JobResult):
     previews: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # workbooks that could not be read, and why
+    plan: Plan | None = None  # a dry run: what would be sent and posted
 
     @property
     def outcome(self) -> Outcome:
@@ -64,6 +66,7 @@ def run(ctx: JobContext) -> DigestResult:
     period = period_of(ctx.today, (job.period if job else None) or "week")
     preview = bool(ctx.options.get("preview"))
     result = DigestResult(notices=j.notices, problems=[u.problem for u in j.unreadable])
+    drafts: list[Draft] = []  # a preview or a dry run: shown at the end, not sent
     for r in config.recipients:
         if ctx.sender is not None and not ctx.sender.wants(r.email):  # --to
             continue
@@ -81,21 +84,17 @@ def run(ctx: JobContext) -> DigestResult:
             return build_message(config.mail.sender, [f"{r.name} <{r.email}>"], parts.subject, parts.text,
                                  parts.html, files)
 
-        if preview:
-            target = config.outbox_dir / "preview" / f"digest-{r.name}.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(env, "digest", d.subject, lang=lang, d=d).html, encoding="utf-8")
-            result.previews.append(target)
-            continue
-        if ctx.dry_run or ctx.sender is None:
+        if preview or ctx.dry_run or ctx.sender is None:
+            drafts.append(Draft("digest", r.name, r.email, build, lang, {period: digest_sections(d)}))
             continue
         result.outcomes.append(ctx.sender.send("digest", r.name, r.email, [period], build))
+    from assistant.robots.jobs import post_robots
+    from assistant.robots.texts import digest_message
+
+    def for_robot(robot: RobotConfig) -> Message:
+        return digest_message(build_digest(j, config.office_name, Recipient(robot.name, "", robot.scope), ctx.today))
+
     if not preview:
-        from assistant.robots.jobs import post_robots
-        from assistant.robots.texts import digest_message
-
-        def for_robot(robot: RobotConfig) -> Message:
-            return digest_message(build_digest(j, config.office_name, Recipient(robot.name, "", robot.scope), ctx.today))
-
         result.outcomes += post_robots(ctx, "digest", period, for_robot)
+    result.previews, result.plan = rehearse(ctx, drafts, "digest", period, for_robot)
     return result

@@ -6,6 +6,7 @@ default). A person with several items gets them in one message."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.context import JobContext
@@ -14,6 +15,7 @@ from assistant.i18n import tr, using
 from assistant.judge import judge
 from assistant.outcome import JobResult, Outcome
 from assistant.people import directory, lang_of, mobiles
+from assistant.rehearsal import Draft, Plan, item_periods, rehearse
 
 if TYPE_CHECKING:  # the registry imports every job: mail and templates load only when one runs
     from assistant.config_robots import RobotConfig
@@ -26,6 +28,8 @@ class RemindResult(JobResult):
     outcomes: list[SendOutcome | PostOutcome] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # workbooks that could not be read, and why
+    previews: list[Path] = field(default_factory=list)  # --preview: the HTML files written
+    plan: Plan | None = None  # a dry run: what would be sent and posted
 
     @property
     def outcome(self) -> Outcome:
@@ -53,6 +57,8 @@ def run(ctx: JobContext) -> RemindResult:
         ctx.sender.check_to(people.get(name) for by_person in (owners, leaders) for name in by_person)
     today = ctx.today.isoformat()
     result = RemindResult(notices=j.notices, problems=[u.problem for u in j.unreadable])
+    preview = bool(ctx.options.get("preview"))
+    drafts: list[Draft] = []  # a preview or a dry run: shown at the end, not sent
     for kind, by_person in (("remind", owners), ("escalate", leaders)):
         for name, items in sorted(by_person.items()):
             if ctx.sender is not None and not ctx.sender.wants(people.get(name)):  # --to
@@ -69,7 +75,9 @@ def run(ctx: JobContext) -> RemindResult:
                 return build_message(config.mail.sender, [f"{name} <{people[name]}>"], parts.subject, parts.text,
                                      parts.html)
 
-            if ctx.dry_run or ctx.sender is None:
+            if preview or ctx.dry_run or ctx.sender is None:
+                drafts.append(Draft(kind, name, people.get(name), build, lang_of(config, name, people.get(name)),
+                                    item_periods(periods)))
                 continue
             result.outcomes.append(ctx.sender.send(kind, name, people.get(name), list(periods), build))
     from assistant.robots.jobs import post_robots
@@ -81,5 +89,7 @@ def run(ctx: JobContext) -> RemindResult:
         items = [it for it in tracked(j, robot.scope) if it.status in ("due_soon", "overdue")]
         return reminders_message(config.office_name, today, items, phones) if items else None
 
-    result.outcomes += post_robots(ctx, "remind", today, for_robot)
+    if not preview:
+        result.outcomes += post_robots(ctx, "remind", today, for_robot)
+    result.previews, result.plan = rehearse(ctx, drafts, "remind", today, for_robot)
     return result

@@ -216,7 +216,7 @@ def test_a_day_before_the_latest_is_not_recorded_and_says_so(office):
     assert stored(office) == kept
     assert openpyxl.load_workbook(book(office))[SHEET]["M4"].value == "已办结"  # written back all the same
     text = run_cli("flag", "--config", office, "--today", "2026-11-04", "--lang", "en")
-    assert "the history already runs to 2026-11-05" in text.out
+    assert "the history already runs to 2026-11-05" in text.err  # a notice: on stderr in text mode too
 
 
 def test_a_dry_run_records_nothing(office):

@@ -203,13 +203,14 @@ def test_previews_are_in_each_recipients_language_whatever_lang_says(office):
     res = cli("digest", office, "--preview", "--lang", "en")
     assert "Preview written to" in res.out
     folder = office / "outbox" / "preview"
-    assert sorted(p.name for p in folder.glob("*.html")) == ["digest-张书记.html", "digest-李镇长.html"]
-    zh = (folder / "digest-张书记.html").read_text(encoding="utf-8")
+    zh_name, en_name = "digest-张书记-zhangjg@example.gov.cn.zh.html", "digest-李镇长-liming@example.gov.cn.en.html"
+    assert sorted(p.name for p in folder.glob("*.html")) == [zh_name, en_name]  # named by recipient and language
+    zh = (folder / zh_name).read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in zh and "【督办周报】" in zh and "Overdue" not in zh
-    en = (folder / "digest-李镇长.html").read_text(encoding="utf-8")
+    en = (folder / en_name).read_text(encoding="utf-8")
     assert '<html lang="en">' in en and "[Supervision weekly]" in en
     cli("digest", office, "--preview", "--lang", "zh")  # a second preview overwrites with the same
-    assert (folder / "digest-李镇长.html").read_text(encoding="utf-8") == en
+    assert (folder / en_name).read_text(encoding="utf-8") == en
 
 
 def test_the_demo_in_english_still_mails_chinese_leaders(tmp_path):

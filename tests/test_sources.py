@@ -147,14 +147,15 @@ def test_a_registered_kind_is_picked_for_its_scheme(registry, tmp_path):
 
 
 def test_open_source_opens_xlsx_paths_and_spreadsheets(registry, tmp_path):
+
     from assistant.config import Limits, WorkbookConfig
     from assistant.sources.gsheets import GSheetsSource
     from assistant.sources.xlsx import XlsxSource
 
-    office = type("Office", (), {"state_dir": tmp_path / ".assistant", "keep_backups": 3, "limits": Limits(),
-                                 "tz": ZoneInfo("Asia/Shanghai")})()
+    tz = ZoneInfo("Asia/Shanghai")
+    office = type("Office", (), {"state_dir": tmp_path / ".assistant", "keep_backups": 3, "limits": Limits(), "tz": tz})()
     xlsx = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")), office)
-    assert isinstance(xlsx, XlsxSource) and xlsx.location == "镇.xlsx"
+    assert isinstance(xlsx, XlsxSource) and xlsx.location == "镇.xlsx" and xlsx.tz == tz  # backups named in its time
     assert xlsx.backups == tmp_path / ".assistant" / "backups" / "凤凰镇" and xlsx.keep_backups == 3
     assert xlsx.tz == ZoneInfo("Asia/Shanghai")  # the office's, for the times people read (a lock file's)
     bare = registry.open_source(WorkbookConfig(name="凤凰镇", source=str(tmp_path / "镇.xlsx")))

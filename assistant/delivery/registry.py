@@ -38,9 +38,12 @@ def open_delivery(config: Config) -> Delivery:
 
 
 def _file(config: Config) -> Delivery:
+    import datetime as dt
+
     from assistant.delivery.outbox import FileOutbox
 
-    return FileOutbox(config.outbox_dir)
+    tz = config.tz  # file names in the office's time, as the dates in the mail
+    return FileOutbox(config.outbox_dir, clock=lambda: dt.datetime.now(tz))
 
 
 def _smtp(config: Config) -> Delivery:

@@ -111,15 +111,10 @@ class RobotPoster:
             return PostOutcome(job, robot.name, UNSET, error=unset, hint=tr("robot.set_env", env=unset))
         platform = PLATFORMS[robot.kind]
         mentions = message.mobiles if platform.mentions_by_mobile else []
-        numbered = f"{message.title}（99/99）"  # measured with the longest numbering and every mention: never over
-
-        def size(body: str) -> int:
-            return platform.size(body, numbered, mentions)
-
-        parts = split(message.title, message.blocks, platform.limit, size)
+        parts = self.parts(robot, message)
         posted = 0
         for i, (title, body) in enumerate(parts, 1):
-            key = period if len(parts) == 1 else f"{period}#{i}"
+            key = part_key(period, i, len(parts))
             claim, reason = self.ledger.claim_or_reason(job, f"robot:{robot.name}", key, force=self.force)
             if claim is None:
                 if reason != ALREADY_SENT:
@@ -138,6 +133,21 @@ class RobotPoster:
                 self.ledger.failed(claim, error)
             return PostOutcome(job, robot.name, status, posted, error, attempts=claim.attempt)
         return PostOutcome(job, robot.name, POSTED if posted else SKIPPED, posted)
+
+    def parts(self, robot: RobotConfig, message: Message) -> list[tuple[str, str]]:
+        """The (title, body) parts `message` is posted in on `robot`'s platform."""
+        platform = PLATFORMS[robot.kind]
+        mentions = message.mobiles if platform.mentions_by_mobile else []
+        numbered = f"{message.title}（99/99）"  # measured with the longest numbering and every mention: never over
+
+        def size(body: str) -> int:
+            return platform.size(body, numbered, mentions)
+
+        return split(message.title, message.blocks, platform.limit, size)
+
+    def unset(self, robot: RobotConfig) -> str | None:
+        """The environment variable `robot` needs that is not set (then nothing can be posted)."""
+        return self._credentials(robot)[2]
 
     def test(self, robot: RobotConfig) -> Answer:
         """Post a short test message now (no ledger): the platform's answer."""
@@ -192,6 +202,11 @@ class RobotPoster:
             if not answers[-1].ok:
                 break
         return answers
+
+
+def part_key(period: str, n: int, parts: int) -> str:
+    """The ledger's period of part `n` of a post in `parts` parts."""
+    return period if parts == 1 else f"{period}#{n}"
 
 
 def _went_out(exc: Exception) -> bool:

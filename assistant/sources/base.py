@@ -122,15 +122,16 @@ def backup_settings(wb: WorkbookConfig, config: Config | None) -> tuple[Path | N
     return config.state_dir / "backups" / wb.name, config.keep_backups
 
 
-def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int) -> Path:
+def keep_backup(folder: Path, stem: str, suffix: str, data: bytes, keep: int, tz: dt.tzinfo | None = None) -> Path:
     """Write `data` as folder/<stem>.<time><suffix> and prune this stem's backups to the last `keep`.
+    The time is the office's (`tz`; None: the machine's).
 
     A file appears under a backup name only once it is complete and on disk (written under a
     temporary name, fsync'ed, renamed), so a kill or a full disk leaves no partial backup; pruning
     comes after, and counts only backups that can be restored from."""
     folder.mkdir(parents=True, exist_ok=True)
     files.sweep([folder], [files.ours(stem)])  # what a killed run left half-written
-    target = folder / f"{stem}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{suffix}"
+    target = folder / f"{stem}.{files.stamp(tz)}{suffix}"
     tmp = files.temp_path(folder, stem)
     files.write_synced(tmp, data)
     try:

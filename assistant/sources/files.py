@@ -15,6 +15,7 @@ nothing on another machine, and checking one on Windows (os.kill) would end that
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
@@ -27,6 +28,12 @@ STALE_AFTER = 3600  # seconds
 TEMP = "assistant-tmp"  # our copy being written (a workbook's or a backup's)
 ASIDE = "assistant-aside"  # a workbook moved out of the way for a moment (docs in xlsx/swap.py)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def stamp(tz: dt.tzinfo | None) -> str:
+    """The time in a backup's or a kept conflict's name (20261202-093015-123456), in the office
+    time zone (None: the machine's), as the dates people read in the mail and the sheet are."""
+    return dt.datetime.now(tz).strftime("%Y%m%d-%H%M%S-%f")
 
 
 def _now() -> float:

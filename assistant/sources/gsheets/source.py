@@ -25,6 +25,7 @@ written; Google's version history holds the rest.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import uuid
@@ -77,7 +78,8 @@ def from_config(wb: WorkbookConfig, config: Config | None = None) -> GSheetsSour
     request is made and no credentials are read yet."""
     backups, keep = backup_settings(wb, config)
     api_base(wb)  # a bad api_url is a config error now, not at the first request
-    return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups, keep_backups=keep)
+    return GSheetsSource(wb.name, spreadsheet_key(wb.source), lambda: connect(wb), backups=backups, keep_backups=keep,
+                         tz=config.tz if config is not None else None)
 
 
 class GSheetsSource:
@@ -85,8 +87,9 @@ class GSheetsSource:
     forkable = False  # its HTTP session and connections must not be shared with a forked process
 
     def __init__(self, name: str, key: str, connect: Callable[[], Any], backups: Path | None = None,
-                 keep_backups: int = 10, max_payload: int = MAX_PAYLOAD):
+                 keep_backups: int = 10, max_payload: int = MAX_PAYLOAD, tz: dt.tzinfo | None = None):
         self.name = name
+        self.tz = tz  # the office's: the time in the names of backups
         self.key = key
         self.backups = backups
         self.keep_backups = keep_backups
@@ -230,7 +233,7 @@ class GSheetsSource:
             return None
         snapshot = {"spreadsheet": self.key, "title": self._title, "sheets": {s: self._grids[s] for s in sheets}}
         data = gzip.compress(json.dumps(snapshot, ensure_ascii=False, default=str).encode())
-        return keep_backup(self.backups, self.key, ".json.gz", data, self.keep_backups)
+        return keep_backup(self.backups, self.key, ".json.gz", data, self.keep_backups, self.tz)
 
 
 def batches(planned: list[tuple[SheetPatch, dict]], limit: int = MAX_PAYLOAD) -> list[list[tuple[SheetPatch, dict]]]:

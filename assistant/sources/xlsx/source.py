@@ -131,6 +131,7 @@ class XlsxSource:
     def __init__(self, name: str, path: Path, backups: Path | None = None, keep_backups: int = 10,
                  scratch: Path | None = None, limits: Limits | None = None, tz: dt.tzinfo | None = None):
         self.name = name
+        self.tz = tz  # the office's: the time in the names of backups and kept conflicts
         self.path = Path(path)
         self.location = self.path.name
         self.backups = backups
@@ -332,7 +333,7 @@ class XlsxSource:
 
     def _conflict(self, kept: Path) -> WriteConflict:
         """Keep the save that could not be put back where people will find it, and say where."""
-        name = f"{self.path.stem}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.conflict{self.path.suffix}"
+        name = f"{self.path.stem}.{files.stamp(self.tz)}.conflict{self.path.suffix}"
         folder = self.backups or self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -351,4 +352,4 @@ class XlsxSource:
     def _backup(self, data: bytes) -> Path | None:
         if self.backups is None:
             return None
-        return keep_backup(self.backups, self.path.stem, self.path.suffix, data, self.keep_backups)
+        return keep_backup(self.backups, self.path.stem, self.path.suffix, data, self.keep_backups, self.tz)
