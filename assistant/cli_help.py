@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -63,11 +63,11 @@ def _translated(param: click.Parameter) -> Iterator[None]:
     if not key:
         yield
         return
-    param.help = text(key)  # type: ignore[attr-defined]
+    setattr(param, "help", text(key))  # an Option's attribute; click's type of Parameter lacks it  # noqa: B010
     try:
         yield
     finally:
-        param.help = key  # type: ignore[attr-defined]
+        setattr(param, "help", key)  # noqa: B010
 
 
 class _Formatter(click.HelpFormatter):
@@ -87,9 +87,10 @@ class _Formatter(click.HelpFormatter):
             for line in wrap(paragraph, max(self.width - self.current_indent, 11)):
                 self.write(f"{indent}{line}\n")
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         from rich.cells import cell_len
 
+        rows = list(rows)  # click 8.4 passes a sequence, 8.5 any iterable: read twice here
         first_col = min(max((cell_len(r[0]) for r in rows), default=0), col_max) + col_spacing
         for first, second in rows:
             self.write(f"{'':>{self.current_indent}}{first}")
