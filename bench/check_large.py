@@ -56,6 +56,9 @@ What it does, all in one temporary folder (deleted afterwards unless --keep):
 3. Times `assistant check --format json --config DIR/assistant.toml --register tasks --today
    2026-11-20` as a whole process (wall clock, best of --repeat runs) and its peak memory (max RSS
    of the child, read with getrusage(RUSAGE_CHILDREN) in a small wrapper process).
+   Also times a bare python-calamine read of the same sheet (`CalamineWorkbook.from_path(...)
+   .get_sheet_by_name(...).to_python()`) as a whole process, the floor of this work, and prints
+   ours as a multiple of it in time and in peak memory.
 4. Runs `frictionless validate` (its CLI, once) on the same file with the equivalent schema,
    header row 2, sheet 督查督办台账 and the error limit raised, timed and measured the same way.
 5. Prints rows, times, ratio, peak memory, error counts and whether they agree, and a markdown
@@ -81,6 +84,9 @@ from pathlib import Path
 
 TODAY = dt.date(2026, 11, 20)
 SHEET = "督查督办台账"
+# a bare read of the task sheet, timed as a whole process: argv = workbook, sheet
+BARE_READ = ("import sys; from python_calamine import CalamineWorkbook; "
+             "CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name(sys.argv[2]).to_python()")
 ROSTER_SHEET = "人员名册"
 HEADERS = ["编号", "事项来源", "事项内容", "责任单位", "责任人", "分管领导", "交办日期", "完成时限",
            "进度(%)", "办理状态", "办结日期", "备注"]
@@ -481,6 +487,9 @@ def run(args: argparse.Namespace, assistant: str, office: Path, t_start: float) 
              "--today", today]
     ours_out = office / "ours.json"
     ours, ours_runs = best_of(check, ours_out, args.repeat, ok_codes=(0, 1))
+    # the floor: reading the sheet's cells once, as a whole process like ours (issue 16's yardstick)
+    bare, _ = best_of([sys.executable, "-c", BARE_READ, str(workbook), SHEET], office / "bare.out", args.repeat,
+                      ok_codes=(0,))
     report = json.loads(ours_out.read_text(encoding="utf-8"))
     ours_errors = report["counts"]["error"]
     ours_set = ours_keys(report["findings"])
@@ -538,6 +547,9 @@ def run(args: argparse.Namespace, assistant: str, office: Path, t_start: float) 
     if default_line:
         print(default_line)
     print(f"ours peak memory                {ours_mb:.0f} MB")
+    bare_mb = bare["maxrss_kib"] / 1024
+    print(f"bare read (python-calamine)     {bare['wall']:.2f} s, peak {bare_mb:.0f} MB; ours / bare read: "
+          f"{ours['wall'] / bare['wall']:.1f}× the time, {ours_mb / bare_mb:.1f}× the memory")
     print(f"errors, ours                    {ours_errors} "
           f"(incl. {first_dups} first rows of duplicate 编号 pairs, which frictionless does not report)")
     print(f"ours = injected                 {'yes' if ours_vs_expected else 'no'}")
