@@ -75,7 +75,7 @@ def _run(ctx: JobContext, name: str) -> ReportResult:
         if ctx.sender is not None and not ctx.sender.wants(r.email):
             continue
         lang = mail_lang(config, r)
-        key = (lang, repr(sorted(r.scope.items())) if isinstance(r.scope, dict) else "all")
+        key = _built_key(lang, r.scope)
         if key not in built:
             with using(lang):
                 built[key] = build(replace(ctx, scope=r.scope), name, period)
@@ -97,13 +97,18 @@ def _run(ctx: JobContext, name: str) -> ReportResult:
     from assistant.robots.texts import report_message
 
     def for_robot(robot: RobotConfig) -> Message:
-        key = (config.lang, repr(sorted(robot.scope.items())) if isinstance(robot.scope, dict) else "all")
+        key = _built_key(config.lang, robot.scope)
         if key not in built:
             built[key] = build(replace(ctx, scope=robot.scope), name, period)
         return report_message(built[key])
 
     result.outcomes += post_robots(ctx, f"report_{name}", period.code, for_robot)
     return result
+
+
+def _built_key(lang: str, scope: str | dict[str, str]) -> tuple[str, str]:
+    """A report is built once per language and scope, whoever reads it (a recipient or a robot)."""
+    return lang, repr(sorted(scope.items())) if isinstance(scope, dict) else "all"
 
 
 def _render(report: Report, lang: str) -> tuple[str, str, bytes]:

@@ -48,6 +48,23 @@ class Result:
         return json.loads(self.out)
 
 
+def read_terminal(primary: int) -> bytes:
+    """Everything written to a pseudo-terminal until its other end closed (POSIX tests only)."""
+    import os
+
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: all of it read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    return shown
+
+
 def run_cli(*args: str) -> Result:
     res = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
     return Result(res.exit_code, res.stdout, res.stderr)

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import read_terminal, run_cli
 from tests.fixtures_xlsx import HEADERS
 from tests.test_report_quota import rows as report_rows
 from tests.test_report_staffing import QUOTA, VACANT, office_folder, township
@@ -124,16 +124,7 @@ def test_a_long_run_shows_its_progress_on_a_terminal(district, tmp_path):
                           stderr=secondary, stdout=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100"},
                           timeout=300)
     os.close(secondary)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the terminal closed: all of it read
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(primary)
+    shown = read_terminal(primary)
     assert proc.returncode == 0
     text = shown.decode("utf-8", "replace")
     assert all(t in text for t in TOWNS) and "100%" in text

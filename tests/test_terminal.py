@@ -24,7 +24,7 @@ from assistant.cli import main
 from assistant.cli_help import text as help_text
 from assistant.i18n import CATALOG, tr, using
 from assistant.jobs import JOBS
-from tests.conftest import TODAY, run_cli
+from tests.conftest import TODAY, read_terminal, run_cli
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal (pty) is POSIX")
 CALENDAR_NOTICE = "2027 年的放假和调休安排尚未收录"
@@ -166,16 +166,7 @@ def _in_a_terminal(args: list[str], columns: int = 80) -> str:
     proc = subprocess.run([sys.executable, "-m", "assistant", *args], stdout=secondary, stderr=subprocess.DEVNULL,
                           env={**env, "NO_COLOR": "1", "TERM": "xterm"}, timeout=300)
     os.close(secondary)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the terminal closed: all of it read
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(primary)
+    shown = read_terminal(primary)
     assert proc.returncode in (0, 1)
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8")).replace("\r\n", "\n")
 
