@@ -65,6 +65,10 @@ def common(fn: Callable) -> Callable:
                 if os.environ.get("ASSISTANT_DEBUG"):
                     traceback.print_exc()
                 code = 2
+            finally:
+                from assistant import prefetch
+
+                prefetch.forget()  # a read begun for a command that stopped before it
         sys.exit(code or 0)
 
     return wrapper
@@ -150,6 +154,9 @@ def demo(opts: Options, folder: Path) -> int:
 @click.option("--register", "register", default=None, help="help.opt.register")
 @common
 def check(opts: Options, fmt: str, register: str | None) -> int:
+    from assistant import prefetch
+
+    prefetch.start(opts.config_path, register)  # the sheet is parsed while the checks load
     from assistant.api import check as run_check
 
     office = opts.office()
@@ -173,6 +180,9 @@ def check(opts: Options, fmt: str, register: str | None) -> int:
 @click.option("--dry-run", is_flag=True, help="help.opt.dry_run_flag")
 @common
 def flag(opts: Options, fmt: str, register: str | None, dry_run: bool) -> int:
+    from assistant import prefetch
+
+    prefetch.start(opts.config_path, register)  # the sheet is parsed while the checks load
     from assistant.api import flag as run_flag
     from assistant.report import flag_json, flag_text
 

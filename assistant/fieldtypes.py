@@ -8,6 +8,7 @@ be read. No per-row Python loops: pandas string methods and numpy do the work.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -40,6 +41,12 @@ class Parsed:
         return ok
 
 
+_RARE, _TEXT, _BOOL, _NUM, _DATE, _NONE = range(6)
+_KIND: collections.defaultdict[type, int] = collections.defaultdict(int, {
+    str: _TEXT, bool: _BOOL, np.bool_: _BOOL, float: _NUM, int: _NUM, np.float64: _NUM, np.int64: _NUM,
+    dt.date: _DATE, dt.datetime: _DATE, pd.Timestamp: _DATE, type(None): _NONE})
+
+
 @dataclass
 class Cells:
     """One column's raw cells sorted by Python type, computed once per column.
@@ -60,22 +67,38 @@ class Cells:
 
     @classmethod
     def of(cls, raw: pd.Series) -> Cells:
-        kind = raw.map(type)
-        is_text = kind.isin((str,))  # exact type: a str subclass (np.str_) is not plain text
-        is_bool = kind.isin((bool, np.bool_))
-        is_num = kind.isin((float, int, np.float64, np.int64))
-        is_date = kind.isin((dt.date, dt.datetime, pd.Timestamp))
-        text_cells = raw[is_text]
-        codes, uniques = pd.factorize(text_cells.to_numpy(dtype=object))
-        norm = normalized(pd.Series(uniques, dtype=object)) if len(uniques) else pd.Series([], dtype=object)
-        full = norm.to_numpy(dtype=object)[codes] if len(codes) else np.array([], dtype=object)
-        blank_text = full == ""
-        empty = raw.isna() & ~is_text
-        empty[text_cells.index] = blank_text
-        is_num &= ~empty  # a NaN float is empty, not a number
+        values = raw.to_numpy(dtype=object)
+        # One hashing pass over the cells (the distinct texts are needed anyway); each distinct
+        # value's Python type is then looked up once, not once per cell. NA (None, NaN, NaT) is -1.
+        codes, uniques = pd.factorize(values)
+        kinds = np.fromiter(map(_KIND.__getitem__, map(type, uniques)), dtype=np.int8, count=len(uniques))
+        kind = np.append(kinds, np.int8(_NONE))[codes]  # code -1 takes the appended NONE
+        merged = (kinds == _BOOL) | (kinds == _NUM)
+        if merged.any():  # True == 1 == 1.0 share one distinct value: those cells' own types
+            at = np.flatnonzero(merged[codes] & (codes >= 0))
+            kind[at] = np.fromiter(map(_KIND.__getitem__, map(type, values[at])), dtype=np.int8, count=len(at))
+        # exact types: a str subclass (np.str_) is not plain text; anything unlisted is "rare"
+        is_text, is_bool, is_num, is_date = kind == _TEXT, kind == _BOOL, kind == _NUM, kind == _DATE
+        empty = kind == _NONE
+        rare = kind == _RARE
+        if rare.any():  # np.datetime64, Decimal…: whatever pandas counts as missing
+            empty[rare] = pd.isna(values[rare])
+        text_u = np.flatnonzero(kinds == _TEXT)
+        norm = normalized(pd.Series(uniques[text_u], dtype=object)) if len(text_u) else pd.Series([], dtype=object)
+        norm_values = norm.to_numpy(dtype=object)
+        at_text = np.flatnonzero(is_text)
+        remap = np.full(len(uniques), -1, dtype=np.intp)
+        remap[text_u] = np.arange(len(text_u))
+        text_codes = remap[codes[at_text]]
+        blank_text = (norm_values == "")[text_codes] if len(text_codes) else np.zeros(0, dtype=bool)
+        empty[at_text[blank_text]] = True
+        is_num &= ~empty
         keep = ~blank_text
-        text = pd.Series(full[keep], index=text_cells.index[keep], dtype=object)
-        return cls(raw, is_text, is_num, is_bool, is_date, text, empty, norm, codes[keep])
+        index = raw.index
+        text = pd.Series(norm_values[text_codes[keep]], index=index[at_text[keep]], dtype=object)
+        return cls(raw, pd.Series(is_text, index=index), pd.Series(is_num, index=index),
+                   pd.Series(is_bool, index=index), pd.Series(is_date, index=index), text,
+                   pd.Series(empty, index=index), norm, text_codes[keep])
 
     def per_text(self, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
         """`fn` applied to the distinct texts, spread back over the text cells."""
@@ -110,15 +133,19 @@ class FieldType:
         return pd.Series(self.error_code, index=bad.index[bad.to_numpy()], dtype=object)
 
 
+_ALONE_ROWS = 5000
+
+
 def parse_columns(columns: list[tuple[FieldType, pd.Series]]) -> list[Parsed]:
     """Each (type, raw column) parsed, in order, as `type.parse(column)` would.
 
-    Columns of one type are parsed in one go: every pandas call has a fixed cost that a column of
-    500 rows pays many times over, and a workbook has a hundred such columns."""
+    Small columns of one type are parsed in one go: every pandas call has a fixed cost that a
+    column of 500 rows pays many times over, and a workbook has a hundred such columns. A long
+    column is parsed alone: joining it to others and cutting the result apart would cost more."""
     out: list[Parsed | None] = [None] * len(columns)
     groups: dict[int, list[int]] = {}
     for i, (ftype, raw) in enumerate(columns):
-        if ftype.whole_column:
+        if ftype.whole_column or len(raw) >= _ALONE_ROWS:
             out[i] = ftype.parse(raw)
         else:
             groups.setdefault(id(ftype), []).append(i)

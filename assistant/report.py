@@ -7,11 +7,11 @@ screen, move the cursor or retitle the window. JSON keeps the exact text (json e
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from itertools import groupby
 from typing import TextIO
 
+import orjson
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
@@ -31,8 +31,12 @@ def _text(value: str) -> str:
 
 def check_json(findings: list[Finding]) -> str:
     c = counts(findings)
-    doc = {"ok": c["error"] == 0, "counts": c, "findings": [f.to_json() for f in findings]}
-    return json.dumps(doc, ensure_ascii=False, indent=None)
+    return _dumps({"ok": c["error"] == 0, "counts": c, "findings": [f.to_json() for f in findings]})
+
+
+def _dumps(doc: dict) -> str:
+    """JSON text (UTF-8, not \\u-escaped); orjson writes it several times faster than json."""
+    return orjson.dumps(doc).decode("utf-8")
 
 
 def _console(out: TextIO) -> Console:
@@ -71,7 +75,7 @@ def check_text(findings: list[Finding], sheets: dict[tuple[str, str], tuple[str,
 
 
 def flag_json(items: list[dict]) -> str:
-    return json.dumps({"items": items}, ensure_ascii=False)
+    return _dumps({"items": items})
 
 
 FLAG_ROWS = 200  # urgent items listed in the terminal; the rest are counted (--format json has all)

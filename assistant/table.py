@@ -163,16 +163,17 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
                           hint=tr("source.two_row_header_hint", upper=two_rows, lower=two_rows + 1)
                           + lower_header_row(register, two_rows) if two_rows else tr("source.missing_columns_hint"))
 
-    width = max((len(r) for r in grid), default=0)
+    lengths = set(map(len, grid))
+    width = max(lengths, default=0)
     data = grid[h + 1:]
     fields = [f.name for f in register.fields if f.name in columns]
     if data:
-        if any(len(r) != width for r in data):  # Sheets trims trailing blanks: pad the rows
+        if len(lengths) > 1:  # Sheets trims trailing blanks: pad the rows
             data = [list(r) + [None] * (width - len(r)) for r in data]
-        arr = np.array(data, dtype=object).reshape(len(data), width)
+        arr = np.empty((len(data), width), dtype=object)
+        arr[:] = data
         sub = arr[:, [columns[n] for n in fields]]
-        blank = (sub == None) | (sub == "")  # noqa: E711 - elementwise on an object array
-        keep = ~blank.all(axis=1)
+        keep = ~_all_blank(sub)
         frame = pd.DataFrame(sub[keep], columns=fields, dtype=object)
         if serial_dates:
             for f in register.fields:
@@ -181,8 +182,7 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
         rows = np.nonzero(keep)[0] + h + 2
         ours = [columns[n] for n in register.outputs.columns() if n in columns]
         if ours:
-            out = arr[:, ours]
-            filled = ~((out == None) | (out == "")).all(axis=1)  # noqa: E711
+            filled = ~_all_blank(arr[:, ours])
             stale = np.nonzero(~keep & filled)[0] + h + 2
         else:
             stale = np.array([], dtype=int)
@@ -192,6 +192,19 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
     return Table(workbook=workbook, register=register, sheet=sheet, header_row=h + 1, frame=frame,
                  rows=rows, columns=columns, headers=headers, missing=missing, width=width,
                  stale_rows=stale, two_row_header=two_rows)
+
+
+def _all_blank(cells: np.ndarray) -> np.ndarray:
+    """Rows whose cells are all None or "". Column by column, each only over the rows still blank
+    so far: in a register almost every row stops at its first column."""
+    blank = np.ones(len(cells), dtype=bool)
+    for c in range(cells.shape[1]):
+        at = np.flatnonzero(blank)
+        if not len(at):
+            break
+        column = cells[at, c]
+        blank[at] = (column == None) | (column == "")  # noqa: E711 - elementwise on an object array
+    return blank
 
 
 def lower_header_row(register: Register, upper: int) -> str:

@@ -10,6 +10,7 @@ sequences, a megabyte in one cell. One rule for what may leave the program, defi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ def norm_header(text: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).casefold()
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every finding; a sheet has few columns
 def col_letter(index: int) -> str:
     """0-based column index to Excel letters: 0 → A, 27 → AB."""
     letters = ""
@@ -59,7 +61,16 @@ def col_index(letters: str) -> int:
 
 def normalized(s: pd.Series) -> pd.Series:
     """Text cells NFKC-normalised and trimmed (full-width digits and punctuation become ASCII)."""
-    return s.astype(str).str.normalize("NFKC").str.strip()
+    import pandas as pd
+
+    values = s.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":  # numbers, blanks: as str() shows them
+        return s.astype(str).str.normalize("NFKC").str.strip()
+    # All text (a column's distinct cells): the same, iterated in C rather than per cell in pandas.
+    return pd.Series(list(map(str.strip, map(_NFKC, values))), index=s.index, dtype=object)
+
+
+_NFKC = functools.partial(unicodedata.normalize, "NFKC")
 
 
 def display(value: object) -> str:

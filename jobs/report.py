@@ -20,6 +20,7 @@ from assistant.outcome import JobResult, Outcome
 from assistant.people import mail_lang
 
 from .digest import XLSX
+from .schedules import REPORT_SCHEDULES
 
 if TYPE_CHECKING:
     from assistant.config_robots import RobotConfig
@@ -27,13 +28,6 @@ if TYPE_CHECKING:
     from assistant.robots.poster import Message, PostOutcome
     from assistant.sending import SendOutcome
 
-# report -> (default cron, the period a scheduled run reports on, working days only)
-SCHEDULES: dict[str, tuple[str, str, bool]] = {
-    "staffing": ("0 8 1 * *", "last-month", False),  # the 1st of each month, for the month before
-    "quota": ("30 8 1 * *", "last-month", False),
-    "bulletin": ("0 16 * * 5", "week", True),  # Friday afternoon, for the week
-    "district": ("0 17 * * 5", "week", True),
-}
 
 
 @dataclass
@@ -68,7 +62,7 @@ def _run(ctx: JobContext, name: str) -> ReportResult:
     recipients = [r for r in config.recipients if chosen is None or r.name in chosen]
     if ctx.sender is not None:
         ctx.sender.check_to(r.email for r in recipients)
-    period = parse_period(str(ctx.options.get("period") or SCHEDULES[name][1]), ctx.today)
+    period = parse_period(str(ctx.options.get("period") or REPORT_SCHEDULES[name][1]), ctx.today)
     built: dict[tuple[str, str], Report] = {}
     result = ReportResult()
     for r in recipients:

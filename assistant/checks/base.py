@@ -21,7 +21,7 @@ from assistant.findings import Finding
 from assistant.i18n import tr
 from assistant.schema.model import Field, Register
 from assistant.table import Table
-from assistant.text import display
+from assistant.text import col_letter, display
 
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 
@@ -192,11 +192,13 @@ class Context:
         t = self.table
         positions = np.asarray(positions, dtype=int)
         values = t.frame[column].to_numpy()[positions] if column in t.frame else [None] * len(positions)
+        letter = col_letter(t.columns[column]) if column in t.columns else None
+        workbook, register, sheet = t.workbook, self.register.id, t.sheet
+        # Python ints and strs up front: a numpy scalar per finding costs more than the finding.
         return [
-            Finding(workbook=t.workbook, register=self.register.id, sheet=t.sheet, row=int(t.rows[p]),
-                    column=column, cell=t.cell(column, p) if column in t.columns else None,
-                    key=self.keys[p], code=code, severity=severity, value=_jsonable(v), message=m)
-            for p, v, m in zip(positions, values, messages)
+            Finding(workbook, register, sheet, row, column, f"{letter}{row}" if letter else None, key, code,
+                    severity, _jsonable(v), m)
+            for row, key, v, m in zip(t.rows[positions].tolist(), self.keys[positions].tolist(), values, messages)
         ]
 
     def sheet_finding(self, code: str, message: str, severity: str = "error", column: str | None = None,

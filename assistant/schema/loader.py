@@ -15,6 +15,7 @@ from assistant.errors import SchemaError, SchemaProblem
 from assistant.fieldtypes import TYPES
 from assistant.i18n import tr
 from assistant.schema.model import SEVERITIES, Deadline, Field, Outputs, Register, Rule
+from assistant.schema.sheets import schema_files, sheet_of, title_of
 from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 
@@ -108,11 +109,11 @@ class _Linter:
         else:
             self.add(("register",), tr("schema.register_id"))
         self.keys(data, (), TOP_KEYS)
-        title = data.get("title", reg_id)
+        title = title_of(data)
         if not isinstance(title, str):
             self.add(("title",), tr("schema.expected", what=tr("type.text")))
             title = str(reg_id)
-        sheet = data.get("sheet", title)
+        sheet = sheet_of(data) if "sheet" in data else title
         if not isinstance(sheet, str):
             self.add(("sheet",), tr("schema.expected", what=tr("type.text")))
         header_row = data.get("header_row")
@@ -386,10 +387,6 @@ def _lint_references(reg: Register, registers: dict[str, Register]) -> list[Sche
         for option, message in found or RULES[r.kind].lint_other(r.options, target):
             problems.append(SchemaProblem(reg.file, reg.id, f"{r.path}.{option}", r.line, message))
     return problems
-
-
-def schema_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def office_schema_files(folder: Path) -> list[Path]:

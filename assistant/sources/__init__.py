@@ -74,7 +74,9 @@ def source_kind(source: str) -> SourceKind:
 def open_source(wb: WorkbookConfig, config: Config | None = None) -> Source:
     """The source for one `[[workbooks]]` entry. Only the CLI and the scheduler call this: jobs are
     handed their sources."""
-    return source_kind(wb.source).open(wb, config)
+    from assistant import prefetch
+
+    return prefetch.claim(wb, config) or source_kind(wb.source).open(wb, config)
 
 
 def is_google_sheet(source: str) -> bool:

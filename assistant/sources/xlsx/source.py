@@ -33,7 +33,16 @@ from assistant.config import Limits
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
 from assistant.sources import files
-from assistant.sources.base import ApplyReport, Grid, StalePlan, backup_settings, keep_backup, read_matching
+from assistant.sources.base import (
+    ApplyReport,
+    Grid,
+    SheetMissing,
+    StalePlan,
+    backup_settings,
+    keep_backup,
+    match_sheet,
+    read_matching,
+)
 from assistant.sources.merges import fill_merges
 from assistant.sources.xlsx import swap
 from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
@@ -143,12 +152,31 @@ class XlsxSource:
         self._book: pc.CalamineWorkbook | None = None
         self._zip: zipfile.ZipFile | None = None  # the same bytes, to look at a sheet before calamine builds it
         self._sheet_parts: dict[str, str] | None = None
+        self._parsed: dict[str, pc.CalamineSheet] = {}  # sheets parsed ahead of `grids` (warm)
 
     def refresh(self) -> None:
         """Forget the last read: the next read sees the file as it is now."""
         if self._book is not None:
             self._book.close()
-        self._book, self._zip, self._sheet_parts = None, None, None
+        self._book, self._zip, self._sheet_parts, self._parsed = None, None, None, {}
+
+    def warm(self, wanted: list[str]) -> None:
+        """Parse the sheets matching `wanted` now, so that `grids` only has to hand their cells
+        over. Called from a thread (assistant/prefetch.py): calamine parses without holding the GIL.
+        Best effort: anything that goes wrong is left for `grids` to meet again and report."""
+        try:
+            book = self._open()
+            available = list(book.sheet_names)
+            for name in wanted:
+                try:
+                    title = match_sheet(name, available, self.location)
+                except SheetMissing:
+                    continue
+                if title not in self._parsed:
+                    self._check_size(title)
+                    self._parsed[title] = book.get_sheet_by_name(title)
+        except Exception:  # noqa: BLE001 - reported by the read that follows, on the main thread
+            self._parsed = {}
 
     def _open(self) -> pc.CalamineWorkbook:
         if self._book is not None:
@@ -210,7 +238,7 @@ class XlsxSource:
         for name in sheets:
             self._check_size(name)
             try:
-                sheet = book.get_sheet_by_name(name)
+                sheet = self._parsed.pop(name, None) or book.get_sheet_by_name(name)
                 # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
                 grid = sheet.to_python(skip_empty_area=False)
                 # Cells merged down read as people see them; .ods gives no merges (None): as stored.
