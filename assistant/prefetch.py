@@ -86,4 +86,4 @@ def forget() -> None:
         _pending.clear()
     for w in pending:
         w.thread.join()
-        w.source.close()
+        w.source.refresh()

@@ -172,9 +172,11 @@ def build_table(grid: list[list], register: Register, workbook: str, sheet: str,
             data = [list(r) + [None] * (width - len(r)) for r in data]
         arr = np.empty((len(data), width), dtype=object)
         arr[:] = data
-        sub = arr[:, [columns[n] for n in fields]]
+        cols = [columns[n] for n in fields]
+        # The fields side by side in the sheet (the usual layout): a view, not another copy of every cell.
+        sub = arr[:, cols[0]:cols[-1] + 1] if cols == list(range(cols[0], cols[0] + len(cols))) else arr[:, cols]
         keep = ~_all_blank(sub)
-        frame = pd.DataFrame(sub[keep], columns=fields, dtype=object)
+        frame = pd.DataFrame(sub if keep.all() else sub[keep], columns=fields, dtype=object, copy=False)
         if serial_dates:
             for f in register.fields:
                 if f.name in frame.columns and f.type in ("date", "datetime"):

@@ -14,11 +14,11 @@ def schema_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def title_of(data: dict[str, Any]) -> object:
+def title_of(data: dict[str, Any]) -> Any:
     return data.get("title", data.get("register"))
 
 
-def sheet_of(data: dict[str, Any]) -> object:
+def sheet_of(data: dict[str, Any]) -> Any:
     """The sheet a register lives on: `sheet:`, else its title, else its id (may be no text: the
     loader reports that)."""
     return data.get("sheet", title_of(data))

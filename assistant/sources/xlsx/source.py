@@ -32,6 +32,7 @@ from lxml import etree
 from assistant.config import Limits
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
+from assistant.memory import release_freed_memory
 from assistant.sources import files
 from assistant.sources.base import (
     ApplyReport,
@@ -244,6 +245,8 @@ class XlsxSource:
                 # Cells merged down read as people see them; .ods gives no merges (None): as stored.
                 merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
                 out[name] = fill_merges(grid, merges)
+                del sheet
+                release_freed_memory()  # the parsed sheet: its cells are Python objects in `grid` now
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
                                             detail=exc)) from None
