@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -64,6 +65,8 @@ class Cells:
     empty: pd.Series
     _uniques: pd.Series  # distinct normalised texts
     _codes: np.ndarray  # for each cell of `text`, its position in `_uniques`
+    _raw_codes: np.ndarray  # for each cell, its position in `_raw_uniques` (-1: NA)
+    _raw_uniques: np.ndarray  # distinct raw values
 
     @classmethod
     def of(cls, raw: pd.Series) -> Cells:
@@ -98,7 +101,16 @@ class Cells:
         text = pd.Series(norm_values[text_codes[keep]], index=index[at_text[keep]], dtype=object)
         return cls(raw, pd.Series(is_text, index=index), pd.Series(is_num, index=index),
                    pd.Series(is_bool, index=index), pd.Series(is_date, index=index), text,
-                   pd.Series(empty, index=index), norm, text_codes[keep])
+                   pd.Series(empty, index=index), norm, text_codes[keep], codes, uniques)
+
+    def distinct(self, cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
+        """The distinct raw values among `cells` (a mask; none of them NA), and for each of those
+        cells, which of them it holds: work on a column's 300 distinct dates, not its 100,000 cells."""
+        codes = self._raw_codes[cells.to_numpy(dtype=bool)]
+        present = np.flatnonzero(np.bincount(codes, minlength=len(self._raw_uniques)))
+        position = np.zeros(len(self._raw_uniques), dtype=np.intp)
+        position[present] = np.arange(len(present))
+        return pd.Series(self._raw_uniques[present], dtype=object), position[codes]
 
     def per_text(self, fn: Callable[[pd.Series], pd.Series | pd.DataFrame]) -> pd.Series | pd.DataFrame:
         """`fn` applied to the distinct texts, spread back over the text cells."""
@@ -237,7 +249,8 @@ def parse_datetimes(c: Cells) -> pd.Series:
     """Date cells, Excel serial numbers, yyyymmdd numbers and the text forms people type."""
     out = pd.Series(NAT, index=c.raw.index, dtype="datetime64[ns]")
     if c.is_date.any():
-        out[c.is_date] = _ns(pd.to_datetime(c.raw[c.is_date].astype(object), errors="coerce"))
+        distinct, which = c.distinct(c.is_date)
+        out[c.is_date] = _ns(pd.to_datetime(distinct, errors="coerce")).to_numpy()[which]
     if c.is_num.any():
         num = c.raw[c.is_num].astype(float)
         compact = (num >= 19000101) & (num <= 21001231) & (num == np.floor(num))
@@ -400,6 +413,31 @@ class StringType(FieldType):
         return out, _false(out.index)
 
 
+def fullmatches(pattern: str, texts: pd.Series) -> np.ndarray:
+    """Which of `texts` (all str) `pattern` matches whole: re's own fullmatch, iterated in C
+    (pandas' str methods make a Python call per cell around it)."""
+    match = _compiled(pattern).fullmatch
+    return np.fromiter(map(bool, map(match, texts.to_numpy(dtype=object))), dtype=bool, count=len(texts))
+
+
+def _matching(pattern: str, values: pd.Series) -> pd.Series:
+    """`fullmatches` over the cells that hold text; False where there is none."""
+    ok = pd.Series(False, index=values.index)
+    present = values.notna().to_numpy()
+    ok[present] = fullmatches(pattern, values[present])
+    return ok
+
+
+def _sub(pattern: str, texts: pd.Series, repl: str = "") -> pd.Series:
+    sub = functools.partial(_compiled(pattern).sub, repl)
+    return pd.Series(list(map(sub, texts.to_numpy(dtype=object))), index=texts.index, dtype=object)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 _MOBILE_RE = r"^1[3-9][0-9]{9}$"  # ASCII digits: \d also matches ١٢٣
 
 
@@ -419,10 +457,8 @@ class PhoneType(FieldType):
             whole = num[(num == np.floor(num)) & (num > 0) & (num < 1e12)]
             out[whole.index] = whole.astype(np.int64).astype(str)
         if len(c.text):
-            out[c.text.index] = c.per_text(
-                lambda u: u.str.replace(r"[\s\-()（）]", "", regex=True).str.replace(r"^(?:\+|00)?86(?=1\d{10}$)", "", regex=True))
-        ok = out.astype(str).str.fullmatch(_MOBILE_RE).fillna(False).astype(bool)
-        return out, ~ok
+            out[c.text.index] = c.per_text(lambda u: _sub(r"^(?:\+|00)?86(?=1\d{10}$)", _sub(r"[\s\-()（）]", u)))
+        return out, ~_matching(_MOBILE_RE, out)
 
 
 _EMAIL_RE = r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
@@ -438,8 +474,7 @@ class EmailType(FieldType):
     def convert(self, c: Cells) -> tuple[pd.Series, pd.Series]:
         out = pd.Series(None, index=c.raw.index, dtype=object)
         out[c.text.index] = c.text
-        ok = out.astype(str).str.fullmatch(_EMAIL_RE).fillna(False).astype(bool)
-        return out, ~ok
+        return out, ~_matching(_EMAIL_RE, out)
 
 
 _ID_SHAPE = r"[0-9]{17}[0-9X]"  # ASCII only: the check sum reads the digits as ASCII bytes
