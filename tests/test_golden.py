@@ -39,6 +39,7 @@ EXPECTED_CHECK = GOLDEN / "expected_check.json.gz"
 EXPECTED_FLAG = GOLDEN / "expected_flag.json.gz"
 SHOWN = 15  # differences printed when a comparison fails
 STAMP = re.compile(r"\d{8}-\d{6}-\d{6}")  # a backup's wall-clock time: text.20261120-164709-085364.xlsx
+BACKUP = re.compile(r"\.assistant[\\/]backups[\\/]\S+")  # a backup's path, as `flag` prints it
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -58,7 +59,9 @@ def cli(config: Path, command: str, *args: str) -> dict[str, Any]:
 
 
 def _steady(text: str) -> str:
-    """Output without what differs run to run: the clock time in a backup's name."""
+    """Output without what differs run to run or by system: the clock time in a backup's name, the
+    separators of its path (Windows prints backslashes)."""
+    text = BACKUP.sub(lambda m: m.group(0).replace("\\", "/"), text)
     return STAMP.sub("<time>", text)
 
 
