@@ -7,9 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)  # slots: a run can make 100,000 of them
+@dataclass(slots=True)
 class Finding:
-    """One problem. Its fields, in this order, are the JSON contract (`check --format json`)."""
+    """One problem. Its fields, in this order, are the JSON contract (`check --format json`).
+
+    A record is never changed once made (`dataclasses.replace` makes a changed copy). It is not
+    declared frozen because a run can make 100,000 of them, and a frozen dataclass's __init__ costs
+    five times as much (each field set through object.__setattr__)."""
 
     workbook: str
     register: str

@@ -66,6 +66,18 @@ def _show(value: Any) -> str:
     return display(value)
 
 
+def _shows(values: pd.Series) -> list[str]:
+    """`_show` of each value; a column of dates (the common case) formatted by numpy in one go."""
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        return list(map(_show, values))
+    stamps = values.to_numpy(dtype="datetime64[ns]")
+    days = stamps.astype("datetime64[D]")
+    out = np.datetime_as_string(days).astype(object)
+    other = np.flatnonzero(stamps != days)  # a time of day (or NaT): as one value is shown
+    out[other] = [_show(values.iloc[i]) for i in other]
+    return out.tolist()
+
+
 @rule
 class Compare(RuleCheck):
     """left op right, where right is another field or a constant (`value`, 'today' for dates)."""
@@ -101,9 +113,9 @@ class Compare(RuleCheck):
         bad = ok & ~_OPS[o["op"]](lv, rv)
         rvals = rv[bad] if isinstance(rv, pd.Series) else [rv] * int(bad.sum())
         opword = tr(f"op.{'date' if kind == 'date' else 'number'}.{o['op']}")
-        msgs = [tr("check.compare_failed", left=left, lv=_show(a), op=opword, right=rname,
-                   rv=_show(b) if "right" in o else "") .replace("（）", "").replace(" ()", "")
-                for a, b in zip(lv[bad], rvals)]
+        shown_right = _shows(rvals) if "right" in o else [""] * len(rvals)
+        msgs = [tr("check.compare_failed", left=left, lv=a, op=opword, right=rname, rv=b).replace("（）", "").replace(" ()", "")
+                for a, b in zip(_shows(lv[bad]), shown_right)]
         return ctx.findings(positions(bad), left, "compare_failed", msgs, severity)
 
 
