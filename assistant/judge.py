@@ -59,18 +59,16 @@ class Unreadable:
 def cycles_collected_after() -> Iterator[None]:
     """Python's cycle collector walks every container it tracks each time enough new ones are made:
     with a sheet's 100,000 row lists alive, making the findings spent more time in it than in the
-    findings. What exists when judging starts is set aside (gc.freeze) and the sheet's rows are
-    set aside once read (`settled`), so each collection only walks what was made since."""
-    gc.freeze()
+    findings. Judging makes no cycles worth collecting before the workbook is done, so the
+    collector waits until then (it is left as it was: off stays off)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
-
-
-def settled() -> None:
-    """What was just read stays until the workbook is done: no collection needs to walk it again."""
-    gc.freeze()
+        gc.enable()
 
 
 @dataclass
@@ -130,7 +128,6 @@ class Judge:
     def _workbook(self, wb: WorkbookConfig) -> Judgement:
         ctx = self.ctx
         tables = read_workbook(self.office, wb, ctx.sources[wb.name], self.reads).tables
-        settled()
         own = {t.register.id for t in tables}
         self.held |= own
         missing = {r for t in tables for r in referenced(t.register)
