@@ -32,7 +32,6 @@ from lxml import etree
 from assistant.config import Limits
 from assistant.errors import SourceError, WorkbookNotFound, WorkbookUnreadable
 from assistant.i18n import tr
-from assistant.memory import release_freed_memory
 from assistant.sources import files
 from assistant.sources.base import (
     ApplyReport,
@@ -44,6 +43,7 @@ from assistant.sources.base import (
     match_sheet,
     read_matching,
 )
+from assistant.sources.memory import release_freed_memory
 from assistant.sources.merges import fill_merges
 from assistant.sources.xlsx import swap
 from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
