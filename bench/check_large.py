@@ -63,8 +63,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# HEADERS … UNITS, tool, working_folder and measure are also imported from here by the other
+# benchmarks (district, digest_many, history, reports).
 from harness import BARE_READ, TODAY, Job, fmt, growth_lines, interleaved, measure, sizes, tool, working_folder  # noqa: E402
-from shapes import Shape, pick  # noqa: E402
+from shape_default import HEADERS, PLACES, ROSTER_SHEET, SHEET, SOURCES, TOPICS  # noqa: E402, F401
+from shapes import GIVEN, SURNAMES, UNITS, Shape, pick  # noqa: E402, F401
 
 MAX_SHARED_ROWS = 200_000  # xlsxwriter holds a shared-string sheet in memory: ~2 GB at a million rows
 
