@@ -15,14 +15,16 @@ nothing on another machine, and checking one on Windows (os.kill) would end that
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 STALE_AFTER = 3600  # seconds
 TEMP = "assistant-tmp"  # our copy being written (a workbook's or a backup's)
@@ -51,22 +53,36 @@ def ours(stem: str, kind: str = TEMP) -> re.Pattern[str]:
     return re.compile(r"\." + re.escape(stem) + r"\.[a-z0-9_]{8}(?:\.(?P<named>\d{9,11}))?\." + re.escape(kind))
 
 
-def write_synced(path: Path, data: bytes, *, private: bool = True) -> None:
+@contextlib.contextmanager
+def creating(path: Path, *, private: bool = True) -> Iterator[BinaryIO]:
     """Create `path` (it must not exist), readable by its owner only where the OS has modes (unless
-    not `private`: a page published for others keeps the usual mode), with `data` on disk when this
-    returns; on any failure no file is left."""
+    not `private`: a page published for others keeps the usual mode), and give its handle to write
+    to; on any failure no file is left. What is written is not yet on disk (`sync`)."""
     # "x": never write through a name that exists (someone else's file, or a link planted there).
     fh = open(path, "xb")  # outside the try: a failure here must not remove a file we did not create
     try:
         with fh:
             if private and sys.platform != "win32":  # Windows has no mode bits beyond read-only
                 os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            yield fh
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def sync(path: Path) -> None:
+    """Put what was written to `path` on disk (opened for writing: Windows flushes only such handles)."""
+    with open(path, "r+b") as fh:
+        os.fsync(fh.fileno())
+
+
+def write_synced(path: Path, data: bytes, *, private: bool = True) -> None:
+    """Create `path` (as `creating` does) with `data` on disk when this returns; on any failure no
+    file is left."""
+    with creating(path, private=private) as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def sync_folder(folder: Path) -> None:

@@ -291,39 +291,60 @@ class XlsxSource:
             raise FormatNotWritable(tr("write.format", path=self.path.name,
                                        kind=tr(_KINDS[kind], suffix=self.path.suffix)), hint=tr("write.format_hint"))
         self._check_unlocked()
+        folders = self._temp_folders()
+        tmp, cells = self._patched(original, patches, folders[0])
+        handed = False
         try:
-            patched, cells = patch_package(original, patches, self.path.name)
+            ours = swap.file_fingerprint(tmp)
+            if ours == planned_from:
+                # A rerun with nothing new: no write, and no backup that would push out the last real one.
+                return ApplyReport(self.name, self.location, 0, None)
+            self._check_writable()
+            try:
+                backup = self._backup(original)
+            except OSError as exc:
+                raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
+            handed = True
+            self._write(tmp, folders, planned_from, ours)
+        finally:
+            if not handed:
+                tmp.unlink(missing_ok=True)
+        self.refresh()
+        self.fingerprint = ours
+        return ApplyReport(self.name, self.location, cells, backup)
+
+    def _patched(self, original: bytes, patches: list[SheetPatch], folder: Path) -> tuple[Path, int]:
+        """Our copy of the workbook with `patches` applied, streamed into a new temporary file in
+        `folder` (not yet synced: the backup comes first), and the number of cells written."""
+        tmp = files.temp_path(folder, self.path.name)
+        try:
+            with files.creating(tmp) as fh:
+                cells = patch_package(original, patches, fh, self.path.name, spool=folder)
         except (PackageError, zipfile.BadZipFile, KeyError):
             raise WorkbookUnreadable(tr("write.unpatchable", path=self.path.name, detail=tr("write.layout")),
                                      hint=tr("write.layout_hint")) from None
-        if patched == original:
-            # A rerun with nothing new: no write, and no backup that would push out the last real one.
-            return ApplyReport(self.name, self.location, 0, None)
-        self._check_writable()
-        try:
-            backup = self._backup(original)
         except OSError as exc:
             raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
-        self._write(patched, planned_from)
-        self.refresh()
-        self.fingerprint = fingerprint(patched)
-        return ApplyReport(self.name, self.location, cells, backup)
+        return tmp, cells
 
-    def _write(self, patched: bytes, planned_from: str) -> None:
-        """Our copy, written whole, in place of the workbook if it is still what we planned from."""
-        folders = self._temp_folders()
+    def _write(self, tmp: Path, folders: list[Path], planned_from: str, ours: str) -> None:
+        """Our copy (`tmp`, in the first of `folders`; fingerprint `ours`) on disk, then in place of
+        the workbook if it is still what we planned from. It is removed whatever happens (unless a
+        conflict keeps a colleague's save under its name)."""
         for i, folder in enumerate(folders):
-            tmp = files.temp_path(folder, self.path.name)
             kept: Path | None = None
+            retry = False
             try:
-                files.write_synced(tmp, patched)
+                if i:  # the rename could not cross filesystems: the copy moves beside the workbook
+                    tmp = self._copied(tmp, folder)
+                files.sync(tmp)
                 shutil.copymode(self.path, tmp)
                 # The last look before the swap: still nobody in it, still the same bytes (the swap
                 # itself catches a save after this).
                 self._check_unlocked()
                 if fingerprint(read_workbook(self.path)) != planned_from:
                     raise StalePlan(tr("write.stale", path=self.path.name))
-                swap.commit(tmp, self.path, planned_from, fingerprint(patched))
+                swap.commit(tmp, self.path, planned_from, ours)
                 files.sync_folder(self.path.parent)
                 return
             except swap.Changed:
@@ -333,11 +354,20 @@ class XlsxSource:
                 raise self._conflict(exc.kept) from None
             except OSError as exc:
                 if exc.errno == errno.EXDEV and i + 1 < len(folders):
-                    continue  # another filesystem after all (a bind mount): write it beside the workbook
+                    retry = True
+                    continue  # another filesystem after all (a bind mount): written beside the workbook
                 raise WriteFailed(tr("write.unpatchable", path=self.path.name, detail=exc)) from None
             finally:
-                if tmp != kept:
+                if tmp != kept and not retry:
                     tmp.unlink(missing_ok=True)
+
+    def _copied(self, tmp: Path, folder: Path) -> Path:
+        """`tmp` copied to a new temporary file in `folder`, and removed."""
+        new = files.temp_path(folder, self.path.name)
+        with open(tmp, "rb") as src, files.creating(new) as dst:
+            shutil.copyfileobj(src, dst)
+        tmp.unlink()
+        return new
 
     def _temp_folders(self) -> list[Path]:
         """Where our copy may be written, best first. A rename cannot cross filesystems, so the

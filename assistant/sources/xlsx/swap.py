@@ -70,7 +70,9 @@ def fingerprint(data: bytes) -> str:
 
 
 def file_fingerprint(path: Path) -> str:
-    return fingerprint(path.read_bytes())
+    """The fingerprint of a file's bytes, read a piece at a time (never held whole)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 # --- the one-step swaps; each: (new, target, aside) -> the path now holding what target held ------
