@@ -74,3 +74,16 @@ def test_check_and_flag_give_the_same_results_with_the_early_read(office):
     prefetch.forget()
     assert office.findings() == first
     assert [f["code"] for f in first] == ["missing_value", "invalid_date"]
+
+
+def test_what_the_early_read_needs_loads_without_pandas():
+    """The early read only overlaps the start-up if it starts before pandas is imported: the config,
+    the schemas' sheet names and the xlsx source must come without it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import assistant.prefetch, assistant.config, assistant.schema.sheets, "
+            "assistant.sources.xlsx.source, assistant.jobs; "
+            "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

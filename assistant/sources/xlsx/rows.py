@@ -17,13 +17,17 @@ statuses), so most rows cost a lookup and a join, not the building of three cell
 from __future__ import annotations
 
 import re
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from assistant.sources.xlsx.styles import Styles
 from assistant.text import ILLEGAL_XML, MAX_CELL_TEXT
 from assistant.writeback import Fill, SheetPatch, col_index, col_letter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and pandas are imported where they are used: this module comes with the xlsx source, which
+# `check` imports first to read the sheet while pandas loads (assistant/prefetch.py).
 
 _NUMBER = re.compile(rb'\br="(\d+)"')
 _SPANS = re.compile(rb'\sspans="[^"]*"')
@@ -61,6 +65,9 @@ def cell(p: bytes, ref: bytes, value: object, style: int) -> bytes:
 def _codes(values: list) -> np.ndarray:
     """Equal values get equal codes (>= 0). Missing ones are told apart by kind: None writes an
     empty cell, NaN the text "nan"."""
+    import numpy as np
+    import pandas as pd
+
     codes, _ = pd.factorize(np.asarray(values, dtype=object))
     missing = np.flatnonzero(codes < 0)
     if len(missing):
@@ -75,6 +82,9 @@ def _codes(values: list) -> np.ndarray:
 def _combos(columns: list[tuple], n: int) -> memoryview:
     """Per row, one code for its values and fills in all our columns together: rows with equal
     codes get equal cells (given the same base style)."""
+    import numpy as np
+    import pandas as pd
+
     combo = np.zeros(n, dtype=np.int64)
     for _, _, values, fills, _, _ in columns:
         fill_ids = np.fromiter(map(id, fills), dtype=np.uint64, count=n)  # Fill hashes in Python: slow
@@ -85,6 +95,8 @@ def _combos(columns: list[tuple], n: int) -> memoryview:
 
 def _slots(rows: list[int]) -> tuple[memoryview, int]:
     """Sheet row number -> position in the patch's lists (-1: not ours), and how many rows are ours."""
+    import numpy as np
+
     slot = np.full(max(rows, default=0) + 1, -1, dtype=np.int64)
     for i, n in enumerate(rows):  # the last of duplicates wins, as in a dict
         slot[n] = i
