@@ -41,6 +41,12 @@ class Parsed:
         ok[self.empty.index.get_indexer(self.errors.index)] = False
         return ok
 
+    @functools.cached_property
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """The readable values factorised once for every check that works per distinct value: for
+        each readable cell (in order), its position among the distinct values; those values."""
+        return pd.factorize(self.values.to_numpy(dtype=object)[self._valid])
+
 
 _RARE, _TEXT, _BOOL, _NUM, _DATE, _NONE = range(6)
 _KIND: collections.defaultdict[type, int] = collections.defaultdict(int, {
@@ -457,8 +463,20 @@ class PhoneType(FieldType):
             whole = num[(num == np.floor(num)) & (num > 0) & (num < 1e12)]
             out[whole.index] = whole.astype(np.int64).astype(str)
         if len(c.text):
-            out[c.text.index] = c.per_text(lambda u: _sub(r"^(?:\+|00)?86(?=1\d{10}$)", _sub(r"[\s\-()（）]", u)))
+            out[c.text.index] = c.per_text(_phone_texts)
         return out, ~_matching(_MOBILE_RE, out)
+
+
+def _phone_texts(texts: pd.Series) -> pd.Series:
+    """Separators, +86 and 0086 taken out. Most texts are a plain mobile number already, which
+    neither would change: only the others go through the substitutions."""
+    plain = fullmatches(_MOBILE_RE, texts)
+    if plain.all():
+        return texts
+    out = texts.astype(object).copy()
+    rest = texts[~plain]
+    out[~plain] = _sub(r"^(?:\+|00)?86(?=1\d{10}$)", _sub(r"[\s\-()（）]", rest)).to_numpy()
+    return out
 
 
 _EMAIL_RE = r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
