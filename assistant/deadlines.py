@@ -73,12 +73,16 @@ def evaluate(ctx: Context, calendar: WorkCalendar, today: dt.date) -> pd.DataFra
 
 def to_items(df: pd.DataFrame, workbook: str, register_id: str) -> list[dict]:
     """The `flag --format json` items (docs/design.md §6), keys in the contract's order."""
-    due = [None if pd.isna(d) else d.date().isoformat() for d in df["due"]]
-    days = [None if pd.isna(d) else int(d) for d in df["days_left"]]
-    columns = zip(df["key"], df["row"], due, df["status"], df["label"], days, df["owner"], df["leader"])
-    return [dict(zip(ITEM_KEYS, (workbook, register_id, _plain(key), int(row), d, status, label, n,
-                                 _plain(owner), _plain(leader))))
-            for key, row, d, status, label, n, owner, leader in columns]
+    # Column by column in numpy, then one dict per item: a register can track 100,000 items.
+    stamps = df["due"].to_numpy(dtype="datetime64[ns]")
+    due = np.datetime_as_string(stamps.astype("datetime64[D]")).astype(object)
+    due[np.isnat(stamps)] = None
+    left = pd.to_numeric(df["days_left"], errors="coerce").to_numpy(dtype=float)
+    days = np.nan_to_num(left).astype(np.int64).astype(object)
+    days[np.isnan(left)] = None
+    columns = zip(map(_plain, df["key"]), df["row"].tolist(), due, df["status"], df["label"], days,
+                  map(_plain, df["owner"]), map(_plain, df["leader"]))
+    return [dict(zip(ITEM_KEYS, (workbook, register_id, *values))) for values in columns]
 
 
 # --- columns as the engine needs them --------------------------------------------------------------
