@@ -67,15 +67,6 @@ def test_nothing_is_read_early_for_a_config_or_register_that_is_not_there(office
     assert res.code == 2 and "roster" in res.err
 
 
-def test_check_and_flag_give_the_same_results_with_the_early_read(office):
-    _office(office)
-    first = office.findings()
-    prefetch.start(office.config)  # a warmed source left from before is never taken by a later command
-    prefetch.forget()
-    assert office.findings() == first
-    assert [f["code"] for f in first] == ["missing_value", "invalid_date"]
-
-
 def test_what_the_early_read_needs_loads_without_pandas():
     """The early read only overlaps the start-up if it starts before pandas is imported: the config,
     the schemas' sheet names and the xlsx source must come without it."""
