@@ -14,10 +14,7 @@ it counts as not there, as when the workbook holds none), and the job ends with 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,6 +30,7 @@ from assistant.i18n import get_lang, tr
 from assistant.office import read_workbook, referenced
 from assistant.outcome import problem_line
 from assistant.people import directory_spec
+from assistant.sources.memory import collector_paused
 from assistant.validate import validate
 
 if TYPE_CHECKING:  # the context imports the sender, which needs this module
@@ -53,22 +51,6 @@ class Unreadable:
     def problem(self) -> str:
         """The line the CLI prints on stderr: which workbook was skipped and why, then what to do."""
         return problem_line(tr("judge.unreadable", workbook=self.workbook, reason=self.reason), self.hint)
-
-
-@contextlib.contextmanager
-def cycles_collected_after() -> Iterator[None]:
-    """Python's cycle collector walks every container it tracks each time enough new ones are made:
-    with a sheet's 100,000 row lists alive, making the findings spent more time in it than in the
-    findings. Judging makes no cycles worth collecting before the workbook is done, so the
-    collector waits until then (it is left as it was: off stays off)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @dataclass
@@ -122,7 +104,7 @@ class Judge:
     def workbook(self, wb: WorkbookConfig) -> Judgement:
         """Read → validate → deadlines for one workbook; references to a register it does not hold
         resolve against the other workbooks' tables of that register."""
-        with cycles_collected_after():
+        with collector_paused():
             return self._workbook(wb)
 
     def _workbook(self, wb: WorkbookConfig) -> Judgement:

@@ -43,7 +43,7 @@ from assistant.sources.base import (
     match_sheet,
     read_matching,
 )
-from assistant.sources.memory import release_freed_memory
+from assistant.sources.memory import collector_paused, release_freed_memory
 from assistant.sources.merges import fill_merges
 from assistant.sources.xlsx import swap
 from assistant.sources.xlsx.guard import check_file, check_package, check_sheet
@@ -134,6 +134,19 @@ def from_config(wb: WorkbookConfig, config: Config | None = None) -> XlsxSource:
                       tz=config.tz if config is not None else None)
 
 
+def _grid(book: pc.CalamineWorkbook, name: str) -> Grid:
+    """One sheet's cells as people see them."""
+    sheet = book.get_sheet_by_name(name)
+    # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
+    with collector_paused():  # its row lists hold no cycles: no reason to walk them as they are made
+        grid = sheet.to_python(skip_empty_area=False)
+    # Cells merged down read as people see them; .ods gives no merges (None): as stored.
+    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+    del sheet
+    release_freed_memory()  # the parsed sheet: its cells are Python objects in `grid` now
+    return fill_merges(grid, merges)
+
+
 class XlsxSource:
     serial_dates = False  # calamine gives date cells as dates
     forkable = True  # a local file: a worker process shares nothing with us but its path
@@ -153,17 +166,18 @@ class XlsxSource:
         self._book: pc.CalamineWorkbook | None = None
         self._zip: zipfile.ZipFile | None = None  # the same bytes, to look at a sheet before calamine builds it
         self._sheet_parts: dict[str, str] | None = None
-        self._parsed: dict[str, pc.CalamineSheet] = {}  # sheets parsed ahead of `grids` (warm)
+        self._read: dict[str, Grid] = {}  # sheets read ahead of `grids` (warm)
 
     def refresh(self) -> None:
         """Forget the last read: the next read sees the file as it is now."""
         if self._book is not None:
             self._book.close()
-        self._book, self._zip, self._sheet_parts, self._parsed = None, None, None, {}
+        self._book, self._zip, self._sheet_parts, self._read = None, None, None, {}
 
     def warm(self, wanted: list[str]) -> None:
-        """Parse the sheets matching `wanted` now, so that `grids` only has to hand their cells
-        over. Called from a thread (assistant/prefetch.py): calamine parses without holding the GIL.
+        """Read the sheets matching `wanted` now, so that `grids` only has to hand their cells
+        over. Called from a thread (assistant/prefetch.py): calamine parses without holding the GIL,
+        and its cells become Python objects while the main thread waits for them anyway.
         Best effort: anything that goes wrong is left for `grids` to meet again and report."""
         try:
             book = self._open()
@@ -173,11 +187,11 @@ class XlsxSource:
                     title = match_sheet(name, available, self.location)
                 except SheetMissing:
                     continue
-                if title not in self._parsed:
+                if title not in self._read:
                     self._check_size(title)
-                    self._parsed[title] = book.get_sheet_by_name(title)
+                    self._read[title] = _grid(book, title)
         except Exception:  # noqa: BLE001 - reported by the read that follows, on the main thread
-            self._parsed = {}
+            self._read = {}
 
     def _open(self) -> pc.CalamineWorkbook:
         if self._book is not None:
@@ -239,14 +253,7 @@ class XlsxSource:
         for name in sheets:
             self._check_size(name)
             try:
-                sheet = self._parsed.pop(name, None) or book.get_sheet_by_name(name)
-                # skip_empty_area=False keeps row 0 = sheet row 1, so coordinates are what Excel shows.
-                grid = sheet.to_python(skip_empty_area=False)
-                # Cells merged down read as people see them; .ods gives no merges (None): as stored.
-                merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
-                out[name] = fill_merges(grid, merges)
-                del sheet
-                release_freed_memory()  # the parsed sheet: its cells are Python objects in `grid` now
+                out[name] = self._read.pop(name, None) or _grid(book, name)
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
                                             detail=exc)) from None
