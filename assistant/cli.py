@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import os
 import sys
 import traceback
@@ -335,40 +334,5 @@ def _progress(total: int):
         yield step
 
 
-@main.group(help="help.schema")
-@group_lang
-def schema() -> None:
-    pass
-
-
-@schema.command("lint", help="help.schema_lint")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@common
-def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
-    from assistant.schema.loader import lint_files, office_schema_files
-
-    if files:
-        paths = list(files)
-    else:
-        from assistant.config import load_config
-
-        paths = office_schema_files(load_config(opts.config_path).schemas_dir)
-    registers, problems = lint_files(paths)
-    if problems:
-        raise SchemaError(problems)
-    click.echo(tr("lint.ok", n=len(paths), registers=", ".join(registers)))
-    return 0
-
-
-@schema.command("export", help="help.schema_export")
-@click.argument("register")
-@common
-def schema_export(opts: Options, register: str) -> int:
-    from assistant.schema.export import table_schema
-
-    office = opts.office()
-    click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
-    return 0
-
-
-from assistant import cli_jobs, cli_robots  # noqa: E402,F401  (register `assistant run`, `jobs …`, `robots …`)
+# register `assistant run`, `jobs …`, `robots …`, `schema …`
+from assistant import cli_jobs, cli_robots, cli_schema  # noqa: E402,F401

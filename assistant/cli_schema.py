@@ -1,0 +1,49 @@
+"""`assistant schema …`: the admin's commands on register schemas (docs/commands.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from assistant.cli import Options, common, main
+from assistant.cli_help import group_lang
+from assistant.errors import SchemaError
+from assistant.i18n import tr
+
+
+@main.group(help="help.schema")
+@group_lang
+def schema() -> None:
+    pass
+
+
+@schema.command("lint", help="help.schema_lint")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@common
+def schema_lint(opts: Options, files: tuple[Path, ...]) -> int:
+    from assistant.schema.loader import lint_files, office_schema_files
+
+    if files:
+        paths = list(files)
+    else:
+        from assistant.config import load_config
+
+        paths = office_schema_files(load_config(opts.config_path).schemas_dir)
+    registers, problems = lint_files(paths)
+    if problems:
+        raise SchemaError(problems)
+    click.echo(tr("lint.ok", n=len(paths), registers=", ".join(registers)))
+    return 0
+
+
+@schema.command("export", help="help.schema_export")
+@click.argument("register")
+@common
+def schema_export(opts: Options, register: str) -> int:
+    from assistant.schema.export import table_schema
+
+    office = opts.office()
+    click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
+    return 0
