@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli import Options, common, main
+from assistant.cli import Options, common, main, notices, say
 from assistant.cli_help import group_lang
 from assistant.errors import SchemaError
 from assistant.i18n import tr
@@ -46,4 +46,27 @@ def schema_export(opts: Options, register: str) -> int:
 
     office = opts.office()
     click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
+    return 0
+
+
+@schema.command("infer", help="help.schema_infer")
+@click.argument("workbook", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--sheet", default=None, help="help.opt.infer_sheet")
+@click.option("--header-row", type=click.IntRange(min=1), default=None, metavar="N", help="help.opt.header_row")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="help.opt.infer_output")
+@click.option("--register", "register", default=None, metavar="ID", help="help.opt.infer_register")
+@click.option("--force", is_flag=True, help="help.opt.force_infer")
+@common
+def schema_infer(opts: Options, workbook: Path, sheet: str | None, header_row: int | None, output: Path | None,
+                 register: str | None, force: bool) -> int:
+    from assistant.schema.infer import infer_schema
+
+    draft = infer_schema(workbook, sheet=sheet, header_row=header_row, register=register, lang=opts.lang,
+                         output=output, force=force)
+    notices(draft.notices)
+    if output is None:
+        say(draft.yaml_text().rstrip("\n"))
+    else:
+        click.echo(tr("infer.written", path=output))
     return 0
