@@ -51,7 +51,7 @@ def schema_export(opts: Options, register: str) -> int:
 
 @schema.command("infer", help="help.schema_infer")
 @click.argument("workbook", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--sheet", default=None, help="help.opt.infer_sheet")
+@click.option("--sheet", default=None, metavar="SHEET", help="help.opt.infer_sheet")
 @click.option("--header-row", type=click.IntRange(min=1), default=None, metavar="N", help="help.opt.header_row")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="help.opt.infer_output")

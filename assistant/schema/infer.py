@@ -159,13 +159,13 @@ def _span(row: list) -> int:
 
 
 def _header_like(row: list, width: int) -> bool:
-    """Short, distinct texts over most of the table's width; no "label：value" (a subtitle)."""
+    """Short, distinct texts over most of the table's width, mostly not "label：value" (a subtitle)."""
     cells = [v for v in row[:width] if _filled(v)]
     if len(cells) < min(2, width) or len(cells) < 0.6 * width:
         return False
     if not all(isinstance(v, str) and len(v.strip()) <= MAX_HEADER_TEXT for v in cells):
         return False
-    if any(_LABEL_VALUE.match(v.strip()) for v in cells):
+    if sum(bool(_LABEL_VALUE.match(v.strip())) for v in cells) * 2 >= len(cells):
         return False
     return len({norm_header(v) for v in cells}) == len(cells)
 

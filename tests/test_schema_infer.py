@@ -1,0 +1,277 @@
+"""`assistant schema infer`: a schema draft from an existing sheet, on real xlsx files through the
+CLI. The draft must lint, must name the cells its types cannot read, and `check` with it must flag
+no other cell; on the demo workbook's twelve registers it must find the shipped schemas' types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook
+
+from assistant.resources import defaults
+from assistant.sample import write_sample
+from tests.conftest import TODAY, run_cli, write_xlsx
+
+CELL = re.compile(r"\b[A-Z]{1,3}[1-9]\d*\b")
+
+
+def infer(*args: object) -> tuple[int, str, str]:
+    res = run_cli("schema", "infer", *args)
+    return res.code, res.out, res.err
+
+
+def fields_of(text: str) -> dict[str, dict]:
+    return {f["name"]: f for f in yaml.safe_load(text)["fields"]}
+
+
+def named_cells(text: str) -> set[str]:
+    """The cells the draft's comments name."""
+    return {c for line in text.splitlines() if line.lstrip().startswith("#") for c in CELL.findall(line)}
+
+
+def check_with(tmp_path: Path, workbook: Path, drafts: dict[str, str]) -> list[dict]:
+    """`assistant check --format json` of an office holding `workbook` and only the drafts."""
+    office = tmp_path / "office"
+    (office / "sheets_schema").mkdir(parents=True)
+    for name, text in drafts.items():
+        (office / "sheets_schema" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (office / "assistant.toml").write_text(
+        f'[office]\nname = "测试镇党政办"\n\n[[workbooks]]\nname = "凤凰镇"\nsource = "{workbook.as_posix()}"\n',
+        encoding="utf-8")
+    res = run_cli("check", "--config", office / "assistant.toml", "--today", TODAY, "--format", "json")
+    assert res.code in (0, 1), res.err
+    return res.json()["findings"]
+
+
+def assert_only_named_cells_fail(tmp_path: Path, workbook: Path, drafts: dict[str, str]) -> None:
+    findings = check_with(tmp_path, workbook, drafts)
+    named = set().union(*(named_cells(t) for t in drafts.values()))
+    errors = [f for f in findings if f["severity"] == "error"]
+    stray = [(f["register"], f["code"], f["cell"]) for f in errors if f["cell"] not in named]
+    assert not stray, stray
+
+
+# --- a register as offices make them: a merged title, a subtitle, then the header ---------------
+
+HEADERS = ["编号", "事项内容", "责任单位", "交办日期", "完成时限", "进度", "联系电话", "身份证号", "邮箱", "是否督办",
+           "份数", "金额(万元)", "办理状态", "备注"]
+IDS = ["11010519491231002X", "320106198001010011", "320106198512120036", "510107200002290045"]
+
+
+def _register_rows(n: int = 24) -> list[list]:
+    rows = []
+    for i in range(n):
+        rows.append([
+            f"DB-2026-{i + 1:03d}", f"事项{i + 1}", ["党政办", "应急办", "党建办"][i % 3],
+            dt.datetime(2026, 10, 1) + dt.timedelta(days=i), f"2026年{11 + i // 20}月{i % 20 + 1}日",
+            f"{(i * 5) % 100}%", f"139{81300000 + i:08d}", IDS[i % 4], f"staff{i}@example.gov.cn",
+            "是" if i % 2 else "否", i % 7 + 1, 12.5 + i, ["推进中", "已办结"][i % 2], "备注" if i % 5 == 0 else None,
+        ])
+    return rows
+
+
+def write_office_register(path: Path, rows: list[list]) -> Path:
+    """xlsxwriter, as Excel saves it: a title merged across, a subtitle with two label：value
+    cells, the header in row 3, real date cells and numbers."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("督办台账")
+    bold = wb.add_format({"bold": True, "align": "center"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.merge_range(0, 0, 0, len(HEADERS) - 1, "凤凰镇督查督办台账（2026年）", bold)
+    ws.write_string(1, 0, "填报单位：凤凰镇党政办")
+    ws.write_string(1, 9, "日期：2026年11月20日")
+    for c, h in enumerate(HEADERS):
+        ws.write_string(2, c, h, bold)
+    for r, row in enumerate(rows, start=3):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, dt.datetime):
+                ws.write_datetime(r, c, v, date_fmt)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, v)
+    wb.add_worksheet("说明").write_string(0, 0, "本表由党政办维护")
+    wb.close()
+    return path
+
+
+def test_a_register_below_a_merged_title_and_a_subtitle_gets_a_draft_that_lints_and_checks_clean(tmp_path):
+    book = write_office_register(tmp_path / "督办.xlsx", _register_rows())
+    out = tmp_path / "draft.yaml"
+    code, stdout, err = infer(book, "-o", out, "--register", "tasks")
+    assert code == 0, err
+    assert "第一个工作表“督办台账”" in err  # no --sheet: which sheet was used, on stderr
+    assert str(out) in stdout
+    text = out.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    assert (doc["register"], doc["title"], doc["sheet"], doc["header_row"], doc["key"]) == \
+        ("tasks", "督办台账", "督办台账", 3, "编号")
+    types = {name: f["type"] for name, f in fields_of(text).items()}
+    assert types == {"编号": "string", "事项内容": "string", "责任单位": "string", "交办日期": "date",
+                     "完成时限": "date", "进度": "percent", "联系电话": "phone", "身份证号": "id_card",
+                     "邮箱": "email", "是否督办": "boolean", "份数": "integer", "金额(万元)": "number",
+                     "办理状态": "string", "备注": "string"}
+    f = fields_of(text)
+    assert f["编号"]["unique"] is True and f["编号"]["required"] is True
+    assert f["责任单位"]["enum"] == ["党政办", "应急办", "党建办"] and f["办理状态"]["enum"] == ["推进中", "已办结"]
+    assert "enum" not in f["事项内容"] and "required" not in f["备注"]  # all different; blanks
+    assert "# 台账格式草稿" in text.splitlines()[0]
+    assert "D 列：24 个值都是日期；没有空白，设为必填" in text
+    assert run_cli("schema", "lint", out).code == 0
+    assert_only_named_cells_fail(tmp_path, book, {"tasks": text})
+    assert check_with(tmp_path / "again", book, {"tasks": text}) == []  # a clean sheet: nothing at all
+
+
+def test_a_date_column_with_junk_names_the_junk_cells_and_check_flags_exactly_those(tmp_path):
+    rows = [["编号", "收文日期", "办理时限"]]
+    junk = {7: "下周五", 19: "待定", 28: "2026.13.45"}
+    many = {r: "尽快" for r in (3, 9, 14, 21, 25, 31)}  # 6 of 60: more than the comment lists
+    for i in range(2, 62):
+        rows.append([i - 1, junk.get(i, dt.date(2026, 11, 1) + dt.timedelta(days=i)),
+                     many.get(i, f"2026-12-{i % 28 + 1:02d}")])
+    book = write_xlsx(tmp_path / "收文.xlsx", {"收文": rows})
+    code, out, err = infer(book)
+    assert code == 0, err
+    f = fields_of(out)
+    assert f["收文日期"]["type"] == "date" and f["办理时限"]["type"] == "date"
+    assert "60 个值中 57 个是日期；不是日期的：B7、B19、B28" in out
+    assert "60 个值中 54 个是日期；不是日期的：C3、C9、C14、C21、C25…" in out  # five, then …
+    assert f["编号"]["type"] == "integer" and yaml.safe_load(out)["key"] == "编号"
+    findings = check_with(tmp_path, book, {"draft": out})
+    flagged = {f["cell"] for f in findings if f["code"] == "invalid_date"}
+    assert flagged == {"B7", "B19", "B28"} | {f"C{r}" for r in many}
+    assert {f["code"] for f in findings} == {"invalid_date"}
+
+
+def test_english_comments_and_notice_with_lang_en(tmp_path):
+    book = write_office_register(tmp_path / "督办.xlsx", _register_rows(12))
+    code, out, err = infer(book, "--lang", "en")
+    assert code == 0, err
+    assert 'no --sheet given: using the first sheet \u201c督办台账\u201d' in err
+    assert out.startswith("# Draft register schema: inferred by assistant schema infer from the sheet")
+    assert "column D: all 12 values are dates; none empty, so required" in out
+    assert "register is a made-up id" in out and "register: register1" in out
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(line for line in out.splitlines() if line.startswith("#")
+                                                      and "督办" not in line))
+
+
+def test_an_unknown_sheet_is_a_usage_error_with_did_you_mean(tmp_path):
+    book = write_xlsx(tmp_path / "镇.xlsx", {"人员名册": [["姓名"], ["张三"]], "值班表": [["日期"], ["2026-11-20"]]})
+    code, out, err = infer(book, "--sheet", "人员名单")
+    assert code == 2 and out == ""
+    assert "没有工作表“人员名单”（现有：人员名册、值班表）" in err and "是不是“人员名册”" in err
+    assert "Traceback" not in err
+    # spaces and full-width forms are ignored, as check ignores them
+    code, out, err = infer(book, "--sheet", " 值班表 ")
+    assert code == 0 and "sheet: 值班表" in out and err == ""
+
+
+def test_a_missing_workbook_is_exit_2_naming_it(tmp_path):
+    code, out, err = infer(tmp_path / "没有这个.xlsx", "--lang", "en")
+    assert code == 2 and out == ""
+    assert "workbook" in err and "没有这个.xlsx" in err and "not found" in err
+    assert "assistant.toml" not in err and "Traceback" not in err
+
+
+def test_output_is_not_overwritten_without_force(tmp_path):
+    book = write_xlsx(tmp_path / "镇.xlsx", {"表": [["姓名", "手机"], ["张三", "13981300001"], ["李四", "13981300002"]]})
+    out = tmp_path / "draft.yaml"
+    out.write_text("# mine\n", encoding="utf-8")
+    code, stdout, err = infer(book, "-o", out)
+    assert code == 2 and str(out) in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "# mine\n"
+    code, stdout, err = infer(book, "-o", out, "--force")
+    assert code == 0, err
+    assert fields_of(out.read_text(encoding="utf-8"))["手机"]["type"] == "phone"
+
+
+def test_header_row_option_overrides_detection_and_bad_values_are_usage_errors(tmp_path):
+    rows = [["说明", "本表每周更新"], ["单位", "人数"], ["党政办", 6], ["应急办", 3], ["党建办", 3]]
+    book = write_xlsx(tmp_path / "镇.xlsx", {"编制": rows})
+    code, out, err = infer(book, "--header-row", "2", "--sheet", "编制")
+    assert code == 0, err
+    doc = yaml.safe_load(out)
+    assert doc["header_row"] == 2 and fields_of(out)["人数"]["type"] == "integer"
+    code, out, err = infer(book, "--header-row", "9", "--sheet", "编制")
+    assert code == 2 and "--header-row 9" in err
+    code, out, err = infer(book, "--register", "编制", "--sheet", "编制")
+    assert code == 2 and "register" in err
+
+
+def test_a_header_merged_down_over_a_group_label_is_read_from_its_lower_row(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "重点工作"
+    ws.append(["凤凰镇重点工作推进台账"])
+    ws.append(["序号", "事项名称", "责任单位", "时间节点", None, "备注"])
+    ws.append([None, None, None, "交办日期", "完成时限", None])
+    for i in range(1, 7):
+        ws.append([i, f"事项{i}", "党政办", dt.date(2026, 10, i), dt.date(2026, 11, i), None])
+    for rng in ("A1:F1", "A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3"):
+        ws.merge_cells(rng)
+    path = tmp_path / "重点.xlsx"
+    wb.save(path)
+    code, out, err = infer(path)
+    assert code == 0, err
+    assert yaml.safe_load(out)["header_row"] == 3
+    assert list(fields_of(out)) == ["序号", "事项名称", "责任单位", "交办日期", "完成时限", "备注"]
+    assert yaml.safe_load(out)["key"] == "序号"
+    assert_only_named_cells_fail(tmp_path, path, {"works": out})
+
+
+def test_awkward_headers_and_values_are_quoted_so_the_draft_lints(tmp_path):
+    headers = ["null", "备注 #1", "a: b", "[组]", "'引号'", "完成\n时限", "7", "开关"]
+    rows = [headers] + [[f"v{i}", "x", "y", "z", "q", dt.date(2026, 11, i + 1), i, ["on", "off"][i % 2]]
+                        for i in range(8)]
+    rows.append([None, None, None, None, None, None, None, None, "孤立的值"])
+    rows[1].append(None)
+    book = write_xlsx(tmp_path / "怪.xlsx", {"Sheet 1": rows})
+    out = tmp_path / "d.yaml"
+    code, _, err = infer(book, "-o", out)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert run_cli("schema", "lint", out).code == 0, text
+    doc = yaml.safe_load(text)
+    assert doc["register"] == "sheet_1" and doc["sheet"] == "Sheet 1"  # an ASCII name makes the id
+    assert list(fields_of(text)) == ["null", "备注 #1", "a: b", "[组]", "'引号'", "完成 时限", "7", "开关"]
+    assert fields_of(text)["开关"]["enum"] == ["on", "off"]
+    assert "没有表头、未列入的列：I" in text
+    assert_only_named_cells_fail(tmp_path, book, {"odd": text})
+
+
+def test_the_drafts_of_the_office_pack_find_the_shipped_types(tmp_path):
+    """The issue's robustness check: every register of the demo workbook, its schema removed,
+    inferred again; at least 90% of all columns get the shipped schema's type."""
+    book = tmp_path / "凤凰镇.xlsx"
+    write_sample(book, dt.date.fromisoformat(TODAY))
+    shipped = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(defaults("sheets_schema").glob("*.yaml"))]
+    drafts: dict[str, str] = {}
+    agree = total = 0
+    lines = []
+    misses = []
+    for schema in shipped:
+        code, out, err = infer(book, "--sheet", schema["sheet"])
+        assert code == 0, err
+        drafts[schema["register"]] = out
+        got = {name: f["type"] for name, f in fields_of(out).items()}
+        same = 0
+        for f in schema["fields"]:
+            want = f.get("type", "string")
+            if got.get(f["name"]) == want:
+                same += 1
+            else:
+                misses.append(f"{schema['register']}.{f['name']}: {want} → {got.get(f['name'])}")
+        agree, total = agree + same, total + len(schema["fields"])
+        lines.append(f"{schema['register']}: {same}/{len(schema['fields'])}")
+    report = "; ".join(lines) + f"; all: {agree}/{total}; missed: " + ", ".join(misses)
+    assert len(shipped) == 12
+    assert agree >= 0.9 * total, report
+    # and check with the twelve drafts flags only the cells they name
+    assert_only_named_cells_fail(tmp_path, book, drafts)
