@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from assistant.resources import defaults
@@ -275,3 +277,52 @@ def test_the_drafts_of_the_office_pack_find_the_shipped_types(tmp_path):
     assert agree >= 0.9 * total, report
     # and check with the twelve drafts flags only the cells they name
     assert_only_named_cells_fail(tmp_path, book, drafts)
+
+
+# --- the guarantee on generated sheets -----------------------------------------------------------
+
+_KINDS = {
+    "date": st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    "date_text": st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+    "yyyymmdd": st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(lambda d: int(d.strftime("%Y%m%d"))),
+    "integer": st.integers(-50, 5000),
+    "number": st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 2)),
+    "percent": st.integers(0, 100).map(lambda n: f"{n}%"),
+    "phone": st.integers(0, 99_999_999).map(lambda n: f"139{n:08d}"),
+    "yes_no": st.sampled_from(["是", "否"]),
+    "status": st.sampled_from(["待办", "办理中", "已办结"]),
+    "text": st.text(alphabet="甲乙丙丁戊己庚辛壬癸 -#:,[]'\"0123456789abcXYZ", min_size=1, max_size=12),
+}
+_JUNK = st.sampled_from(["下周五", "待定", "2026.13.45", "五十", "见附件", "1398130007", "#N/A", " "])
+
+
+@st.composite
+def _sheets(draw):
+    kinds = draw(st.lists(st.sampled_from(sorted(_KINDS)), min_size=2, max_size=5))
+    n = draw(st.integers(3, 25))
+    columns = []
+    for kind in kinds:
+        column = []
+        for _ in range(n):
+            roll = draw(st.integers(0, 19))
+            column.append(None if roll == 0 else draw(_JUNK) if roll == 1 else draw(_KINDS[kind]))
+        columns.append(column)
+    headers = [f"列{i + 1}{kind}" for i, kind in enumerate(kinds)]
+    return [headers] + [list(r) for r in zip(*columns)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_sheets())
+def test_check_with_a_draft_flags_only_the_cells_the_draft_names(tmp_path_factory, rows):
+    tmp = tmp_path_factory.mktemp("gen")
+    book = write_xlsx(tmp / "gen.xlsx", {"登记": rows})
+    code, out, err = infer(book)
+    assert code == 0, err
+    assert run_cli("schema", "lint", _saved(tmp, out)).code == 0, out
+    assert_only_named_cells_fail(tmp, book, {"gen": out})
+
+
+def _saved(folder: Path, text: str) -> Path:
+    path = folder / "draft.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
