@@ -279,6 +279,26 @@ def test_the_drafts_of_the_office_pack_find_the_shipped_types(tmp_path):
     assert_only_named_cells_fail(tmp_path, book, drafts)
 
 
+
+def test_a_sheet_with_only_a_header_gives_text_fields_and_says_so(tmp_path):
+    book = write_xlsx(tmp_path / "新表.xlsx", {"会议记录": [["会议名称", "会议日期", "主持人"]]})
+    code, out, err = infer(book, "--sheet", "会议记录")
+    assert code == 0, err
+    assert "表头（第 1 行）下面还没有数据" in err
+    assert {f["type"] for f in fields_of(out).values()} == {"string"}
+    assert "A 列：还没有值，暂定为文字" in out and "required: true" not in out and "key" not in yaml.safe_load(out)
+
+
+def test_no_header_to_find_is_exit_2_pointing_at_header_row(tmp_path):
+    book = write_xlsx(tmp_path / "数.xlsx", {"数": [[1, 2, 3], [4, 5, 6]], "空": []})
+    code, out, err = infer(book, "--sheet", "数")
+    assert code == 2 and out == "" and "找不到表头" in err and "--header-row" in err
+    code, out, err = infer(book, "--sheet", "空")
+    assert code == 2 and "是空的" in err
+    code, out, err = infer(book, "--sheet", "数", "--header-row", "0")
+    assert code == 2 and "Traceback" not in err
+
+
 # --- the guarantee on generated sheets -----------------------------------------------------------
 
 _KINDS = {
