@@ -202,14 +202,14 @@ def _enough(readable: int, filled: int) -> bool:
 
 
 def _plain_numbers(raw: pd.Series) -> pd.Series:
-    return raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    return raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).astype(bool)
 
 
 def _date_readable(raw: pd.Series, parsed: Parsed) -> pd.Series:
     """Cells read as dates, but a plain number only as yyyymmdd: 45210 read as a date would be
     Excel's day number, which is what a mileage or a count looks like too."""
     num = _plain_numbers(raw)
-    compact = raw[num].map(lambda v: float(v).is_integer() and 19000101 <= v <= 21001231)
+    compact = raw[num].map(lambda v: float(v).is_integer() and 19000101 <= v <= 21001231).astype(bool)
     ok = parsed.valid
     ok[compact[~compact].index] = False
     return ok
@@ -219,7 +219,7 @@ def _choose(raw: pd.Series, header: str) -> tuple[str, Parsed]:
     """The most specific type that reads enough of the column, and its reading."""
     filled = ~TYPES["string"].parse(raw).empty
     n = int(filled.sum())
-    texts = raw[filled & raw.map(lambda v: isinstance(v, str))]
+    texts = raw[filled & raw.map(lambda v: isinstance(v, str)).astype(bool)]
     numbers = int((_plain_numbers(raw) & filled).sum())
     for name in ("id_card", "phone", "email"):
         parsed = TYPES[name].parse(raw)
