@@ -32,7 +32,7 @@ DOC: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.messa
     "doc.owned_intro": ("这些列由助手每次运行时填写（没有的列会自动加在最右边）；请不要在里面填写或修改，改了也会被覆盖。",
                         "The assistant fills these columns on each run (a missing one is added at the right); do not type in "
                         "them: what you type is overwritten."),
-    "doc.owned.status": ("预警状态（逾期、临期、正常、滞后、已办结、待核实…），并按状态着色",
+    "doc.owned.status": ("逾期、临期、正常、滞后、已办结、待核实等状态，并按状态着色",
                          "the deadline status (overdue, due soon, on track, behind pace, done, to verify…), coloured by status"),
     "doc.owned.days": ("剩余工作日数（已办结和没有时限的行不填）", "working days left (empty for done rows and rows without a due date)"),
     "doc.owned.findings": ("这一行的填写问题，错误在前，用“；”分隔", "this row's problems, errors first, separated by \u201c；\u201d"),
