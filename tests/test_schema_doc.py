@@ -219,6 +219,20 @@ def test_the_html_page_shows_each_column_in_its_table(chromium, folder, tmp_path
     assert chromium.execute_script("return document.documentElement.scrollWidth") <= 375
 
 
+def test_the_html_page_of_every_register_links_each_from_its_contents(chromium, folder, tmp_path):
+    page = tmp_path / "all.html"
+    assert doc(folder, "--format", "html", "-o", page).code == 0
+    show(chromium, page, "phone")
+    seen = chromium.execute_script("""return {
+        links: [...document.querySelectorAll('nav.contents a')].map(a => a.getAttribute('href')),
+        sections: [...document.querySelectorAll('section.register')].map(s => s.id),
+        width: document.documentElement.scrollWidth,
+        narrowest: Math.min(...[...document.querySelectorAll('table.columns td:nth-child(2)')].map(td => td.getBoundingClientRect().width))};""")
+    assert seen["sections"] == DEFAULTS and seen["links"] == [f"#{r}" for r in DEFAULTS]
+    assert seen["width"] <= 375  # the page never scrolls sideways on a phone …
+    assert seen["narrowest"] >= 120  # … and a column's meaning is not squeezed to a character a line
+
+
 EVIL = "<script>alert(1)</script>"
 IMAGE = '<img src=x onerror="alert(2)">'
 
