@@ -40,6 +40,9 @@ DOC: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.messa
                           "The row below is made up to pass every check of this register; fill yours in the same way (an empty "
                           "cell needs nothing in this case)."),
     "doc.unique": ("不能与其他行重复", "must not repeat another row's"),
+    "doc.aliases": ("列标题也可写作：{names}", "the heading may also read: {names}"),
+    "doc.masked": ("助手的提示、摘要和提醒中只显示前 3 位和后 4 位，单元格本身不变",
+                   "the assistant's messages, digests and reminders show only its first 3 and last 4 characters; the cell is unchanged"),
     "doc.field_warning": ("不符合时只提醒，不算错误", "a problem here is only a warning, not an error"),
     "doc.warning_only": ("（只提醒，不算错误）", " (a warning only, not an error)"),
     "doc.exists": ("{path} 已存在，没有覆盖", "{path} already exists; it was not overwritten"),

@@ -96,6 +96,57 @@ def test_each_rule_kind_reads_as_a_sentence(folder, register, sentences):
     assert [s for s in sentences if s not in out] == []
 
 
+def test_every_rule_kind_has_its_own_sentence():
+    from assistant.checks import RULES
+    from assistant.schema.describe import _FIELD_OPTIONS, _SENTENCES
+
+    assert set(RULES) == set(_SENTENCES) == set(_FIELD_OPTIONS)
+
+
+VARIANTS = """
+register: trips
+title: 出车登记
+fields:
+  - { name: 日期, type: date, required: true, aliases: [出车日期] }
+  - { name: 车牌号, required: true, pattern: '^苏[A-Z]\\d{5}$' }
+  - { name: 序号, type: integer, required: true }
+  - { name: 里程, type: number, required: true, minimum: 0, maximum: 500000 }
+  - { name: 单位, required: true, enum: [东村, 西村] }
+  - { name: 电话, type: phone, mask: true }
+  - { name: 身份证, type: id_card }
+  - { name: 邮箱, type: email, min_length: 6, max_length: 60 }
+  - { name: 公务, type: boolean }
+  - { name: 说明, min_length: 8 }
+rules:
+  - { kind: coverage, field: 日期, from: 2026-10-01, to: 2026-10-31 }
+  - { kind: monotonic, field: 里程, order_by: 日期, group_by: [车牌号], strict: true }
+  - { kind: sequence, field: 序号, group_by: [单位], start: 1 }
+  - { kind: quota, group_by: 单位, date: 日期, period: week, min: 1, units: [东村, 西村] }
+  - { kind: exactly_when, field: 公务, value: 是, when: { 单位: 东村 } }
+"""
+
+
+def test_rule_variants_and_field_options_read_as_sentences_and_the_example_passes(office, tmp_path):
+    office.schema("trips", VARIANTS)
+    office.workbook({"出车登记": [["日期"]]})
+    office.write_config()
+    res = run_cli("schema", "doc", "trips", "--config", office.config, "--today", TODAY)
+    assert res.code == 0, res.err
+    for sentence in ("从2026-10-01到2026-10-31，每天都要有一行（日期）", "按日期排列，里程逐条增加（每个车牌号分别计算）",
+                     "序号按顺序连续编号，不跳号、不重号（按单位分别编号），从 1 开始",
+                     "每个单位每周至少 1 条（按日期统计，本周结束后才计算）；应有的单位：东村、西村",
+                     "单位为东村时，公务填“是”；其他情况不能填“是”", "列标题也可写作：出车日期", "在 0 到 500000 之间",
+                     "只显示前 3 位和后 4 位", "6 到 60 个字", "至少 8 个字", "格式照 苏A11111 填写"):
+        assert sentence in res.out, sentence
+    header, row = table_rows(res.out, "示例行")
+    example = dict(zip(header, row))
+    assert example["公务"] == "是" and example["单位"] == "东村" and example["序号"] == "1" and len(example["说明"]) >= 8
+    write_row(office.root / "data" / "镇.xlsx", "出车登记", 1, header, row)
+    findings = office.findings()
+    assert [f for f in findings if f["row"] is not None] == [], findings
+    assert {f["code"] for f in findings} <= {"coverage_gap", "quota_shortfall"}
+
+
 def test_without_a_register_every_register_of_the_office_is_on_the_page(folder):
     res = doc(folder)
     assert res.code == 0

@@ -79,6 +79,10 @@ def _page(reg: Register, registers: dict[str, Register], today: dt.date) -> Regi
             found.insert(0, tr("doc.unique"))
         if "references" in o:
             found.append(reference(registers, o["references"]))
+        if f.aliases:  # other headings staff may have used for the column
+            found.append(tr("doc.aliases", names=tr("word.list_sep").join(f.aliases)))
+        if o.get("mask"):
+            found.append(tr("doc.masked"))
         if f.severity == "warning":
             found.append(tr("doc.field_warning"))
         columns.append(ColumnDoc(
