@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from assistant.schema.describe import (
     type_words,
 )
 from assistant.schema.example import example_row, pattern_example
-from assistant.schema.model import Register
+from assistant.schema.model import Field, Register
 
 if TYPE_CHECKING:
     from assistant.office import Office
@@ -70,25 +71,7 @@ def build(registers: dict[str, Register], ids: list[str], today: dt.date) -> lis
 
 def _page(reg: Register, registers: dict[str, Register], today: dt.date) -> RegisterDoc:
     sentences = [(rule_sentence(reg, r, registers), rule_fields(r)) for r in reg.rules]
-    columns = []
-    for f in reg.fields:
-        o = f.options
-        example = next((c for c in such_as(f.description) if _matches(o.get("pattern"), c)), None)
-        found = limits(f.type, o, example or (pattern_example(o["pattern"]) if "pattern" in o else None))
-        if f.unique or f.name == reg.key:
-            found.insert(0, tr("doc.unique"))
-        if "references" in o:
-            found.append(reference(registers, o["references"]))
-        if f.aliases:  # other headings staff may have used for the column
-            found.append(tr("doc.aliases", names=tr("word.list_sep").join(f.aliases)))
-        if o.get("mask"):
-            found.append(tr("doc.masked"))
-        if f.severity == "warning":
-            found.append(tr("doc.field_warning"))
-        columns.append(ColumnDoc(
-            name=f.name, meaning=f.description or "", required=f.required or f.name == reg.key,
-            type=tr("doc.type.choice") if "enum" in o else type_words(f.type), allowed=tr("word.list_sep").join(map(display, o.get("enum", []))),
-            limits=found, rules=[s for s, names in sentences if f.name in names]))
+    columns = [_column(reg, f, registers, [s for s, names in sentences if f.name in names]) for f in reg.fields]
     owned = _owned(reg)
     columns += [ColumnDoc(name=name, meaning=what, required=False, type="", allowed="", limits=[], rules=[], owned=True)
                 for name, what in owned]
@@ -99,10 +82,32 @@ def _page(reg: Register, registers: dict[str, Register], today: dt.date) -> Regi
                        example=list(row.items()), owned=owned)
 
 
-def _matches(pattern: str | None, text: str) -> bool:
-    import re
+def _column(reg: Register, f: Field, registers: dict[str, Register], rules: list[str]) -> ColumnDoc:
+    o = f.options
+    found = limits(f.type, o, _pattern_example(f))
+    if f.unique or f.name == reg.key:
+        found.insert(0, tr("doc.unique"))
+    if "references" in o:
+        found.append(reference(registers, o["references"]))
+    if f.aliases:  # other headings staff may have used for the column
+        found.append(tr("doc.aliases", names=tr("word.list_sep").join(f.aliases)))
+    if o.get("mask"):
+        found.append(tr("doc.masked"))
+    if f.severity == "warning":
+        found.append(tr("doc.field_warning"))
+    return ColumnDoc(name=f.name, meaning=f.description or "", required=f.required or f.name == reg.key,
+                     type=tr("doc.type.choice") if "enum" in o else type_words(f.type),
+                     allowed=tr("word.list_sep").join(map(display, o.get("enum", []))), limits=found, rules=rules)
 
-    return pattern is None or re.fullmatch(pattern, text) is not None
+
+def _pattern_example(f: Field) -> str | None:
+    """A value that matches the field's pattern: the description's own example (如 DB-2026-001)
+    when it matches, else one made from the pattern; None when neither matches."""
+    pattern = f.options.get("pattern")
+    if pattern is None:
+        return None
+    candidates = [*such_as(f.description), pattern_example(pattern)]
+    return next((c for c in candidates if c is not None and re.fullmatch(pattern, c)), None)
 
 
 def _facts(reg: Register) -> list[str]:
