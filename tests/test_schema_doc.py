@@ -229,7 +229,9 @@ def test_the_example_row_follows_rules_between_columns(folder):
 def test_an_unknown_register_is_exit_2_with_did_you_mean(folder):
     res = doc(folder, "taks")
     assert res.code == 2 and res.out == ""
-    assert "taks" in res.err and "tasks" in res.err and "Traceback" not in res.err
+    assert "“taks”" in res.err and "（是不是“tasks”？）" in res.err and "Traceback" not in res.err
+    res = doc(folder, "taks", "--lang", "en")
+    assert res.code == 2 and '(did you mean "tasks"?)' in res.err
 
 
 def test_output_is_written_once_and_overwritten_only_with_force(folder, tmp_path):
@@ -244,6 +246,18 @@ def test_output_is_written_once_and_overwritten_only_with_force(folder, tmp_path
     res = doc(folder, "roster", "-o", target, "--force")
     assert res.code == 0 and target.read_text(encoding="utf-8").startswith("# 人员名册（roster）")
     assert [p.name for p in target.parent.iterdir()] == ["tasks.md"]  # no temporary file left
+
+
+def test_the_html_page_is_self_contained_and_speaks_english_with_lang_en(folder):
+    import lxml.html
+
+    res = doc(folder, "tasks", "--format", "html", "--lang", "en")
+    assert res.code == 0
+    page = lxml.html.fromstring(res.out)
+    assert page.get("lang") == "en"
+    assert page.xpath("//script | //link | //img | //iframe | //@src | //@*[starts-with(name(), 'on')]") == []
+    assert [h.text_content() for h in page.xpath("//h2")][:2] == ["What goes in each column", "Rules between columns"]
+    assert "@import" not in res.out and "url(" not in res.out
 
 
 # --- HTML in a real browser ----------------------------------------------------------------------
