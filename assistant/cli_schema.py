@@ -47,3 +47,21 @@ def schema_export(opts: Options, register: str) -> int:
     office = opts.office()
     click.echo(json.dumps(table_schema(office.register(register)), ensure_ascii=False, indent=2))
     return 0
+
+
+@schema.command("doc", help="help.schema_doc")
+@click.argument("register", required=False)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help="help.opt.format_doc")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="help.opt.output_doc")
+@click.option("--force", is_flag=True, help="help.opt.force_doc")
+@common
+def schema_doc(opts: Options, register: str | None, fmt: str, output: Path | None, force: bool) -> int:
+    from assistant.schema.doc import make
+
+    office = opts.office()
+    text, written = make(office, register, fmt, opts.today(office), output, force)
+    if written is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(tr("reports.written", path=written), err=True)
+    return 0

@@ -8,6 +8,7 @@ entry is a str.format template — `tr` always formats it — so a literal brace
 from __future__ import annotations
 
 from assistant.messages_cli import CLI
+from assistant.messages_doc import DOC
 from assistant.messages_gsheets import GSHEETS
 from assistant.messages_help import HELP
 from assistant.messages_history import HISTORY
@@ -339,4 +340,5 @@ _SCHEMA: Catalog = {
 
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
-                            SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP)
+                            SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
+                            DOC)
