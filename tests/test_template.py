@@ -323,3 +323,157 @@ def test_libreoffice_opens_it_with_its_rules(works, tmp_path):
     assert (dvs[f"{c}4:{c}23"].type, dvs[f"{c}4:{c}23"].formula1, dvs[f"{c}4:{c}23"].formula2) == ("whole", "0", "500")
     assert "必填" in dvs[f"{COL['完成时限']}4:{COL['完成时限']}23"].prompt
     assert ws[f"{COL['交办日期']}4"].number_format.lower().startswith("yyyy")
+
+
+# --- Google Sheets ----------------------------------------------------------------------------------
+
+TASKS_SHEET = "督查督办台账"
+
+
+@pytest.fixture
+def gs(tmp_path, sheets_server):
+    from tests.backends import GSheetsBackend
+
+    b = GSheetsBackend(tmp_path / "office", sheets_server)
+    b.create({"说明": [["本表格的台账"]]})
+    return b
+
+
+def gs_template(b, *args: str):
+    return run_cli("template", "tasks", "--workbook", "凤凰镇", *args, "--config", b.config, "--today", TODAY)
+
+
+def test_a_new_worksheet_in_a_google_spreadsheet(gs):
+    res = gs_template(gs, "--rows", "100")
+    assert res.code == 0, res.err
+    assert "凤凰镇" in res.out and TASKS_SHEET in res.out
+    assert gs.server.counts["spreadsheets.batchUpdate"] == 1  # one atomic write
+    server, sid = gs.server, gs.sid
+    assert [sh.title for sh in server.spreadsheets[sid].sheets] == ["说明", TASKS_SHEET]
+    rows = server.values(sid, TASKS_SHEET)
+    assert rows[0][0] == "督查督办台账" and rows[1][:3] == ["编号", "事项来源", "事项内容"]
+    assert rows[1][-3:] == ["预警状态", "剩余工作日", "校验提示"]
+    assert server.merges(sid, TASKS_SHEET) == ["A1:O1"]
+    assert server.frozen(sid, TASKS_SHEET) == (2, 0)  # tasks.yaml: header_row 2
+    assert server.format_at(sid, TASKS_SHEET, 1, 0)["textFormat"]["bold"] is True
+    status = server.format_at(sid, TASKS_SHEET, 1, 12)["backgroundColor"]
+    assert status == server.format_at(sid, TASKS_SHEET, 1, 14)["backgroundColor"] != \
+        server.format_at(sid, TASKS_SHEET, 1, 0)["backgroundColor"]  # ours grey, the fields' blue
+    assert server.format_at(sid, TASKS_SHEET, 2, 6)["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    assert server.format_at(sid, TASKS_SHEET, 101, 6)["numberFormat"]["type"] == "DATE"  # the last rule row
+    assert server.format_at(sid, TASKS_SHEET, 102, 6) is None
+    source = server.data_validation(sid, TASKS_SHEET, 2, 1)
+    assert source["condition"]["type"] == "ONE_OF_LIST" and source["strict"] and source["showCustomUi"]
+    assert [v["userEnteredValue"] for v in source["condition"]["values"]] == \
+        ["上级交办", "党委会议定", "政府常务会议定", "领导批示", "群众诉求"]
+    assert source["inputMessage"].startswith("事项来源\n事项从哪里来") and "必填" in source["inputMessage"]
+    assert server.data_validation(sid, TASKS_SHEET, 101, 1) == source
+    assert server.data_validation(sid, TASKS_SHEET, 102, 1) is None and server.data_validation(
+        sid, TASKS_SHEET, 1, 1) is None  # not on the header
+    due = server.data_validation(sid, TASKS_SHEET, 2, 7)
+    assert due["condition"] == {"type": "DATE_IS_VALID"}
+    progress = server.data_validation(sid, TASKS_SHEET, 2, 8)
+    assert progress["condition"]["type"] == "NUMBER_GREATER_THAN_EQ"  # percent: bounds in the message only
+    content = server.data_validation(sid, TASKS_SHEET, 2, 2)
+    assert content["condition"] == {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=AND(LEN(C3)<=500)"}]}
+    owned = server.data_validation(sid, TASKS_SHEET, 1, 12)
+    assert owned["inputMessage"] == "预警状态\n由助手填写，请勿手工修改" and not owned.get("strict")
+    assert server.column_width(sid, TASKS_SHEET, 6) > server.column_width(sid, TASKS_SHEET, 0)  # a date vs 编号
+    assert server.formulas_written == 0
+
+
+def test_check_reads_the_new_worksheet(gs):
+    assert gs_template(gs).code == 0
+    res = run_cli("check", "--config", gs.config, "--today", TODAY, "--register", "tasks", "--format", "json")
+    assert res.code == 0 and res.json()["findings"] == [], res.out
+    sheet = gs.server.spreadsheets[gs.sid].sheet(TASKS_SHEET)
+    typed = ["DB-2026-001", "上级交办", "秸秆禁烧宣传", "党政办", "张三", "李书记", dt.date(2026, 11, 2),
+             dt.date(2026, 11, 1), 40, "推进中"]
+    for c, value in enumerate(typed):
+        sheet.set(2, c, value)
+    res = run_cli("check", "--config", gs.config, "--today", TODAY, "--register", "tasks", "--format", "json")
+    assert [(f["cell"], f["code"]) for f in res.json()["findings"] if f["severity"] == "error"] == \
+        [("H3", "compare_failed")], res.out  # 完成时限 before 交办日期
+
+
+def test_a_worksheet_of_that_name_is_never_touched(gs, sheets_server):
+    sid = sheets_server.add_spreadsheet("凤凰镇", {"督查督办 台账": [["编号"], ["DB-2026-001"]]})
+    config = gs.config.read_text(encoding="utf-8").replace(gs.sid, sid)
+    gs.config.write_text(config, encoding="utf-8")
+    gs.server.reset_counts()
+    res = gs_template(gs)
+    assert res.code == 2 and "督查督办 台账" in res.err and "已有工作表" in res.err
+    assert gs.server.counts["spreadsheets.batchUpdate"] == 0
+    assert sheets_server.values(sid, "督查督办 台账") == [["编号"], ["DB-2026-001"]]
+
+
+def test_english_in_google_sheets(gs):
+    res = gs_template(gs, "--lang", "en")
+    assert res.code == 0 and res.out.startswith("Added the sheet"), res.out
+    owned = gs.server.data_validation(gs.sid, TASKS_SHEET, 1, 13)
+    assert owned["inputMessage"] == "剩余工作日\nFilled in by the assistant; do not edit by hand"
+
+
+# --- the fake API's new requests behave as the API's ------------------------------------------------
+
+
+def batch(server, sid: str, *requests: dict) -> tuple[int, dict]:
+    import json as _json
+
+    token = "ya29.test"
+    server.tokens.add(token)
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"{server.url}/v4/spreadsheets/{sid}:batchUpdate", method="POST",
+                                 data=_json.dumps({"requests": list(requests)}).encode(),
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, _json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, _json.loads(exc.read())
+
+
+def test_fake_api_add_sheet_validation_and_frozen_rows(sheets_server):
+    sid = sheets_server.add_spreadsheet("t", {"A": [["x"]]})
+    code, reply = batch(sheets_server, sid, {"addSheet": {"properties": {"title": "B", "sheetId": 77}}},
+                        {"updateSheetProperties": {"properties": {"sheetId": 77, "gridProperties": {"frozenRowCount": 2}},
+                                                   "fields": "gridProperties.frozenRowCount"}},
+                        {"setDataValidation": {"range": {"sheetId": 77, "startRowIndex": 2, "endRowIndex": 4,
+                                                         "startColumnIndex": 0, "endColumnIndex": 1},
+                                               "rule": {"condition": {"type": "ONE_OF_LIST",
+                                                                      "values": [{"userEnteredValue": "是"}]},
+                                                        "strict": True}}})
+    assert code == 200, reply
+    assert reply["replies"][0]["addSheet"]["properties"]["sheetId"] == 77
+    assert reply["replies"][0]["addSheet"]["properties"]["index"] == 1
+    assert sheets_server.frozen(sid, "B") == (2, 0)
+    assert sheets_server.data_validation(sid, "B", 3, 0)["condition"]["type"] == "ONE_OF_LIST"
+    assert sheets_server.data_validation(sid, "B", 4, 0) is None
+    code, reply = batch(sheets_server, sid, {"setDataValidation": {"range": {"sheetId": 77, "startRowIndex": 3,
+                                                                            "endRowIndex": 4}}})
+    assert code == 200 and sheets_server.data_validation(sid, "B", 3, 0) is None  # no rule: cleared
+
+
+@pytest.mark.parametrize("request_", [
+    {"addSheet": {"properties": {"title": "a"}}},  # the name is taken (case ignored)
+    {"addSheet": {"properties": {"title": "C", "sheetId": 0}}},  # the id is taken
+    {"addSheet": {"properties": {"title": "C", "tabColor": {}}}},  # not modelled
+    {"setDataValidation": {"range": {"sheetId": 0}, "rule": {"condition": {
+        "type": "DATE_ON_OR_BEFORE", "values": [{"relativeDate": "TODAY"}]}}}},  # not in data validation
+    {"setDataValidation": {"range": {"sheetId": 0}, "rule": {"condition": {"type": "NUMBER_BETWEEN",
+                                                                            "values": [{"userEnteredValue": "1"}]}}}},
+    {"setDataValidation": {"range": {"sheetId": 0}, "rule": {"inputMessage": "x"}}},  # no condition
+    {"setDataValidation": {"range": {"sheetId": 0}, "rule": {"condition": {"type": "BLANK"}, "helpText": "x"}}},
+    {"mergeCells": {"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                              "endColumnIndex": 2}, "mergeType": "MERGE_DIAGONAL"}},
+    {"updateSheetProperties": {"properties": {"sheetId": 0, "gridProperties": {"frozenRowCount": 2000}},
+                               "fields": "gridProperties.frozenRowCount"}},
+    {"updateSheetProperties": {"properties": {"sheetId": 0, "hidden": True}, "fields": "hidden"}},
+])
+def test_fake_api_refuses_what_the_api_refuses(sheets_server, request_):
+    sid = sheets_server.add_spreadsheet("t", {"A": [["x"]]})
+    code, reply = batch(sheets_server, sid, {"addSheet": {"properties": {"title": "B"}}}, request_)
+    assert code == 400, reply
+    assert [sh.title for sh in sheets_server.spreadsheets[sid].sheets] == ["A"]  # all or nothing
