@@ -477,3 +477,45 @@ def test_fake_api_refuses_what_the_api_refuses(sheets_server, request_):
     code, reply = batch(sheets_server, sid, {"addSheet": {"properties": {"title": "B"}}}, request_)
     assert code == 400, reply
     assert [sh.title for sh in sheets_server.spreadsheets[sid].sheets] == ["A"]  # all or nothing
+
+
+# --- entry rules on their own -----------------------------------------------------------------------
+
+
+def test_what_an_inline_list_cannot_hold_is_left_to_the_prompt():
+    from assistant.schema.entry import entry_rule, openpyxl_validation, sheets_validation
+    from assistant.schema.model import Field
+
+    comma = entry_rule(Field("单位", options={"enum": ["东村,西片", "南村"]}), "zh")
+    assert comma is not None and comma.kind == "list"
+    assert openpyxl_validation(comma, "A3:A10").type is None  # the comma would split the choice
+    sheets = sheets_validation(comma, {"sheetId": 5, "startRowIndex": 2, "endRowIndex": 10})
+    assert [v["userEnteredValue"] for v in sheets["setDataValidation"]["rule"]["condition"]["values"]] == \
+        ["东村,西片", "南村"]  # Sheets lists take any text
+    many = entry_rule(Field("村", options={"enum": [f"第{i}村民小组" for i in range(40)]}), "zh")
+    assert openpyxl_validation(many, "A3:A10").type is None  # over Excel's 255 characters
+    few = entry_rule(Field("村", options={"enum": [f"第{i}组" for i in range(40)]}), "zh")
+    assert openpyxl_validation(few, "A3:A10").type == "list"
+
+
+def test_a_plain_optional_text_field_gets_no_rule_and_lengths_combine():
+    from assistant.schema.entry import entry_rule, openpyxl_validation, sheets_validation
+    from assistant.schema.model import Field
+
+    assert entry_rule(Field("备注"), "zh") is None
+    rule = entry_rule(Field("摘要", options={"min_length": 4, "max_length": 50}), "en")
+    assert rule is not None and rule.prompt == "Length between 4 and 50"
+    dv = openpyxl_validation(rule, "B3:B5")
+    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("textLength", "between", "4", "50")
+    assert dv.error == "The text has the wrong length (between 4 and 50)"
+    req = sheets_validation(rule, {"sheetId": 1, "startRowIndex": 2, "endRowIndex": 5, "startColumnIndex": 1,
+                                   "endColumnIndex": 2})
+    assert req["setDataValidation"]["rule"]["condition"]["values"] == [{"userEnteredValue": "=AND(LEN(B3)>=4,LEN(B3)<=50)"}]
+    whole = entry_rule(Field("人数", type="integer", options={"maximum": 9}), "zh")
+    req = sheets_validation(whole, {"sheetId": 1, "startRowIndex": 2, "startColumnIndex": 0})
+    assert req["setDataValidation"]["rule"]["condition"]["values"] == [
+        {"userEnteredValue": "=AND(ISNUMBER(A3),A3=INT(A3),A3<=9)"}]
+    due = entry_rule(Field("时限", type="date", options={"minimum": dt.date(2026, 1, 1), "maximum": "today"}), "zh")
+    req = sheets_validation(due, {"sheetId": 1})
+    assert req["setDataValidation"]["rule"]["condition"] == {
+        "type": "DATE_BETWEEN", "values": [{"userEnteredValue": "2026-01-01"}, {"userEnteredValue": "=TODAY()"}]}

@@ -131,7 +131,7 @@ def openpyxl_validation(rule: EntryRule, ref: str) -> DataValidation:
     kind = rule.kind
     if kind == "list":
         inline = ",".join(rule.choices)
-        if any("," in c or '"' in c for c in rule.choices) or len(inline) > MAX_LIST:
+        if any("," in c or '"' in c for c in rule.choices) or len(inline) + 2 > MAX_LIST:
             return dv  # an inline list cannot hold these: the prompt alone, the check decides
         dv.type, dv.formula1 = "list", f'"{inline}"'
     elif kind in ("whole", "decimal", "length"):
