@@ -226,6 +226,35 @@ def test_the_default_task_register(tmp_path):
     assert res.code == 0 and res.json()["findings"] == [], res.out
 
 
+def test_every_default_register_makes_a_template_check_reads_clean(tmp_path):
+    from assistant.resources import defaults
+
+    folder = tmp_path / "office"
+    assert run_cli("init", folder, "--today", TODAY).code == 0
+    registers = sorted(p.stem for p in defaults("sheets_schema").glob("*.yaml"))
+    assert len(registers) >= 10
+    entries = ""
+    for reg in registers:
+        res = run_cli("template", reg, "-o", folder / "data" / f"{reg}.xlsx", "--config", folder / "assistant.toml",
+                      "--rows", "30")
+        assert res.code == 0, (reg, res.err)
+        entries += f'\n[[workbooks]]\nname = "{reg}"\nsource = "data/{reg}.xlsx"\nregisters = ["{reg}"]\n'
+    (folder / "assistant.toml").write_text(f'[office]\nname = "测试"\n{entries}', encoding="utf-8")
+    res = run_cli("check", "--config", folder / "assistant.toml", "--today", TODAY, "--format", "json")
+    assert res.code == 0, res.err
+    assert res.json()["counts"] == {"error": 0, "warning": 0}, res.out
+
+
+def test_a_header_on_row_1_leaves_no_room_for_the_title(office):
+    office.schema("people", PEOPLE.replace("fields:", "header_row: 1\nfields:"))
+    office.write_config()
+    path = office.root / "p.xlsx"
+    assert template(office, "people", "-o", path).code == 0
+    ws = openpyxl.load_workbook(path)["人员名册"]
+    assert ws["A1"].value == "姓名" and ws.freeze_panes == "A2" and not ws.merged_cells.ranges
+    assert "A2:A1001" in validations(ws)
+
+
 def test_a_two_row_header(office):
     office.schema("works", WORKS.replace("header_row: 3", "header_rows: 2"))
     office.schema("people", PEOPLE)
