@@ -407,6 +407,7 @@ def test_a_new_worksheet_in_a_google_spreadsheet(gs):
     assert content["condition"] == {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=AND(LEN(C3)<=500)"}]}
     owned = server.data_validation(sid, TASKS_SHEET, 1, 12)
     assert owned["inputMessage"] == "预警状态\n由助手填写，请勿手工修改" and not owned.get("strict")
+    assert owned["condition"] == {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=TRUE"}]}
     assert server.column_width(sid, TASKS_SHEET, 6) > server.column_width(sid, TASKS_SHEET, 0)  # a date vs 编号
     assert server.formulas_written == 0
 
@@ -423,6 +424,9 @@ def test_check_reads_the_new_worksheet(gs):
     res = run_cli("check", "--config", gs.config, "--today", TODAY, "--register", "tasks", "--format", "json")
     assert [(f["cell"], f["code"]) for f in res.json()["findings"] if f["severity"] == "error"] == \
         [("H3", "compare_failed")], res.out  # 完成时限 before 交办日期
+    res = run_cli("flag", "--config", gs.config, "--today", TODAY, "--register", "tasks")
+    assert res.code == 1, res.err
+    assert gs.rows(TASKS_SHEET)[2][12:14] == ["逾期", -15.0]  # the status written into our columns (15 working days late)
 
 
 def test_a_worksheet_of_that_name_is_never_touched(gs, sheets_server):

@@ -207,8 +207,8 @@ def sheets_validation(rule: EntryRule, grid_range: dict) -> dict:
     body: dict[str, Any] = {"inputMessage": f"{rule.title}\n{rule.prompt}" if rule.prompt else rule.title}
     if condition is not None:
         body.update(condition=condition, strict=True, showCustomUi=kind == "list")
-    else:  # a message alone: Sheets needs a condition, and "anything" is NOT_BLANK that refuses nothing
-        body.update(condition={"type": "NOT_BLANK"}, strict=False)
+    else:  # a message alone: Sheets needs a condition, so one that always holds (and refuses nothing)
+        body.update(condition={"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=TRUE"}]}, strict=False)
     return {"setDataValidation": {"range": grid_range, "rule": body}}
 
 
