@@ -90,14 +90,15 @@ def layout(reg: Register, lang: str, rows: int = DEFAULT_ROWS) -> Layout:
     header_top = header_row - depth + 1
     columns = [Column(f.name, f, rule := entry_rule(f, lang), number_format(f), _width(f, rule))
                for f in reg.fields]
-    columns += [Column(name, None, owned_rule(name, lang), None, _width(None, None, name))
+    columns += [Column(name, None, owned_rule(name, lang), None,
+                       MAX_WIDTH if name == reg.outputs.findings else _width(None, None, name))
                 for name in reg.outputs.columns()]
     return Layout(reg, 1 if header_top > 1 else None, header_top, header_row, rows, columns)
 
 
 def _width(f: Field | None, rule: EntryRule | None, header: str = "") -> int:
     """Wide enough for the header and for an example or the longest choice; a long text (a
-    max_length of 50 or more) gets the widest column, and ours the findings' room."""
+    max_length of 50 or more) gets the widest column, as the findings column does."""
     texts = [f.name if f else header, *(rule.choices if rule else ())]
     if f is not None and f.type != "string":
         texts.append(TYPES[f.type].example)
@@ -108,8 +109,10 @@ def _width(f: Field | None, rule: EntryRule | None, header: str = "") -> int:
 def check_sheet_name(reg: Register) -> None:
     """Excel's rules for a sheet name (a longer one would make a file Excel calls damaged)."""
     if len(reg.sheet) > 31 or _BAD_SHEET.search(reg.sheet) or not reg.sheet.strip():
-        raise SchemaError([SchemaProblem(reg.file, reg.id, "sheet", None,
+        err = SchemaError([SchemaProblem(reg.file, reg.id, "sheet", None,
                                          tr("template.bad_sheet_name", register=reg.id, sheet=reg.sheet))])
+        err.hint = tr("template.bad_sheet_name_hint")
+        raise err
 
 
 # --- xlsx -----------------------------------------------------------------------------------------

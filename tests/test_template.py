@@ -138,7 +138,7 @@ def test_number_formats_and_widths(works):
     width = {h: ws.column_dimensions[c].width for h, c in COL.items()}
     assert width["身份证号"] == len("11010519491231002X") + 2  # the example fits
     assert width["剩余工作日"] == 2 * 5 + 2  # CJK counts double
-    assert width["事项内容"] == 40  # long text: the widest column
+    assert width["事项内容"] == 40 and width["校验提示"] == 40  # long text: the widest column
     assert width["编号"] == 8
 
 
@@ -278,6 +278,14 @@ def test_a_two_row_header(office):
 
 
 # --- refusals ---------------------------------------------------------------------------------------
+
+
+def test_a_sheet_name_excel_cannot_hold(office):
+    office.schema("people", PEOPLE.replace("fields:", "sheet: 收文/发文\nfields:"))
+    office.write_config()
+    res = template(office, "people", "-o", office.root / "p.xlsx")
+    assert res.code == 2 and "收文/发文" in res.err and "people.yaml" in res.err and "较短的工作表名" in res.err
+    assert not (office.root / "p.xlsx").exists()
 
 
 def test_an_existing_file_is_kept_without_force_and_backed_up_with_it(works):
