@@ -41,6 +41,9 @@ TEMPLATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.
     "template.no_target": ("请指定写到哪里：-o 文件.xlsx，或 --workbook 工作簿名（Google 表格）",
                            "Say where to write it: -o FILE.xlsx, or --workbook NAME (a Google spreadsheet)"),
     "template.two_targets": ("-o 与 --workbook 只能用其中一个", "Give either -o or --workbook, not both"),
+    "template.force_only_file": ("--force 只用于 -o 的文件：Google 表格中已有的工作表从不被替换",
+                                 "--force is for an -o file only: a sheet already in a Google spreadsheet is never "
+                                 "replaced"),
     "template.unknown_workbook": ("assistant.toml 中没有名为“{name}”的工作簿（可用：{known}）",
                                   "assistant.toml has no workbook named \u201c{name}\u201d (known: {known})"),
     "template.not_gsheets": ("工作簿“{workbook}”不是 Google 表格（source = {source}）",

@@ -229,6 +229,8 @@ def make_template(office: Office, register: str, lang: str, *, output: Path | No
     the Google spreadsheet `workbook` (a `[[workbooks]]` name)."""
     if (output is None) == (workbook is None):
         raise UsageError(tr("template.no_target" if output is None else "template.two_targets"))
+    if workbook is not None and force:  # an existing sheet is never replaced: say so, not ignore it
+        raise UsageError(tr("template.force_only_file"), hint=tr("template.sheet_exists_hint"))
     reg = office.register(register)  # an unknown id: exit 2 with a "did you mean"
     lay = layout(reg, lang, rows)
     config = office.config

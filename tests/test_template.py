@@ -446,6 +446,8 @@ def test_a_worksheet_of_that_name_is_never_touched(gs, sheets_server):
     assert res.code == 2 and "督查督办 台账" in res.err and "已有工作表" in res.err
     assert gs.server.counts["spreadsheets.batchUpdate"] == 0
     assert sheets_server.values(sid, "督查督办 台账") == [["编号"], ["DB-2026-001"]]
+    res = gs_template(gs, "--force")
+    assert res.code == 2 and "--force" in res.err and gs.server.counts["spreadsheets.batchUpdate"] == 0
 
 
 def test_english_in_google_sheets(gs):
