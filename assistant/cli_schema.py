@@ -52,9 +52,9 @@ def schema_export(opts: Options, register: str) -> int:
 @main.command("template", help="help.template")
 @click.argument("register")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="help.opt.output_template")
-@click.option("--workbook", default=None, help="help.opt.workbook_template")
-@click.option("--rows", type=click.IntRange(1, 100_000), default=1000, show_default=False, help="help.opt.rows")
+              metavar="FILE.xlsx", help="help.opt.output_template")
+@click.option("--workbook", default=None, metavar="NAME", help="help.opt.workbook_template")
+@click.option("--rows", type=click.IntRange(1, 100_000), default=1000, metavar="N", help="help.opt.rows")
 @click.option("--force", is_flag=True, help="help.opt.force_template")
 @common
 def template(opts: Options, register: str, output: Path | None, workbook: str | None, rows: int, force: bool) -> int:
