@@ -17,6 +17,7 @@ from assistant.messages_reports import REPORTS
 from assistant.messages_robots import ROBOTS
 from assistant.messages_schedule import CRON, SCHEDULER
 from assistant.messages_sources import LEDGER, SOURCES
+from assistant.messages_template import TEMPLATE
 
 Catalog = dict[str, tuple[str, str]]
 
@@ -341,4 +342,4 @@ _SCHEMA: Catalog = {
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
                             SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
-                            DOC)
+                            DOC, TEMPLATE)

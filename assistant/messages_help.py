@@ -58,6 +58,10 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.opt.output_doc": ("写入这个文件（已存在时需加 --force）；不写则输出到屏幕",
                             "Write into this file (an existing one only with --force); default: print it"),
     "help.opt.force_doc": ("覆盖 -o 指定的已有文件", "Overwrite the file given with -o"),
+    "help.template": ("生成台账 REGISTER 的空白模板：标题、表头、下拉列表和填写规则、日期格式，写成 .xlsx 文件（-o），或在 Google 表格工作簿中新建工作表（--workbook）。",
+                      "Write a blank, ready-to-use sheet for the register REGISTER: title, header, drop-down lists "
+                      "and entry rules, date formats; as an .xlsx file (-o), or as a new sheet of a Google "
+                      "spreadsheet (--workbook)."),
     "help.robots": ("群机器人（企业微信、钉钉、飞书）：列出，发一条测试消息。",
                     "Group robots (WeCom, DingTalk, Feishu): list them, post a test message."),
     "help.robots_list": ("每个机器人、它推送哪些任务，以及它的 webhook 环境变量是否已设置。",
@@ -103,6 +107,11 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.opt.output": ("写入的文件（json、html、xlsx），或 html 的文件夹：index.html 加每个乡镇一页",
                         "The file to write (json, html, xlsx), or a folder for html: index.html and a page per township"),
     "help.opt.mail": ("像定时任务一样立即发给每位收件人（每期一次）", "Mail it to every recipient now, as its job does (once per period)"),
+    "help.opt.output_template": ("写入的 .xlsx 文件", "The .xlsx file to write"),
+    "help.opt.force_template": ("文件已存在时覆盖它（先备份原文件）", "Overwrite the file if it exists (backed up first)"),
+    "help.opt.workbook_template": ("在这个 Google 表格工作簿（assistant.toml 中的 name）中新建工作表",
+                                   "Add the sheet to this Google spreadsheet (its name in assistant.toml)"),
+    "help.opt.rows": ("设置填写规则的行数（默认 1000）", "How many rows get the entry rules (default 1000)"),
     "help.opt.once": ("运行现在到时的任务后退出，并说明运行了什么或下一次何时运行（给 cron 或 systemd 定时器用）",
                       "Run the jobs that are due now and exit, saying what ran or when the next run is (for cron or systemd timers)"),
 }
