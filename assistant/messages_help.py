@@ -46,7 +46,7 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.jobs_list": ("每个任务、它的日程和接下来五次的运行时间。", "Each job, its schedule in words and its next five run times."),
     "help.jobs_run": ("立即运行任务 NAME，像定时运行一样记入发送记录。\n\nNAME 可以是：{jobs}。",
                       "Run the job NAME now, recorded in the ledger like a scheduled run.\n\nNAME is one of: {jobs}."),
-    "help.schema": ("台账格式（schema）：检查、导出、从工作表推断草稿。", "Register schemas: lint, export, infer a draft from a sheet."),
+    "help.schema": ("台账格式（schema）：检查、导出、生成填写说明、从工作表推断草稿。", "Register schemas: lint, export, a page for staff, infer a draft from a sheet."),
     "help.schema_lint": ("检查台账格式文件 FILES（默认：本办台账格式文件夹中的全部文件）。",
                          "Check the schema files FILES (default: every file of the office's schema folder)."),
     "help.schema_export": ("把台账 REGISTER 的格式导出为 Frictionless Table Schema JSON。",
@@ -54,6 +54,17 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.schema_infer": ("从已有的工作表推断一份台账格式草稿（列名、类型、必填、可选值、key），每列附注看到了什么，供管理员核对后使用。",
                           "Draft a register schema from an existing sheet (column names, types, required, enum, key), "
                           "with a comment on what each column held, for the admin to review."),
+    "help.schema_doc": ("生成台账 REGISTER（不写则为全部台账）的填写说明，给填表的工作人员看：各列含义、是否必填、格式、可选值、规则、时限和示例行。",
+                        "A page for the staff who fill in the register REGISTER (default: every register): what each "
+                        "column means, whether it is required, what to type, allowed values, rules, deadlines and an example row."),
+    "help.opt.format_doc": ("输出格式：md 为 Markdown（默认），html 为网页", "Output: md, Markdown (default); html, a web page"),
+    "help.opt.output_doc": ("写入这个文件（已存在时需加 --force）；不写则输出到屏幕",
+                            "Write into this file (an existing one only with --force); default: print it"),
+    "help.opt.force_doc": ("覆盖 -o 指定的已有文件", "Overwrite the file given with -o"),
+    "help.template": ("生成台账 REGISTER 的空白模板：标题、表头、下拉列表和填写规则、日期格式，写成 .xlsx 文件（-o），或在 Google 表格工作簿中新建工作表（--workbook）。",
+                      "Write a blank, ready-to-use sheet for the register REGISTER: title, header, drop-down lists "
+                      "and entry rules, date formats; as an .xlsx file (-o), or as a new sheet of a Google "
+                      "spreadsheet (--workbook)."),
     "help.robots": ("群机器人（企业微信、钉钉、飞书）：列出，发一条测试消息。",
                     "Group robots (WeCom, DingTalk, Feishu): list them, post a test message."),
     "help.robots_list": ("每个机器人、它推送哪些任务，以及它的 webhook 环境变量是否已设置。",
@@ -99,6 +110,11 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.opt.output": ("写入的文件（json、html、xlsx），或 html 的文件夹：index.html 加每个乡镇一页",
                         "The file to write (json, html, xlsx), or a folder for html: index.html and a page per township"),
     "help.opt.mail": ("像定时任务一样立即发给每位收件人（每期一次）", "Mail it to every recipient now, as its job does (once per period)"),
+    "help.opt.output_template": ("写入的 .xlsx 文件", "The .xlsx file to write"),
+    "help.opt.force_template": ("文件已存在时覆盖它（先备份原文件）", "Overwrite the file if it exists (backed up first)"),
+    "help.opt.workbook_template": ("在这个 Google 表格工作簿（assistant.toml 中的 name）中新建工作表",
+                                   "Add the sheet to this Google spreadsheet (its name in assistant.toml)"),
+    "help.opt.rows": ("设置填写规则的行数（默认 1000）", "How many rows get the entry rules (default 1000)"),
     "help.opt.once": ("运行现在到时的任务后退出，并说明运行了什么或下一次何时运行（给 cron 或 systemd 定时器用）",
                       "Run the jobs that are due now and exit, saying what ran or when the next run is (for cron or systemd timers)"),
     "help.opt.infer_sheet": ("要推断的工作表（默认：第一个）", "The sheet to infer from (default: the first)"),
