@@ -97,6 +97,11 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
         requests.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name],
                                 [[{**_cell(name), "note": note}]], "userEnteredValue,note"))
         cells += 1
+    for row, by_col in sorted(patch.header_cells().items()):  # renamed and new header cells: text only
+        for col, text in sorted(by_col.items()):
+            if plain(text) != cell_at(state.grid, row - 1, col):
+                requests.append(_update(state.sheet_id, row - 1, col, [[text]], "userEnteredValue"))
+                cells += 1
     order = sorted(range(len(patch.rows)), key=lambda i: patch.rows[i])
     rows0 = [patch.rows[i] - 1 for i in order]
     for name in sorted(patch.values, key=lambda n: patch.columns[n]):
@@ -147,7 +152,7 @@ def look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
 def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     """Columns appended when ours lie beyond the grid, and the widths of the new columns."""
     out: list[dict] = []
-    needed = max(patch.columns.values(), default=-1) + 1
+    needed = max([*patch.columns.values(), *(split_ref(ref)[0] for ref in patch.headers)], default=-1) + 1
     if needed > state.columns:
         out.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "COLUMNS",
                                         "length": needed - state.columns}})
@@ -297,7 +302,7 @@ def moved(patch: SheetPatch, read: Grid, after: list[dict]) -> bool:
     """Whether the header row (but for our columns) or the key column differ between our read and
     the sheet as the write's response shows it: then rows or columns moved under us."""
     header0, key = anchors(patch)
-    ours = set(patch.columns.values())
+    ours = set(patch.columns.values()) | set(patch.header_cells().get(patch.header_row, {}))
     header = _row_values(after[0] if after else {})
     for c in range(max(len(header), len(read[header0]) if header0 < len(read) else 0)):
         if c not in ours and (header[c] if c < len(header) else None) != cell_at(read, header0, c):
