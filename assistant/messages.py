@@ -11,6 +11,7 @@ from assistant.messages_cli import CLI
 from assistant.messages_gsheets import GSHEETS
 from assistant.messages_help import HELP
 from assistant.messages_history import HISTORY
+from assistant.messages_migrate import MIGRATE
 from assistant.messages_reports import REPORTS
 from assistant.messages_robots import ROBOTS
 
@@ -669,4 +670,5 @@ _CRON: Catalog = {
 
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, _DIGEST, _SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
-                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP)
+                            _SOURCES, _LEDGER, _DELIVERY, _CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
+                            MIGRATE)

@@ -98,4 +98,16 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.opt.mail": ("像定时任务一样立即发给每位收件人（每期一次）", "Mail it to every recipient now, as its job does (once per period)"),
     "help.opt.once": ("运行现在到时的任务后退出，并说明运行了什么或下一次何时运行（给 cron 或 systemd 定时器用）",
                       "Run the jobs that are due now and exit, saying what ran or when the next run is (for cron or systemd timers)"),
+    "help.schema_diff": ("比较两个台账格式文件 OLD 和 NEW，列出新增、删除、改名（renamed_from）的字段，以及类型、必填、可选值、关键字段、输出列和规则的变化。",
+                         "Compare two schema files OLD and NEW: fields added, removed and renamed (renamed_from), "
+                         "and changes of type, required, allowed values, key, outputs and rules."),
+    "help.migrate": ("把包含台账 REGISTER 的工作簿迁移到新格式 --to：改表头（renamed_from）、在已用区域右侧加新列、保留删除字段的列。默认只预演；加 --apply 才写入（先备份），全部成功后安装新格式文件。",
+                     "Bring the workbooks holding register REGISTER to the new schema --to: rename headers "
+                     "(renamed_from), add new columns right of everything used, keep removed fields' columns. "
+                     "A dry run by default; --apply writes (after a backup) and, once every workbook succeeded, "
+                     "installs the new schema file."),
+    "help.opt.format_diff": ("输出格式：text（默认）或 json", "Output: text (default) or json"),
+    "help.opt.migrate_to": ("新的台账格式文件（YAML）", "The new schema file (YAML)"),
+    "help.opt.migrate_apply": ("执行：写入工作簿并安装新格式（默认只预演）", "Carry it out: write the workbooks and install the new schema (default: a dry run)"),
+    "help.opt.migrate_workbook": ("只迁移配置中名为 NAME 的工作簿", "Only the workbook called NAME in the config"),
 }
