@@ -317,3 +317,108 @@ def test_a_google_sheet_gets_the_header_cells_and_nothing_else(office, sheets_se
                for r in sheets_server.requests_received if "updateCells" in r]
     assert sorted(written) == [(2, 2), (2, 8), (2, 9)], "only the header cells"
     assert (office.root / "sheets_schema" / "tasks.yaml").read_text(encoding="utf-8") == textwrap.dedent(NEW)
+
+
+# --- more shapes ---------------------------------------------------------------------------------
+
+FLAGGED = """
+deadline: {{ due: {due} }}
+outputs: {{ status: 预警状态, days: 剩余工作日, findings: 校验提示 }}
+"""
+
+
+def test_flag_columns_and_colours_survive_a_migration(office):
+    (office.root / "sheets_schema" / "tasks.yaml").write_text(textwrap.dedent(OLD) + FLAGGED.format(due="办理时限"),
+                                                              encoding="utf-8")
+    office.new.write_text(textwrap.dedent(NEW) + FLAGGED.format(due="完成时限"), encoding="utf-8")
+    book = office.xlsx()
+    wb = openpyxl.load_workbook(book)
+    wb["督办台账"]["C6"] = "下周"  # not a date: flag highlights it
+    wb.save(book)
+    flag = run_cli("flag", "--config", office.config, "--today", TODAY)
+    assert flag.code in (0, 1), flag.err
+    before = cells(book)
+    assert before["I3"] == "预警状态" and before["K3"] == "校验提示"
+    rules = [str(r.sqref) for r in openpyxl.load_workbook(book)["督办台账"].conditional_formatting]
+    assert rules, "flag coloured the cell in error"
+    res = office.migrate("--apply")
+    assert res.code == 0, res.out + res.err
+    after = cells(book)
+    assert after["L3"] == "责任人" and after["M3"] == "联系电话", "right of the assistant's columns too"
+    assert {k for k in set(before) | set(after) if before.get(k) != after.get(k)} == {"C3", "L3", "M3"}
+    assert [str(r.sqref) for r in openpyxl.load_workbook(book)["督办台账"].conditional_formatting] == rules
+    again = run_cli("flag", "--config", office.config, "--today", TODAY)
+    assert again.code in (0, 1), again.err
+    assert cells(book)["I3"] == "预警状态" and "N3" not in cells(book), "flag finds its columns where they were"
+
+
+TWO_ROWS_OLD = """
+register: tasks
+title: 督办台账
+sheet: 督办台账
+header_rows: 2
+fields:
+  - { name: 序号, type: integer, required: true }
+  - { name: 事项, required: true }
+  - { name: 交办日期, type: date }
+  - { name: 办理时限, type: date }
+"""
+
+
+def test_a_two_row_header_renames_the_cell_that_shows(office):
+    (office.root / "sheets_schema" / "tasks.yaml").write_text(textwrap.dedent(TWO_ROWS_OLD), encoding="utf-8")
+    office.new.write_text(textwrap.dedent(TWO_ROWS_OLD).replace("{ name: 序号,", "{ name: 编号, renamed_from: 序号,")
+                          .replace("{ name: 办理时限,", "{ name: 完成时限, renamed_from: [办理时间, 办理时限],"),
+                          encoding="utf-8")
+    office.book.parent.mkdir()
+    wb = xlsxwriter.Workbook(str(office.book))
+    ws = wb.add_worksheet("督办台账")
+    head = wb.add_format({"bold": True, "border": 1})
+    ws.merge_range("A1:D1", "凤凰镇督办事项台账", head)
+    ws.merge_range("A2:A3", "序号", head)
+    ws.merge_range("B2:B3", "事项", head)
+    ws.merge_range("C2:D2", "时间节点", head)
+    ws.write("C3", "交办日期", head)
+    ws.write("D3", "办理时限", head)
+    ws.write_row("A4", [1, "修缮村道"])
+    wb.close()
+    office.write_config('[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n')
+    before = cells(office.book)
+    res = office.migrate("--apply")
+    assert res.code == 0, res.out + res.err
+    assert "表头 A2：“序号”改为“编号”" in res.out and "表头 D3：“办理时限”改为“完成时限”" in res.out
+    after = cells(office.book)
+    assert after["A2"] == "编号" and after["D3"] == "完成时限" and "A3" not in after
+    assert {k for k in set(before) | set(after) if before.get(k) != after.get(k)} == {"A2", "D3"}
+    ws2 = openpyxl.load_workbook(office.book)["督办台账"]
+    assert sorted(str(r) for r in ws2.merged_cells.ranges) == ["A1:D1", "A2:A3", "B2:B3", "C2:D2"]
+
+
+def test_migrate_to_a_bad_file_is_a_located_message(office):
+    book = office.xlsx()
+    before = digest(book)
+    office.new.write_text("register: tasks\ntitle: 督办台账\nfields:\n  - { name: 编号, type: datum }\n", encoding="utf-8")
+    res = office.migrate("--apply")
+    assert res.code == 2
+    assert "tasks.yaml:4" in res.err and "fields[0].type" in res.err and "Traceback" not in res.err
+    assert digest(book) == before
+
+
+def test_one_workbook_refused_the_other_migrated_and_the_schema_not_installed(office):
+    office.xlsx()
+    other = office.book.with_name("桃源.xlsx")
+    shutil.copy(office.book, other)
+    wb = openpyxl.load_workbook(other)
+    wb["督办台账"]["F3"] = "完成时限"
+    wb.save(other)
+    before = digest(other)
+    office.write_config('[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n\n'
+                        '[[workbooks]]\nname = "桃源镇"\nsource = "data/桃源.xlsx"\n')
+    res = office.migrate("--apply")
+    assert res.code == 2
+    assert cells(office.book)["C3"] == "完成时限" and digest(other) == before
+    assert "新格式未安装" in res.out
+    assert (office.root / "sheets_schema" / "tasks.yaml").read_text(encoding="utf-8") == textwrap.dedent(OLD)
+    only = office.migrate("--workbook", "凤凰镇", "--lang", "en")
+    assert only.code == 0 and "桃源镇" not in only.out
+    assert "The header already matches the new schema" in only.out
