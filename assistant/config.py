@@ -7,7 +7,6 @@ only resolved when used, so they never sit in objects that get printed.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tomllib
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from assistant.config_calendar import CalendarConfig, read_calendar
+from assistant.config_mail import MailConfig, Recipient, read_mail, read_recipient
 from assistant.config_robots import RobotConfig, RobotsPolicy, read_robots
 from assistant.errors import ConfigError
 from assistant.i18n import tr
@@ -48,29 +49,6 @@ class WorkbookConfig:
 
 
 @dataclass(frozen=True)
-class MailConfig:
-    transport: str = "file"
-    sender: str = ""
-    allowed_domains: tuple[str, ...] = ()
-    host: str | None = None
-    port: int | None = None
-    security: str = "ssl"
-    user: str | None = None
-    password: Secret | None = None
-    timeout: float = 30.0
-    ca_file: Path | None = None  # a CA bundle to trust (an office mail server with its own CA)
-    directory: dict[str, str] | None = None  # {register, name, email}: where owners' addresses are
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str
-    scope: str | dict[str, str] = "all"
-    lang: str | None = None  # the language of their mail; None: the office's [office] lang
-
-
-@dataclass(frozen=True)
 class JobConfig:
     name: str
     cron: str | None = None
@@ -80,15 +58,6 @@ class JobConfig:
     period: str | None = None  # day | week | month: how often a recipient may get this mail
     recipients: tuple[str, ...] | None = None  # report jobs: the names of the [[recipients]] it mails; None: all
     owner_every: int = 1  # remind: an escalated item's owner is reminded every this many working days
-
-
-@dataclass(frozen=True)
-class CalendarConfig:
-    """Admin overrides of the working-day calendar ([calendar] plus its optional file)."""
-
-    holidays: dict[dt.date, str] = field(default_factory=dict)
-    workdays: dict[dt.date, str] = field(default_factory=dict)
-    file: Path | None = None
 
 
 # the figures a 督查通报 may weigh into its score ([reports.bulletin] weights; docs/reports.md)
@@ -161,10 +130,10 @@ def resolve_config_path(given: str | os.PathLike | None) -> Path:
 def load_config(path: Path) -> Config:
     if not path.exists():
         raise ConfigError(tr("config.not_found", path=path), hint=tr("config.not_found_hint"))
-    return _Reader(path).config(_read_toml(path))
+    return _Reader(path).config(read_toml(path))
 
 
-def _read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
@@ -248,14 +217,14 @@ class _Reader:
         if not workbooks:
             raise self.fail("workbooks", tr("config.no_workbooks"))
 
-        mail = self.mail(top.get("mail", {}))
+        mail = read_mail(self, top.get("mail", {}))
         robots, robots_policy = read_robots(self, top)
-        recipients = tuple(self.recipient(r, i) for i, r in enumerate(self.get(top, "recipients", "", list, [])))
+        recipients = tuple(read_recipient(self, r, i) for i, r in enumerate(self.get(top, "recipients", "", list, [])))
         jobs_t = top.get("jobs", {})
         if not isinstance(jobs_t, dict):
             raise self.fail("jobs", tr("config.expected", expected=tr("type.table")))
         jobs = {n: self.job(n, j, recipients) for n, j in jobs_t.items()}
-        calendar = self.calendar(top.get("calendar", {}))
+        calendar = read_calendar(self, top.get("calendar", {}))
         writeback = self.table(top.get("writeback", {}), "writeback", ["keep_backups"])
         keep = self.get(writeback, "keep_backups", "writeback", int, 10, check=_at_least_one)
         return Config(path=self.path, office_name=name, timezone=timezone,
@@ -310,41 +279,6 @@ class _Reader:
         return WorkbookConfig(name=name, source=source, registers=self.strings(t, "registers", where),
                               credentials=creds, api_url=self.get(t, "api_url", where, str))
 
-    def mail(self, data: Any) -> MailConfig:
-        t = self.table(data, "mail", ["transport", "sender", "allowed_domains", "host", "port",
-                                      "security", "user", "password", "timeout", "ca_file", "directory"])
-        directory = self.get(t, "directory", "mail", dict)
-        if directory is not None:
-            self.table(directory, "mail.directory", ["register", "name", "email", "mobile"])
-            if not all(isinstance(v, str) for v in directory.values()):
-                raise self.fail("mail.directory", tr("config.expected", expected=tr("type.text")))
-        ca_file = self.get(t, "ca_file", "mail", str)
-        return MailConfig(
-            transport=self.get(t, "transport", "mail", str, "file", check=_transport),
-            sender=self.get(t, "sender", "mail", str, ""),
-            allowed_domains=tuple(d.lower() for d in (self.strings(t, "allowed_domains", "mail") or ())),
-            host=self.get(t, "host", "mail", str),
-            port=self.get(t, "port", "mail", int),
-            security=self.get(t, "security", "mail", str, "ssl", check=_one_of("ssl", "starttls", "none")),
-            user=self.get(t, "user", "mail", str),
-            password=self.secret(t, "password", "mail"),
-            timeout=float(self.get(t, "timeout", "mail", (int, float), 30.0)),
-            ca_file=(self.path.parent / ca_file).resolve() if ca_file else None,
-            directory=directory,
-        )
-
-    def recipient(self, data: Any, i: int) -> Recipient:
-        where = f"recipients[{i}]"
-        t = self.table(data, where, ["name", "email", "scope", "lang"])
-        scope = self.get(t, "scope", where, (str, dict), "all")
-        if isinstance(scope, str) and scope != "all":
-            raise self.fail(f"{where}.scope", tr("config.scope_form"))
-        if isinstance(scope, dict) and not all(isinstance(v, str) for v in scope.values()):
-            raise self.fail(f"{where}.scope", tr("config.scope_form"))
-        return Recipient(name=self.get(t, "name", where, str, required=True),
-                         email=self.get(t, "email", where, str, required=True, check=_check_email),
-                         scope=scope, lang=self.get(t, "lang", where, str, check=_one_of("zh", "en")))
-
     def job(self, name: str, data: Any, recipients: tuple[Recipient, ...]) -> JobConfig:
         from assistant.jobs import JOBS  # here, not at the top: the registry imports every job
 
@@ -372,42 +306,6 @@ class _Reader:
                          recipients=tuple(chosen) if chosen is not None else None,
                          owner_every=self.get(t, "owner_every", where, int, 1, check=_at_least_one))
 
-    def calendar(self, data: Any) -> CalendarConfig:
-        t = self.table(data, "calendar", ["holidays", "workdays", "file"])
-        holidays, workdays = self.days(t, "calendar")
-        name = self.get(t, "file", "calendar", str)
-        if name is None:
-            return CalendarConfig(holidays, workdays)
-        path = (self.path.parent / name).resolve()
-        if not path.is_file():
-            raise self.fail("calendar.file", tr("config.calendar_file_missing", path=path))
-        reader = _Reader(path)  # problems in the file name the file, not assistant.toml
-        f_holidays, f_workdays = reader.days(reader.table(_read_toml(path), "", ["holidays", "workdays"]), "")
-        # The config's own tables are the more local word: they win over the shared file.
-        holidays = {d: n for d, n in f_holidays.items() if d not in workdays} | holidays
-        workdays = {d: n for d, n in f_workdays.items() if d not in holidays} | workdays
-        return CalendarConfig(holidays, workdays, path)
-
-    def days(self, t: dict, where: str) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
-        """The `holidays` and `workdays` tables of `t`: "YYYY-MM-DD" = "note"."""
-        out: list[dict[dt.date, str]] = []
-        for kind in ("holidays", "workdays"):
-            full = f"{where}.{kind}" if where else kind
-            days = self.get(t, kind, where, dict, {})
-            parsed: dict[dt.date, str] = {}
-            for k, v in days.items():
-                if not isinstance(v, str):
-                    raise self.fail(f'{full}."{k}"', tr("config.calendar_form"))
-                day = _iso_date(k)
-                if day is None:
-                    raise self.fail(f'{full}."{k}"', tr("config.calendar_bad_date"))
-                parsed[day] = v
-            out.append(parsed)
-        holidays, workdays = out
-        for day in sorted(holidays.keys() & workdays.keys()):
-            key = f"{where}.workdays" if where else "workdays"
-            raise self.fail(f'{key}."{day.isoformat()}"', tr("config.calendar_both"))
-        return holidays, workdays
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
@@ -431,26 +329,12 @@ def _at_least_one(value: int) -> str | None:
     return None if value >= 1 else tr("config.expected_got", expected=tr("type.positive_integer"), got=value)
 
 
-def _iso_date(text: str) -> dt.date | None:
-    # fromisoformat alone also takes 20270208 and week dates; the file should say one thing.
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _check_tz(value: str) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         return tr("config.bad_timezone")
     return None
-
-
-def _check_email(value: str) -> str | None:
-    return None if "@" in value and "." in value.rsplit("@", 1)[-1] else tr("config.bad_email")
 
 
 def known_keys() -> dict[str, set[str]]:

@@ -47,7 +47,7 @@ def test_the_catalog_is_assembled_once_without_late_updates():
 
 def test_no_key_is_defined_twice():
     """A key written twice silently shows the later wording; the assembly refuses it."""
-    for module in (Path(messages.__file__), ROOT / "assistant" / "messages_gsheets.py"):
+    for module in (Path(messages.__file__), *sorted((ROOT / "assistant").glob("messages_*.py"))):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict):

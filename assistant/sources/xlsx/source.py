@@ -253,7 +253,8 @@ class XlsxSource:
         for name in sheets:
             self._check_size(name)
             try:
-                out[name] = self._read.pop(name, None) or _grid(book, name)
+                read = self._read.pop(name, None)
+                out[name] = read if read is not None else _grid(book, name)
             except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError) as exc:
                 raise WorkbookUnreadable(tr("source.sheet_unreadable", sheet=name, path=self.path.name,
                                             detail=exc)) from None
