@@ -299,6 +299,9 @@ def test_a_google_sheet_gets_the_header_cells_and_nothing_else(office, sheets_se
     rows = [["凤凰镇督办事项台账"], ["填报单位：党政办"], HEADER, ["DB-001", "修缮村道", serial, "加急", "甲"],
             ["DB-002", "排查隐患", serial + 5, None, "乙", None, None, "备注：十二月前办结"]]
     sid = sheets_server.add_spreadsheet("凤凰镇督查台账", {"督办台账": rows}, col_count=9)
+    bold = {"textFormat": {"bold": True}, "backgroundColor": {"red": 0.87, "green": 0.92, "blue": 0.97}}
+    for c in range(5):  # the header's look, as a person set it
+        sheets_server.formats[(sid, 0, 2, c)] = bold
     key = make_service_account(tmp_path, sheets_server)
     office.write_config(f'[[workbooks]]\nname = "凤凰镇"\nsource = "gsheets:{sid}"\ncredentials = "{key.as_posix()}"\n'
                         f'api_url = "{sheets_server.url}"\n')
@@ -312,7 +315,10 @@ def test_a_google_sheet_gets_the_header_cells_and_nothing_else(office, sheets_se
     assert [(r + [None] * 8)[:8] for r in after[3:]] == [(r + [None] * 8)[:8] for r in rows[3:]]
     assert after[:2] == rows[:2]
     kinds = [next(iter(r)) for r in sheets_server.requests_received]
-    assert set(kinds) <= {"updateCells", "appendDimension"}, kinds
+    assert set(kinds) <= {"updateCells", "appendDimension", "copyPaste"}, kinds
+    assert sheets_server.format_at(sid, "督办台账", 2, 8) == bold == sheets_server.format_at(sid, "督办台账", 2, 9)
+    assert sheets_server.format_at(sid, "督办台账", 2, 2) == bold, "the renamed cell keeps its look"
+    assert sheets_server.format_at(sid, "督办台账", 3, 8) is None
     written = [(r["updateCells"]["start"]["rowIndex"], r["updateCells"]["start"]["columnIndex"])
                for r in sheets_server.requests_received if "updateCells" in r]
     assert sorted(written) == [(2, 2), (2, 8), (2, 9)], "only the header cells"

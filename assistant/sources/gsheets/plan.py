@@ -146,7 +146,30 @@ def look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     for name, note in patch.notes.items():
         if name not in patch.new_columns:
             out.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name], [[{"note": note}]], "note"))
+    return out + header_look_requests(patch, state)
+
+
+def header_look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
+    """A header cell that was blank (a new column's) takes the format of the last header cell with
+    text left of it, as in xlsx; a renamed one keeps its own. The format is copied by the API
+    (copyPaste, PASTE_FORMAT): cell formats are not in what we read."""
+    out: list[dict] = []
+    for row, by_col in sorted(patch.header_cells().items()):
+        line = state.grid[row - 1] if row - 1 < len(state.grid) else []
+        filled = [c for c, v in enumerate(line) if plain(v) is not None]
+        for col in sorted(by_col):
+            left = [c for c in filled if c < col]
+            if cell_at(state.grid, row - 1, col) is not None or not left:
+                continue
+            out.append({"copyPaste": {"source": _cell_range(state.sheet_id, row - 1, left[-1]),
+                                      "destination": _cell_range(state.sheet_id, row - 1, col),
+                                      "pasteType": "PASTE_FORMAT"}})
     return out
+
+
+def _cell_range(sheet_id: int, row0: int, col0: int) -> dict:
+    return {"sheetId": sheet_id, "startRowIndex": row0, "endRowIndex": row0 + 1, "startColumnIndex": col0,
+            "endColumnIndex": col0 + 1}
 
 
 def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
