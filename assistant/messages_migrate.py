@@ -75,5 +75,8 @@ MIGRATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "migrate.other_register_hint": ("检查命令中的台账名和 --to 文件", "check the register name and the --to file"),
     "migrate.unknown_workbook": ("配置中没有工作簿“{name}”（有：{known}）",
                                  "no workbook \u201c{name}\u201d in the config (there are: {known})"),
+    "migrate.sheet_name": ("新格式的工作表名是“{new}”：请在表格里把工作表“{sheet}”改名（migrate 不改工作表名）",
+                           "the new schema names the sheet \u201c{new}\u201d: rename sheet \u201c{sheet}\u201d in the workbook "
+                           "(migrate does not rename sheets)"),
     "type.text_or_list": ("文字或文字列表", "text or a list of text"),
 }

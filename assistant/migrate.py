@@ -64,6 +64,7 @@ class SheetPlan:
     added: list[NewColumn] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # header texts of removed fields' columns, left as they are
     problems: list[str] = field(default_factory=list)  # any: the workbook is refused
+    notes: list[str] = field(default_factory=list)  # what the office must do itself (rename the sheet)
     key_column: int = 0
 
     @property
@@ -153,6 +154,13 @@ def plan_sheet(grid: Grid, old: Register, new: Register) -> SheetPlan:
         elif not own:
             plan.added.append(NewColumn(ref(width, h), f.name, new_column_look(f)))
             width += 1
+    for role in ("status", "days", "findings"):  # the assistant's own columns renamed: their header follows
+        was, now = getattr(old.outputs, role), getattr(new.outputs, role)
+        at = cols([was]) if was and now and norm_header(was) != norm_header(now) and not cols([now]) else []
+        if len(at) == 1:
+            plan.renames.append(Rename(ref(at[0], _text_row(grid, h, at[0], new.header_rows)), str(names[at[0]]).strip(),
+                                       str(now)))
+            claimed.add(at[0])
     new_names = {f.name for f in new.fields}
     for o in old.fields:
         if o.name in new_names:
@@ -211,6 +219,8 @@ def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool
         return None
     wp.sheet, grid = hit
     wp.plan = plan_sheet(grid, old, new)
+    if norm_header(wp.sheet) != norm_header(new.sheet):  # a sheet's name is the office's to change
+        wp.plan.notes.append(tr("migrate.sheet_name", sheet=wp.sheet, new=new.sheet))
     if wp.plan.problems:
         wp.outcome = "refused"
     elif not wp.plan.changes:
@@ -296,6 +306,7 @@ def migrate_lines(result: MigrateResult) -> list[str]:
         lines += ["  - " + tr("migrate.add", cell=n.cell, name=n.name) for n in p.added]
         lines += ["  - " + tr("migrate.kept", name=k) for k in p.kept]
         lines += ["  - " + tr("migrate.problem", problem=x) for x in p.problems]
+        lines += ["  - " + x for x in p.notes]
         outcome = {"refused": tr("migrate.refused"), "unchanged": tr("migrate.unchanged"),
                    "written": tr("migrate.written", backup=w.backup or tr("migrate.no_backup"))}.get(w.outcome)
         if outcome:

@@ -428,3 +428,17 @@ def test_one_workbook_refused_the_other_migrated_and_the_schema_not_installed(of
     only = office.migrate("--workbook", "凤凰镇", "--lang", "en")
     assert only.code == 0 and "桃源镇" not in only.out
     assert "The header already matches the new schema" in only.out
+
+
+def test_renamed_outputs_and_sheet_follow_the_new_schema(office):
+    (office.root / "sheets_schema" / "tasks.yaml").write_text(textwrap.dedent(OLD) + FLAGGED.format(due="办理时限"),
+                                                              encoding="utf-8")
+    renamed = (textwrap.dedent(NEW) + FLAGGED.format(due="完成时限")).replace("预警状态", "时限状态")
+    office.new.write_text(renamed.replace("sheet: 督办台账", "sheet: 督办事项"), encoding="utf-8")
+    book = office.xlsx()
+    assert run_cli("flag", "--config", office.config, "--today", TODAY).code in (0, 1)
+    res = office.migrate("--apply")
+    assert res.code == 0, res.out + res.err
+    assert "表头 I3：“预警状态”改为“时限状态”" in res.out
+    assert "把工作表“督办台账”改名" in res.out
+    assert cells(book)["I3"] == "时限状态"
