@@ -78,5 +78,9 @@ MIGRATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "migrate.sheet_name": ("新格式的工作表名是“{new}”：请在表格里把工作表“{sheet}”改名（migrate 不改工作表名）",
                            "the new schema names the sheet \u201c{new}\u201d: rename sheet \u201c{sheet}\u201d in the workbook "
                            "(migrate does not rename sheets)"),
+    "migrate.not_held": ("工作簿“{name}”的 registers 里没有台账 {register}", "workbook \u201c{name}\u201d does not list register {register} in its registers"),
+    "migrate.verify_failed": ("写入后复查发现单元格 {cell} 与写入前不同（可能有人同时在编辑）；请核对，必要时用备份恢复：{backup}",
+                              "checked after the write, cell {cell} differs from before (someone may be editing at the "
+                              "same time); check it, and restore from the backup if needed: {backup}"),
     "type.text_or_list": ("文字或文字列表", "text or a list of text"),
 }

@@ -26,7 +26,7 @@ from assistant.sources.base import Grid, Source, match_sheet
 from assistant.suggest import did_you_mean
 from assistant.table import _is_blank, find_header_row, header_names
 from assistant.text import col_letter, norm_header
-from assistant.writeback import SheetPatch
+from assistant.writeback import SheetPatch, split_ref
 
 
 @dataclass
@@ -81,6 +81,7 @@ class WorkbookPlan:
     outcome: str = "planned"  # planned, unchanged, written, refused, failed
     error: str | None = None
     backup: Path | None = None
+    grid: Grid = field(default_factory=list, repr=False)  # as planned from: what the write is checked against
 
 
 @dataclass
@@ -204,8 +205,11 @@ def _targets(office: Office, register: str, workbook: str | None) -> list:
     if workbook is not None and workbook not in names:
         raise UsageError(tr("migrate.unknown_workbook", name=workbook, known="、".join(names))
                          + did_you_mean(workbook, names))
-    return [wb for wb in office.config.workbooks
-            if (workbook is None or wb.name == workbook) and (not wb.registers or register in wb.registers)]
+    targets = [wb for wb in office.config.workbooks
+               if (workbook is None or wb.name == workbook) and (not wb.registers or register in wb.registers)]
+    if workbook is not None and not targets:  # its `registers` leave this one out
+        raise UsageError(tr("migrate.not_held", name=workbook, register=register))
+    return targets
 
 
 def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool) -> WorkbookPlan | None:
@@ -218,6 +222,7 @@ def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool
             match_sheet(old.sheet, source.sheet_names(), source.location)  # raises, naming what there is
         return None
     wp.sheet, grid = hit
+    wp.grid = grid
     wp.plan = plan_sheet(grid, old, new)
     if norm_header(wp.sheet) != norm_header(new.sheet):  # a sheet's name is the office's to change
         wp.plan.notes.append(tr("migrate.sheet_name", sheet=wp.sheet, new=new.sheet))
@@ -226,6 +231,37 @@ def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool
     elif not wp.plan.changes:
         wp.outcome = "unchanged"
     return wp
+
+
+def _verify(source: Source, wp: WorkbookPlan) -> None:
+    """Read the sheet again: every cell but the header cells written must be as planned from.
+    A difference (a bug of ours, or someone's edit in that moment) fails the workbook, naming the
+    first cell that differs and the backup."""
+    assert wp.plan is not None
+    written: dict[int, tuple[int, str]] = {}  # column -> (0-based row written, its new text)
+    for cell, text in sheet_patch(wp.sheet, wp.plan).headers.items():
+        col, row = split_ref(cell)
+        written[col] = (row - 1, text)
+
+    def ours(r: int, c: int, va: object, vb: object) -> bool:
+        """A header cell we wrote, or a cell below it in the merge it heads (read as its value)."""
+        if c not in written or r < written[c][0]:
+            return False
+        top, text = written[c]
+        return r == top or (va == wp.grid[top][c] and vb == text)
+
+    source.refresh()
+    after = source.read_sheets([wp.sheet]).get(wp.sheet, ("", []))[1]
+    for r in range(max(len(wp.grid), len(after))):
+        a = wp.grid[r] if r < len(wp.grid) else []
+        b = after[r] if r < len(after) else []
+        for c in range(max(len(a), len(b))):
+            va, vb = (a[c] if c < len(a) else None), (b[c] if c < len(b) else None)
+            if not (_is_blank(va) and _is_blank(vb)) and va != vb and not ours(r, c, va, vb):
+                wp.outcome = "failed"
+                wp.error = tr("migrate.verify_failed", cell=f"{col_letter(c)}{r + 1}",
+                              backup=wp.backup or tr("migrate.no_backup"))
+                return
 
 
 def migrate(office: Office, register: str, new_file: Path, *, apply: bool = False,
@@ -245,6 +281,7 @@ def migrate(office: Office, register: str, new_file: Path, *, apply: bool = Fals
             if apply and wp.outcome == "planned" and wp.plan is not None:
                 report = source.apply([sheet_patch(wp.sheet, wp.plan)], source.fingerprint)
                 wp.outcome, wp.backup = "written", report.backup
+                _verify(source, wp)
         except SourceError as exc:
             failed = WorkbookPlan(wb.name, source.location, outcome="failed",
                                   error=exc.message + (f"（{exc.hint}）" if exc.hint else ""))

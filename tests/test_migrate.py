@@ -442,3 +442,24 @@ def test_renamed_outputs_and_sheet_follow_the_new_schema(office):
     assert "表头 I3：“预警状态”改为“时限状态”" in res.out
     assert "把工作表“督办台账”改名" in res.out
     assert cells(book)["I3"] == "时限状态"
+
+
+def test_a_cell_changed_right_after_our_write_is_reported_with_the_backup(office, monkeypatch):
+    from assistant.sources.xlsx.source import XlsxSource
+
+    book = office.xlsx()
+    original = XlsxSource.apply
+
+    def colleague_saves_after(source, patches, planned_from):
+        report = original(source, patches, planned_from)
+        wb = openpyxl.load_workbook(book)
+        wb["督办台账"]["E5"] = "丙"
+        wb.save(book)
+        return report
+
+    monkeypatch.setattr(XlsxSource, "apply", colleague_saves_after)
+    res = office.migrate("--apply")
+    assert res.code == 2, res.out
+    # the first cell that differs: E5, or G4 (openpyxl's save drops the formula's cached value)
+    assert "与写入前不同" in res.out and ".assistant" in res.out and "backups" in res.out
+    assert (office.root / "sheets_schema" / "tasks.yaml").read_text(encoding="utf-8") == textwrap.dedent(OLD)
