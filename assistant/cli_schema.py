@@ -75,9 +75,11 @@ def schema_diff(opts: Options, old: Path, new: Path, fmt: str) -> int:
 @common
 def migrate(opts: Options, register: str, to: Path, apply: bool, workbook: str | None) -> int:
     from assistant.migrate import migrate as run_migrate
-    from assistant.migrate import migrate_lines
+    from assistant.migrate import migrate_lines, problem_lines
 
     result = run_migrate(opts.office(), register, to, apply=apply, workbook=workbook)
     for line in migrate_lines(result):
         say(line)
+    for line in problem_lines(result):
+        say(tr("cli.error") + line, err=True)
     return result.exit_code

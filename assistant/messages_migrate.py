@@ -82,5 +82,7 @@ MIGRATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "migrate.verify_failed": ("写入后复查发现单元格 {cell} 与写入前不同（可能有人同时在编辑）；请核对，必要时用备份恢复：{backup}",
                               "checked after the write, cell {cell} differs from before (someone may be editing at the "
                               "same time); check it, and restore from the backup if needed: {backup}"),
+    "migrate.problem_failed": ("工作簿 {workbook} 未能迁移：{error}", "workbook {workbook} was not migrated: {error}"),
+    "migrate.problem_refused": ("工作簿 {workbook} 未做修改：{problems}", "workbook {workbook} was left alone: {problems}"),
     "type.text_or_list": ("文字或文字列表", "text or a list of text"),
 }

@@ -357,3 +357,14 @@ def migrate_lines(result: MigrateResult) -> list[str]:
     else:
         lines.append(tr("migrate.not_installed"))
     return lines
+
+
+def problem_lines(result: MigrateResult) -> list[str]:
+    """One line per workbook refused or not migrated (for stderr: the plan itself goes to stdout)."""
+    out = []
+    for w in result.workbooks:
+        if w.outcome == "failed":
+            out.append(tr("migrate.problem_failed", workbook=w.workbook, error=w.error))
+        elif w.outcome == "refused" and w.plan is not None:
+            out.append(tr("migrate.problem_refused", workbook=w.workbook, problems="；".join(w.plan.problems)))
+    return out

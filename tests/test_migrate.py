@@ -229,6 +229,7 @@ def test_a_workbook_open_in_excel_is_refused_and_nothing_written(office):
     res = office.migrate("--apply")
     assert res.code == 2
     assert "~$镇.xlsx" in res.out and "新格式未安装" in res.out
+    assert "工作簿 凤凰镇 未能迁移" in res.err and "~$镇.xlsx" in res.err
     assert digest(book) == before
     assert (office.root / "sheets_schema" / "tasks.yaml").read_text(encoding="utf-8") == textwrap.dedent(OLD)
     assert lock.exists(), "a lock file is never deleted"
@@ -264,6 +265,7 @@ def test_a_new_name_already_used_by_another_column_is_refused(office):
     res = office.migrate("--apply")
     assert res.code == 2
     assert "新列名“完成时限”已被 F 列使用" in res.out and "这个工作簿未做修改" in res.out
+    assert "工作簿 凤凰镇 未做修改" in res.err
     assert digest(book) == before
 
 
