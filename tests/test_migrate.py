@@ -465,3 +465,18 @@ def test_a_cell_changed_right_after_our_write_is_reported_with_the_backup(office
     # the first cell that differs: E5, or G4 (openpyxl's save drops the formula's cached value)
     assert "与写入前不同" in res.out and ".assistant" in res.out and "backups" in res.out
     assert (office.root / "sheets_schema" / "tasks.yaml").read_text(encoding="utf-8") == textwrap.dedent(OLD)
+
+
+def test_a_google_sheet_migrated_once_is_not_written_again(office, sheets_server, tmp_path):
+    rows = [["凤凰镇督办事项台账"], ["填报单位：党政办"], HEADER, ["DB-001", "修缮村道", 46356, "加急", "甲"]]
+    sid = sheets_server.add_spreadsheet("凤凰镇督查台账", {"督办台账": rows})
+    key = make_service_account(tmp_path, sheets_server)
+    office.write_config(f'[[workbooks]]\nname = "凤凰镇"\nsource = "gsheets:{sid}"\ncredentials = "{key.as_posix()}"\n'
+                        f'api_url = "{sheets_server.url}"\n')
+    assert office.migrate("--apply").code == 0
+    sent = len(sheets_server.requests_received)
+    assert sent
+    again = run_cli("migrate", "tasks", "--to", office.root / "sheets_schema" / "tasks.yaml", "--config", office.config,
+                    "--apply")
+    assert again.code == 0, again.err
+    assert "无需改动" in again.out and len(sheets_server.requests_received) == sent
