@@ -71,7 +71,7 @@ def schema_diff(opts: Options, old: Path, new: Path, fmt: str) -> int:
 @click.option("--to", "to", required=True, type=click.Path(dir_okay=False, exists=False, path_type=Path),
               help="help.opt.migrate_to")
 @click.option("--apply", "apply", is_flag=True, help="help.opt.migrate_apply")
-@click.option("--workbook", default=None, help="help.opt.migrate_workbook")
+@click.option("--workbook", default=None, metavar="NAME", help="help.opt.migrate_workbook")
 @common
 def migrate(opts: Options, register: str, to: Path, apply: bool, workbook: str | None) -> int:
     from assistant.migrate import migrate as run_migrate

@@ -480,3 +480,30 @@ def test_a_google_sheet_migrated_once_is_not_written_again(office, sheets_server
                     "--apply")
     assert again.code == 0, again.err
     assert "无需改动" in again.out and len(sheets_server.requests_received) == sent
+
+
+def test_schema_diff_lists_key_outputs_and_rules(office):
+    old = office.root / "sheets_schema" / "tasks.yaml"
+    old.write_text(textwrap.dedent(OLD) + FLAGGED.format(due="办理时限")
+                   + "rules:\n  - { kind: unique_together, fields: [编号, 事项] }\n", encoding="utf-8")
+    office.new.write_text(textwrap.dedent(NEW).replace("key: 编号", "key: 事项")
+                          + FLAGGED.format(due="完成时限").replace("预警状态", "时限状态")
+                          + "rules:\n  - { kind: required_if, field: 责任人, when: { 事项: 修缮村道 } }\n", encoding="utf-8")
+    data = run_cli("schema", "diff", old, office.new, "--format", "json").json()
+    assert data["key"] == {"from": "编号", "to": "事项"}
+    assert data["outputs"] == [{"role": "status", "from": "预警状态", "to": "时限状态"}]
+    assert [r.split()[0] for r in data["rules_added"]] == ["required_if"]
+    assert [r.split()[0] for r in data["rules_removed"]] == ["unique_together"]
+    text = run_cli("schema", "diff", old, office.new).out
+    assert "关键字段（key）：编号 → 事项" in text and "助手写入的状态列：预警状态 → 时限状态" in text
+    assert "新增规则：required_if" in text and "删除规则：unique_together" in text
+
+
+def test_a_field_heading_two_columns_is_refused(office):
+    book = office.xlsx()
+    wb = openpyxl.load_workbook(book)
+    wb["督办台账"]["F3"] = "办理时限"
+    wb.save(book)
+    res = office.migrate()
+    assert res.code == 2
+    assert "“完成时限”出现在多列（C、F）" in res.out
