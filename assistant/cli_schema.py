@@ -49,6 +49,45 @@ def schema_export(opts: Options, register: str) -> int:
     return 0
 
 
+@schema.command("doc", help="help.schema_doc")
+@click.argument("register", required=False)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help="help.opt.format_doc")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="help.opt.output_doc")
+@click.option("--force", is_flag=True, help="help.opt.force_doc")
+@common
+def schema_doc(opts: Options, register: str | None, fmt: str, output: Path | None, force: bool) -> int:
+    from assistant.schema.doc import make
+
+    office = opts.office()
+    text, written = make(office, register, fmt, opts.today(office), output, force)
+    if written is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(tr("reports.written", path=written), err=True)
+    return 0
+
+
+@main.command("template", help="help.template")
+@click.argument("register")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE.xlsx", help="help.opt.output_template")
+@click.option("--workbook", default=None, metavar="NAME", help="help.opt.workbook_template")
+@click.option("--rows", type=click.IntRange(1, 100_000), default=1000, metavar="N", help="help.opt.rows")
+@click.option("--force", is_flag=True, help="help.opt.force_template")
+@common
+def template(opts: Options, register: str, output: Path | None, workbook: str | None, rows: int, force: bool) -> int:
+    from assistant.template import make_template
+
+    office = opts.office()
+    done = make_template(office, register, opts.lang or "zh", output=output, workbook=workbook, rows=rows, force=force)
+    if done.backup is not None:
+        click.echo(tr("template.backup", path=done.backup))
+    key = "template.written" if output is not None else "template.added"
+    click.echo(tr(key, title=office.register(register).title, path=done.where, workbook=done.where,
+                  sheet=done.sheet, row=done.header_row, rows=done.rows))
+    return 0
+
+
 @schema.command("diff", help="help.schema_diff")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))

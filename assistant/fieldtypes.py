@@ -374,6 +374,7 @@ class PercentType(FieldType):
 
 _TRUE = {"是", "对", "y", "yes", "true", "t", "1", "√", "✓", "✔", "有"}
 _FALSE = {"否", "错", "n", "no", "false", "f", "0", "×", "✗", "✘", "无"}
+TRUE_WORDS, FALSE_WORDS = frozenset(_TRUE), frozenset(_FALSE)  # for the Table Schema export (casefolded)
 
 
 @register_type

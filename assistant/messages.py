@@ -8,6 +8,7 @@ entry is a str.format template — `tr` always formats it — so a literal brace
 from __future__ import annotations
 
 from assistant.messages_cli import CLI
+from assistant.messages_doc import DOC
 from assistant.messages_gsheets import GSHEETS
 from assistant.messages_help import HELP
 from assistant.messages_history import HISTORY
@@ -17,6 +18,7 @@ from assistant.messages_reports import REPORTS
 from assistant.messages_robots import ROBOTS
 from assistant.messages_schedule import CRON, SCHEDULER
 from assistant.messages_sources import LEDGER, SOURCES
+from assistant.messages_template import TEMPLATE
 
 Catalog = dict[str, tuple[str, str]]
 
@@ -341,4 +343,4 @@ _SCHEMA: Catalog = {
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
                             SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
-                            MIGRATE)
+                            DOC, TEMPLATE, MIGRATE)

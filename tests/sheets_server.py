@@ -30,7 +30,12 @@ Endpoints (all but /token need `Authorization: Bearer <token from /token>`, else
                                                     atomically: repeatCell, updateCells,
                                                     add/update/deleteConditionalFormatRule,
                                                     appendDimension, updateDimensionProperties
-                                                    (pixelSize), copyPaste (PASTE_FORMAT);
+                                                    (pixelSize), addSheet (replies with the new
+                                                    sheet's properties), updateSheetProperties
+                                                    (title, frozenRowCount, frozenColumnCount),
+                                                    mergeCells (MERGE_ALL, MERGE_COLUMNS,
+                                                    MERGE_ROWS), setDataValidation (a rule, or
+                                                    none to clear), copyPaste (PASTE_FORMAT);
                                                     includeSpreadsheetInResponse,
                                                     responseRanges, responseIncludeGridData
     POST /token                                     JWT-bearer grant, RS256 checked against the
@@ -51,7 +56,8 @@ Instrumentation: `counts` (Counter by endpoint name + "total"; /token counted in
 (after the next answer of that endpoint, before it is sent), `requests_received` (requests of
 applied spreadsheets.batchUpdate calls), `formats`/`notes` keyed by (spreadsheet_id, sheetId,
 row0, col0), `formulas_written` (cells written as formulas, stored as `Formula`),
-`column_width`/`row_height`/`grid_size`/`conditional_formats`/`merges`. `insert_row`/`delete_row` edit
+`column_width`/`row_height`/`grid_size`/`conditional_formats`/`merges`/`frozen`/`data_validation`
+(the rules setDataValidation left on a cell; they are not in spreadsheets.get's CellData here). `insert_row`/`delete_row` edit
 like a person in the UI: formats, notes, row heights, merges and conditional-format ranges move too;
 `merge_cells` merges a range as the UI does (only the top-left value is kept).
 """
@@ -155,6 +161,8 @@ class Sheet:
         self.merges: list[dict] = []  # GridRange JSON (sheetId included), as Sheet.merges
         self.row_px: dict[int, int] = {}  # pixelSize set by updateDimensionProperties, by index
         self.col_px: dict[int, int] = {}
+        self.frozen_rows = self.frozen_cols = 0  # gridProperties.frozenRowCount / frozenColumnCount
+        self.validations: dict[tuple[int, int], dict] = {}  # (row0, col0) -> DataValidationRule JSON
 
     def clone(self) -> Sheet:
         """A copy to roll back to: rows copied one level deep (cell values are immutable), which
@@ -164,6 +172,7 @@ class Sheet:
         twin.cf_rules = copy.deepcopy(self.cf_rules)
         twin.merges = copy.deepcopy(self.merges)
         twin.row_px, twin.col_px = dict(self.row_px), dict(self.col_px)
+        twin.validations = dict(self.validations)  # rules are replaced whole, never changed in place
         return twin
 
     def properties(self) -> dict:
@@ -172,7 +181,10 @@ class Sheet:
             "title": self.title,
             "index": self.index,
             "sheetType": "GRID",
-            "gridProperties": {"rowCount": self.row_count, "columnCount": self.col_count},
+            "gridProperties": {"rowCount": self.row_count, "columnCount": self.col_count,
+                               # proto3 JSON leaves out a count of 0
+                               **({"frozenRowCount": self.frozen_rows} if self.frozen_rows else {}),
+                               **({"frozenColumnCount": self.frozen_cols} if self.frozen_cols else {})},
         }
 
     def get(self, r: int, c: int) -> Any:
@@ -251,6 +263,16 @@ class Spreadsheet:
 def _overlaps(gr: dict, r0: int, c0: int, r1: int, c1: int) -> bool:
     return (gr["startRowIndex"] < r1 and r0 < gr["endRowIndex"]
             and gr["startColumnIndex"] < c1 and c0 < gr["endColumnIndex"])
+
+
+def _merge(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> None:
+    """Merge the half-open box as the UI does: only the top-left value is kept."""
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            if (r, c) != (r0, c0):
+                sheet.set(r, c, None)
+    sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
+                         "startColumnIndex": c0, "endColumnIndex": c1})
 
 
 def a1(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> str:
@@ -580,8 +602,17 @@ BATCH_REQUESTS: dict[str, tuple[str, ...]] = {
     "deleteConditionalFormatRule": ("index", "sheetId"),
     "appendDimension": ("sheetId", "dimension", "length"),
     "updateDimensionProperties": ("range", "properties", "fields"),
+    "addSheet": ("properties",),
+    "updateSheetProperties": ("properties", "fields"),
+    "mergeCells": ("range", "mergeType"),
+    "setDataValidation": ("range", "rule", "filteredRowsIncluded"),
     "copyPaste": ("source", "destination", "pasteType", "pasteOrientation"),
 }
+GRID_PROPERTIES = ("rowCount", "columnCount", "frozenRowCount", "frozenColumnCount")
+MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
+# condition types that take no value, and those that take two; any other takes one (ONE_OF_LIST: 1+)
+NO_VALUES = frozenset({"BLANK", "NOT_BLANK", "DATE_IS_VALID", "TEXT_IS_EMAIL", "TEXT_IS_URL", "BOOLEAN"})
+TWO_VALUES = frozenset({"NUMBER_BETWEEN", "NUMBER_NOT_BETWEEN", "DATE_BETWEEN", "DATE_NOT_BETWEEN"})
 BATCH_BODY_FIELDS = ("requests", "includeSpreadsheetInResponse", "responseRanges", "responseIncludeGridData")
 
 # path after /v4/spreadsheets/{id}, endpoint name, HTTP method
@@ -745,12 +776,7 @@ class SheetsServer:
                 raise ValueError(f"{a1_range}: a merge needs at least two cells")
             if any(_overlaps(m, r0, c0, r1, c1) for m in sheet.merges):
                 raise ValueError(f"{a1_range} overlaps a merge already on {sheet_title!r}")
-            for r in range(r0, r1):
-                for c in range(c0, c1):
-                    if (r, c) != (r0, c0):
-                        sheet.set(r, c, None)
-            sheet.merges.append({"sheetId": sheet.sheet_id, "startRowIndex": r0, "endRowIndex": r1,
-                                 "startColumnIndex": c0, "endColumnIndex": c1})
+            _merge(sheet, r0, c0, r1, c1)
 
     def merges(self, spreadsheet_id: str, sheet_title: str) -> list[str]:
         """The sheet's merged ranges in A1 notation ("C4:C6"), in the order they were made."""
@@ -813,6 +839,17 @@ class SheetsServer:
         """(rowCount, columnCount) of a sheet."""
         sh = self._sheet(spreadsheet_id, sheet_title)
         return sh.row_count, sh.col_count
+
+    def frozen(self, spreadsheet_id: str, sheet_title: str) -> tuple[int, int]:
+        """(frozenRowCount, frozenColumnCount) of a sheet."""
+        sh = self._sheet(spreadsheet_id, sheet_title)
+        return sh.frozen_rows, sh.frozen_cols
+
+    def data_validation(self, spreadsheet_id: str, sheet_title: str, row0: int, col0: int) -> dict | None:
+        """The DataValidationRule JSON (a copy) setDataValidation left on a cell; None without one."""
+        with self._lock:
+            rule = self._sheet(spreadsheet_id, sheet_title).validations.get((row0, col0))
+            return copy.deepcopy(rule)
 
     def conditional_formats(self, spreadsheet_id: str, sheet_title: str) -> list[dict]:
         """The sheet's ConditionalFormatRule JSON (a copy), in priority order, as stored: ranges keep
@@ -1302,6 +1339,123 @@ class SheetsServer:
                 sizes.pop(i, None)  # the mask names pixelSize and the request has none: back to default
             else:
                 sizes[i] = px
+
+    def _do_addSheet(self, ss: Spreadsheet, spec: dict) -> dict:
+        props = _check_known(spec.get("properties", {}), ("sheetId", "title", "index", "gridProperties"),
+                             "properties")
+        grid = _check_known(props.get("gridProperties", {}), GRID_PROPERTIES, "properties.gridProperties")
+        taken = {sh.sheet_id for sh in ss.sheets}
+        sheet_id = _index(props, "sheetId", max(taken, default=0) + 1)
+        if sheet_id in taken:
+            raise ApiError(400, f"Invalid sheetId {sheet_id}: a sheet with this ID already exists.")
+        title = props.get("title", f"Sheet{len(ss.sheets) + 1}")
+        if not isinstance(title, str) or not title.strip():
+            raise ApiError(400, f"Invalid value at 'properties.title', {json.dumps(title)}")
+        if any(sh.title.casefold() == title.casefold() for sh in ss.sheets):  # Sheets ignores case here
+            raise ApiError(400, f'A sheet with the name "{title}" already exists. Please enter another name.')
+        index = min(_index(props, "index", len(ss.sheets)), len(ss.sheets))
+        sheet = Sheet(title, sheet_id, index, [], _index(grid, "rowCount", 1000), _index(grid, "columnCount", 26))
+        self._set_frozen(sheet, grid)
+        ss.sheets.insert(index, sheet)
+        for i, sh in enumerate(ss.sheets):
+            sh.index = i
+        return {"addSheet": {"properties": sheet.properties()}}
+
+    @staticmethod
+    def _set_frozen(sheet: Sheet, grid: dict, mask: dict | None = None) -> None:
+        for name, attr, count in (("frozenRowCount", "frozen_rows", sheet.row_count),
+                                  ("frozenColumnCount", "frozen_cols", sheet.col_count)):
+            if mask is None or name in mask:
+                n = _index(grid, name)
+                if n > count:
+                    raise ApiError(400, f"Invalid {name} {n}: the sheet has only {count}.")
+                setattr(sheet, attr, n)
+
+    def _do_updateSheetProperties(self, ss: Spreadsheet, spec: dict) -> None:
+        props = _check_known(spec.get("properties", {}), ("sheetId", "title", "gridProperties"), "properties")
+        sheet = self._sheet_by_id(ss, props.get("sheetId", 0))
+        if not spec.get("fields"):
+            raise ApiError(400, "At least one field must be specified.")
+        mask = parse_mask(spec["fields"])
+        if not set(mask) <= {"title", "gridProperties"}:
+            raise ApiError(400, f"Invalid field mask {spec['fields']!r}: the test server supports title, "
+                                "gridProperties.frozenRowCount, gridProperties.frozenColumnCount")
+        grid_mask = mask.get("gridProperties") or {"frozenRowCount": None, "frozenColumnCount": None}
+        if "gridProperties" in mask:
+            if not set(grid_mask) <= {"frozenRowCount", "frozenColumnCount"}:
+                raise ApiError(400, f"Invalid field mask {spec['fields']!r}: of gridProperties the test server "
+                                    "supports frozenRowCount, frozenColumnCount")
+            grid = _check_known(props.get("gridProperties", {}), GRID_PROPERTIES, "properties.gridProperties")
+            self._set_frozen(sheet, grid, grid_mask)
+        if "title" in mask:
+            title = props.get("title")
+            if not isinstance(title, str) or not title.strip():
+                raise ApiError(400, f"Invalid value at 'properties.title', {json.dumps(title)}")
+            if any(sh is not sheet and sh.title.casefold() == title.casefold() for sh in ss.sheets):
+                raise ApiError(400, f'A sheet with the name "{title}" already exists. Please enter another name.')
+            sheet.title = title
+
+    def _do_mergeCells(self, ss: Spreadsheet, spec: dict) -> None:
+        sheet, r0, r1, c0, c1 = self._grid_range(ss, spec.get("range", {}))
+        kind = spec.get("mergeType", "MERGE_ALL")
+        if kind not in MERGE_TYPES:
+            raise ApiError(400, f"Invalid value at 'merge_type' (type.googleapis.com/google.apps.sheets.v4.MergeType), "
+                                f"{json.dumps(kind)}")
+        boxes = ([(r0, c0, r1, c1)] if kind == "MERGE_ALL" else
+                 [(r0, c, r1, c + 1) for c in range(c0, c1)] if kind == "MERGE_COLUMNS" else
+                 [(r, c0, r + 1, c1) for r in range(r0, r1)])
+        for box in boxes:
+            if (box[2] - box[0]) * (box[3] - box[1]) < 2:
+                raise ApiError(400, "Must merge at least two cells.")
+            if any(_overlaps(m, *box) for m in sheet.merges):
+                raise ApiError(400, "You can't merge cells that overlap with an existing merge.")
+            _merge(sheet, *box)
+
+    def _do_setDataValidation(self, ss: Spreadsheet, spec: dict) -> None:
+        sheet, r0, r1, c0, c1 = self._grid_range(ss, spec.get("range", {}))
+        rule = spec.get("rule")
+        if rule is not None:
+            rule = copy.deepcopy(self._validation_rule(rule))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if rule is None:
+                    sheet.validations.pop((r, c), None)  # no rule: clear
+                else:
+                    sheet.validations[(r, c)] = rule
+
+    @staticmethod
+    def _validation_rule(rule: Any) -> dict:
+        """Check a DataValidationRule as the API does (the parts this server models)."""
+        _check_known(rule, ("condition", "inputMessage", "strict", "showCustomUi"), "rule")
+        cond = rule.get("condition")
+        if cond is None:
+            raise ApiError(400, "Invalid rule: a data validation rule requires a condition.")
+        _check_known(cond, ("type", "values"), "rule.condition")
+        kind, values = cond.get("type"), cond.get("values", [])
+        if kind not in CONDITION_TYPES:
+            raise ApiError(400, "Invalid value at 'rule.condition.type' "
+                                f"(type.googleapis.com/google.apps.sheets.v4.ConditionType), {json.dumps(kind)}")
+        if not isinstance(values, list):
+            raise ApiError(400, "Invalid value at 'rule.condition.values': a list is required")
+        for i, v in enumerate(values):
+            _check_known(v, ("userEnteredValue", "relativeDate"), f"rule.condition.values[{i}]")
+            if "relativeDate" in v:
+                raise ApiError(400, "Invalid data validation rule: relative dates are not supported in data "
+                                    "validation.")
+            if not isinstance(v.get("userEnteredValue"), str):
+                raise ApiError(400, f"Invalid value at 'rule.condition.values[{i}].user_entered_value'")
+        want = 0 if kind in NO_VALUES else 2 if kind in TWO_VALUES else None if kind == "ONE_OF_LIST" else 1
+        if (want is None and not values) or (want is not None and len(values) != want):
+            raise ApiError(400, f"Invalid condition {kind}: it takes {'one or more' if want is None else want} "
+                                f"value(s), not {len(values)}.")
+        if kind == "CUSTOM_FORMULA" and not values[0]["userEnteredValue"].startswith("="):
+            raise ApiError(400, "CUSTOM_FORMULA takes exactly one value: a formula starting with '='.")
+        for name in ("strict", "showCustomUi"):
+            if not isinstance(rule.get(name, False), bool):
+                raise ApiError(400, f"Invalid value at 'rule.{name}', {json.dumps(rule[name])}")
+        if not isinstance(rule.get("inputMessage", ""), str):
+            raise ApiError(400, f"Invalid value at 'rule.input_message', {json.dumps(rule['inputMessage'])}")
+        return rule
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -434,7 +434,7 @@ def test_batch_update_is_atomic_and_sequential(gc, sheets_server, book):
         assert sheets_server.formulas_written == 0 and sheets_server.requests_received == []
 
     untouched()
-    assert "addSheet" in api_error(batch, gc, book, *good, {"addSheet": {}})["message"]
+    assert "addChart" in api_error(batch, gc, book, *good, {"addChart": {}})["message"]  # a kind not modelled
     untouched()
     bad_grid = {"repeatCell": {"range": {"sheetId": 99}, "cell": {}, "fields": "note"}}
     assert (

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from assistant.fieldtypes import FALSE_WORDS, TRUE_WORDS
 from assistant.schema.model import Register
 
 _TYPES = {"string": "string", "integer": "integer", "number": "number", "percent": "number", "date": "date",
           "datetime": "datetime", "boolean": "boolean", "phone": "string", "email": "string", "id_card": "string"}
 _FORMATS = {"email": "email"}
-_PATTERNS = {"phone": r"1[3-9]\d{9}", "id_card": r"\d{17}[\dX]"}
+# What our types accept, as a pattern on the cell's text: a mobile number may carry spaces, dashes,
+# brackets and +86/0086 (a number stored as a number is a string no Table Schema pattern reads).
+_SEP = r"[\s\-()（）]*"
+_PATTERNS = {"phone": rf"{_SEP}(?:(?:\+|00)?8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_SEP}\d){{9}}{_SEP}", "id_card": r"\d{17}[\dXx]"}
+
+
+def _spellings(words: frozenset[str]) -> list[str]:
+    """Every way a person writes a word that our boolean reads case-insensitively: yes, Yes, YES."""
+    return sorted({v for w in words for v in (w, w.upper(), w.capitalize())})
 
 
 def _plain(value: Any) -> Any:
@@ -25,6 +34,10 @@ def table_schema(reg: Register) -> dict[str, Any]:
             out["description"] = f.description
         if f.type in _FORMATS:
             out["format"] = _FORMATS[f.type]
+        if f.type == "boolean":  # 是/否, √/×, … as our boolean reads them (Table Schema's default is true/false only)
+            out["trueValues"], out["falseValues"] = _spellings(TRUE_WORDS), _spellings(FALSE_WORDS)
+        if f.type == "percent":  # 35% as 35: the number with its % sign around it
+            out["bareNumber"] = False
         c: dict[str, Any] = {}
         if f.required:
             c["required"] = True

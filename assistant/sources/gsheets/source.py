@@ -168,6 +168,19 @@ class GSheetsSource:
     def read_sheets(self, wanted: list[str]) -> dict[str, tuple[str, Grid]]:
         return read_matching(self, wanted)
 
+    def sheet_properties(self) -> list[dict]:
+        """Each worksheet's properties (sheetId, title, index, gridProperties), from the metadata."""
+        return [s["properties"] for s in self._metadata().values()]
+
+    def batch_update(self, requests: list[dict]) -> dict:
+        """One spreadsheets.batchUpdate through gspread's own call: applied whole or not at all. A
+        new sheet (`assistant template`) is made this way; the metadata is read afresh after it."""
+        try:
+            reply: dict = self._guarded(lambda: self.client.batch_update(self.key, {"requests": requests}))
+            return reply
+        finally:
+            self.refresh()
+
     # --- write-back -------------------------------------------------------------------------------
 
     def _state(self, title: str) -> SheetState:
