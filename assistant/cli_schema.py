@@ -109,3 +109,39 @@ def template(opts: Options, register: str, output: Path | None, workbook: str | 
     click.echo(tr(key, title=office.register(register).title, path=done.where, workbook=done.where,
                   sheet=done.sheet, row=done.header_row, rows=done.rows))
     return 0
+
+
+@schema.command("diff", help="help.schema_diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="help.opt.format_diff")
+@common
+def schema_diff(opts: Options, old: Path, new: Path, fmt: str) -> int:
+    from assistant.schema.diff import diff_files, diff_lines
+
+    changes = diff_files(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(changes.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in diff_lines(changes):
+            say(line)
+    return 0
+
+
+@main.command("migrate", help="help.migrate")
+@click.argument("register")
+@click.option("--to", "to", required=True, type=click.Path(dir_okay=False, exists=False, path_type=Path),
+              help="help.opt.migrate_to")
+@click.option("--apply", "apply", is_flag=True, help="help.opt.migrate_apply")
+@click.option("--workbook", default=None, metavar="NAME", help="help.opt.migrate_workbook")
+@common
+def migrate(opts: Options, register: str, to: Path, apply: bool, workbook: str | None) -> int:
+    from assistant.migrate import migrate as run_migrate
+    from assistant.migrate import migrate_lines, problem_lines
+
+    result = run_migrate(opts.office(), register, to, apply=apply, workbook=workbook)
+    for line in migrate_lines(result):
+        say(line)
+    for line in problem_lines(result):
+        say(tr("cli.error") + line, err=True)
+    return result.exit_code

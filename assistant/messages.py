@@ -14,6 +14,7 @@ from assistant.messages_help import HELP
 from assistant.messages_history import HISTORY
 from assistant.messages_infer import INFER
 from assistant.messages_mail import DELIVERY, DIGEST
+from assistant.messages_migrate import MIGRATE
 from assistant.messages_reports import REPORTS
 from assistant.messages_robots import ROBOTS
 from assistant.messages_schedule import CRON, SCHEDULER
@@ -343,4 +344,4 @@ _SCHEMA: Catalog = {
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
                             SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
-                            DOC, TEMPLATE, INFER)
+                            DOC, TEMPLATE, INFER, MIGRATE)

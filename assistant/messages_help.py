@@ -123,4 +123,16 @@ HELP: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mess
     "help.opt.infer_register": ("草稿的台账 id（小写英文，如 tasks；默认：register 加工作表序号）",
                                 "The draft's register id (lowercase, e.g. tasks; default: register and the sheet's number)"),
     "help.opt.force_infer": ("覆盖已有的 -o 文件", "Overwrite the -o file if it exists"),
+    "help.schema_diff": ("比较两个台账格式文件 OLD 和 NEW，列出新增、删除、改名（renamed_from）的字段，以及类型、必填、可选值、关键字段、输出列和规则的变化。",
+                         "Compare two schema files OLD and NEW: fields added, removed and renamed (renamed_from), "
+                         "and changes of type, required, allowed values, key, outputs and rules."),
+    "help.migrate": ("把包含台账 REGISTER 的工作簿迁移到新格式 --to：改表头（renamed_from）、在已用区域右侧加新列、保留删除字段的列。默认只预演；加 --apply 才写入（先备份），全部成功后安装新格式文件。",
+                     "Bring the workbooks holding register REGISTER to the new schema --to: rename headers "
+                     "(renamed_from), add new columns right of everything used, keep removed fields' columns. "
+                     "A dry run by default; --apply writes (after a backup) and, once every workbook succeeded, "
+                     "installs the new schema file."),
+    "help.opt.format_diff": ("输出格式：text（默认）或 json", "Output: text (default) or json"),
+    "help.opt.migrate_to": ("新的台账格式文件（YAML）", "The new schema file (YAML)"),
+    "help.opt.migrate_apply": ("执行：写入工作簿并安装新格式（默认只预演）", "Carry it out: write the workbooks and install the new schema (default: a dry run)"),
+    "help.opt.migrate_workbook": ("只迁移配置中名为 NAME 的工作簿", "Only the workbook called NAME in the config"),
 }

@@ -57,6 +57,21 @@ class SheetPatch:
     # a row with an "error" or (only) a "warning" finding.
     label_fills: dict[str, Fill] = field(default_factory=dict)
     finding_fills: dict[str, Fill] = field(default_factory=dict)
+    # Header cells to (re)write, as cell ref -> text (`assistant migrate`: a column renamed, a
+    # field's new column). An existing cell keeps its own style; a new one looks like the last
+    # header cell of its row. Only text, never a formula; the rest of the row stays as it is.
+    headers: dict[str, str] = field(default_factory=dict)
+    # True: leave our conditional formats (the colours `flag` made) as they are; a patch that only
+    # writes header cells must not clear them.
+    keep_rules: bool = False
+
+    def header_cells(self) -> dict[int, dict[int, str]]:
+        """`headers` by sheet row (1-based), then 0-based column."""
+        out: dict[int, dict[int, str]] = {}
+        for ref, text in self.headers.items():
+            col, row = split_ref(ref)
+            out.setdefault(row, {})[col] = text
+        return out
 
 
 def split_ref(ref: str) -> tuple[int, int]:

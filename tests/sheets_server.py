@@ -35,7 +35,8 @@ Endpoints (all but /token need `Authorization: Bearer <token from /token>`, else
                                                     (title, frozenRowCount, frozenColumnCount),
                                                     mergeCells (MERGE_ALL, MERGE_COLUMNS,
                                                     MERGE_ROWS), setDataValidation (a rule, or
-                                                    none to clear); includeSpreadsheetInResponse,
+                                                    none to clear), copyPaste (PASTE_FORMAT);
+                                                    includeSpreadsheetInResponse,
                                                     responseRanges, responseIncludeGridData
     POST /token                                     JWT-bearer grant, RS256 checked against the
                                                     public keys of make_service_account()
@@ -605,6 +606,7 @@ BATCH_REQUESTS: dict[str, tuple[str, ...]] = {
     "updateSheetProperties": ("properties", "fields"),
     "mergeCells": ("range", "mergeType"),
     "setDataValidation": ("range", "rule", "filteredRowsIncluded"),
+    "copyPaste": ("source", "destination", "pasteType", "pasteOrientation"),
 }
 GRID_PROPERTIES = ("rowCount", "columnCount", "frozenRowCount", "frozenColumnCount")
 MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
@@ -1193,6 +1195,20 @@ class SheetsServer:
         for r in range(r0, r1):
             for c in range(c0, c1):
                 self._apply_cell(ss, sheet, r, c, cell, mask)
+
+    def _do_copyPaste(self, ss: Spreadsheet, spec: dict) -> None:
+        """PASTE_FORMAT only (what the product sends): the source's formats tiled over the destination."""
+        if spec.get("pasteType") != "PASTE_FORMAT":
+            raise ApiError(400, f"copyPaste pasteType {spec.get('pasteType')!r} is not modelled by this server")
+        src, sr0, sr1, sc0, sc1 = self._grid_range(ss, spec.get("source", {}))
+        dst, dr0, dr1, dc0, dc1 = self._grid_range(ss, spec.get("destination", {}))
+        for r in range(dr0, dr1):
+            for c in range(dc0, dc1):
+                fmt = self.formats.get((ss.id, src.sheet_id, sr0 + (r - dr0) % (sr1 - sr0), sc0 + (c - dc0) % (sc1 - sc0)))
+                if fmt:
+                    self.formats[(ss.id, dst.sheet_id, r, c)] = copy.deepcopy(fmt)
+                else:
+                    self.formats.pop((ss.id, dst.sheet_id, r, c), None)
 
     def _do_updateCells(self, ss: Spreadsheet, spec: dict) -> None:
         mask = _cell_mask(spec)

@@ -20,7 +20,7 @@ from assistant.suggest import did_you_mean
 from assistant.text import norm_header
 
 TOP_KEYS = ["register", "title", "sheet", "header_row", "header_rows", "key", "description", "fields", "rules", "deadline", "outputs"]
-FIELD_KEYS = ["name", "type", "description", "required", "severity", "aliases", *FIELD_CHECKS]
+FIELD_KEYS = ["name", "type", "description", "required", "severity", "aliases", "renamed_from", *FIELD_CHECKS]
 DEADLINE_OPTS = {
     "due": Opt("field", required=True), "start": Opt("field"), "done_when": Opt("when"), "done_date": Opt("field"),
     "warn_within": Opt("int"), "escalate_after": Opt("int"), "owner": Opt("field"), "leader": Opt("field"),
@@ -181,6 +181,11 @@ class _Linter:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             self.add(path + ("aliases",), tr("schema.expected", what=tr("type.list_of_text")))
             aliases = []
+        renamed = item.get("renamed_from", [])
+        renamed = [renamed] if isinstance(renamed, str) else renamed
+        if not isinstance(renamed, list) or not all(isinstance(a, str) and a.strip() for a in renamed):
+            self.add(path + ("renamed_from",), tr("schema.expected", what=tr("type.text_or_list")))
+            renamed = []
         for flag in ("required",):
             if flag in item and not isinstance(item[flag], bool):
                 self.add(path + (flag,), tr("schema.expected", what=tr("type.true/false")))
@@ -200,6 +205,7 @@ class _Linter:
         return Field(name=name, type=ftype, description=item.get("description"), required=item.get("required") is True,
                      unique=item.get("unique") is True, options=options,
                      severity=severity if severity in SEVERITIES else "error", aliases=tuple(aliases),
+                     renamed_from=tuple(r.strip() for r in renamed),
                      line=self.lines.get(path + ("references",), self.lines.get(path)))
 
     def rules(self, raw: Any, fields: dict[str, Field]) -> list[Rule]:

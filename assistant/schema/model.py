@@ -20,12 +20,14 @@ class Field:
     options: dict[str, Any] = field(default_factory=dict)  # enum, pattern, minimum, … as written
     severity: str = "error"
     aliases: tuple[str, ...] = ()
+    renamed_from: tuple[str, ...] = ()  # former header texts (`assistant migrate` renames them)
     line: int | None = None  # where the field stands in its YAML file, for messages
 
     @property
     def header_keys(self) -> set[str]:
-        """Normalised header texts that name this field in a sheet."""
-        return {norm_header(self.name), *(norm_header(a) for a in self.aliases)}
+        """Normalised header texts that name this field in a sheet. A former name counts too, so
+        a sheet not yet migrated still checks."""
+        return {norm_header(self.name), *(norm_header(a) for a in (*self.aliases, *self.renamed_from))}
 
 
 @dataclass

@@ -83,3 +83,9 @@ def refuse_merged_outputs(patch: SheetPatch, merges: Iterable[Merge], location: 
         if hit and any(r0 <= r <= r1 for r in rows):
             raise MergedOutput(tr("write.merged", path=location, sheet=patch.sheet, cells=a1(merge), column=hit[0]),
                                hint=tr("write.merged_hint", cells=a1(merge)))
+        # A header cell may be a merge's first cell (what shows), never one hidden under it.
+        for row, cells in patch.header_cells().items():
+            for col, text in cells.items():
+                if r0 <= row - 1 <= r1 and c0 <= col <= c1 and (row - 1, col) != (r0, c0):
+                    raise MergedOutput(tr("write.merged", path=location, sheet=patch.sheet, cells=a1(merge),
+                                          column=text), hint=tr("write.merged_hint", cells=a1(merge)))

@@ -97,6 +97,11 @@ def value_requests(patch: SheetPatch, state: SheetState) -> tuple[list[dict], in
         requests.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name],
                                 [[{**_cell(name), "note": note}]], "userEnteredValue,note"))
         cells += 1
+    for row, by_col in sorted(patch.header_cells().items()):  # renamed and new header cells: text only
+        for col, text in sorted(by_col.items()):
+            if plain(text) != cell_at(state.grid, row - 1, col):
+                requests.append(_update(state.sheet_id, row - 1, col, [[text]], "userEnteredValue"))
+                cells += 1
     order = sorted(range(len(patch.rows)), key=lambda i: patch.rows[i])
     rows0 = [patch.rows[i] - 1 for i in order]
     for name in sorted(patch.values, key=lambda n: patch.columns[n]):
@@ -141,13 +146,36 @@ def look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     for name, note in patch.notes.items():
         if name not in patch.new_columns:
             out.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name], [[{"note": note}]], "note"))
+    return out + header_look_requests(patch, state)
+
+
+def header_look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
+    """A header cell that was blank (a new column's) takes the format of the last header cell with
+    text left of it, as in xlsx; a renamed one keeps its own. The format is copied by the API
+    (copyPaste, PASTE_FORMAT): cell formats are not in what we read."""
+    out: list[dict] = []
+    for row, by_col in sorted(patch.header_cells().items()):
+        line = state.grid[row - 1] if row - 1 < len(state.grid) else []
+        filled = [c for c, v in enumerate(line) if plain(v) is not None]
+        for col in sorted(by_col):
+            left = [c for c in filled if c < col]
+            if cell_at(state.grid, row - 1, col) is not None or not left:
+                continue
+            out.append({"copyPaste": {"source": _cell_range(state.sheet_id, row - 1, left[-1]),
+                                      "destination": _cell_range(state.sheet_id, row - 1, col),
+                                      "pasteType": "PASTE_FORMAT"}})
     return out
+
+
+def _cell_range(sheet_id: int, row0: int, col0: int) -> dict:
+    return {"sheetId": sheet_id, "startRowIndex": row0, "endRowIndex": row0 + 1, "startColumnIndex": col0,
+            "endColumnIndex": col0 + 1}
 
 
 def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     """Columns appended when ours lie beyond the grid, and the widths of the new columns."""
     out: list[dict] = []
-    needed = max(patch.columns.values(), default=-1) + 1
+    needed = max([*patch.columns.values(), *(split_ref(ref)[0] for ref in patch.headers)], default=-1) + 1
     if needed > state.columns:
         out.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "COLUMNS",
                                         "length": needed - state.columns}})
@@ -297,7 +325,7 @@ def moved(patch: SheetPatch, read: Grid, after: list[dict]) -> bool:
     """Whether the header row (but for our columns) or the key column differ between our read and
     the sheet as the write's response shows it: then rows or columns moved under us."""
     header0, key = anchors(patch)
-    ours = set(patch.columns.values())
+    ours = set(patch.columns.values()) | set(patch.header_cells().get(patch.header_row, {}))
     header = _row_values(after[0] if after else {})
     for c in range(max(len(header), len(read[header0]) if header0 < len(read) else 0)):
         if c not in ours and (header[c] if c < len(header) else None) != cell_at(read, header0, c):

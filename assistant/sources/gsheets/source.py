@@ -201,7 +201,7 @@ class GSheetsSource:
             refuse_merged_outputs(patch, self._merges(patch.sheet), self.location)  # before any request
             state = self._state(patch.sheet)
             values, n = value_requests(patch, state)
-            rules = rule_requests(state, desired_rules(patch, state.sheet_id))
+            rules = [] if patch.keep_rules else rule_requests(state, desired_rules(patch, state.sheet_id))
             requests = grid_requests(patch, state) + values + rules
             if requests:  # the look of our columns goes with a write, never on its own
                 requests += look_requests(patch, state)

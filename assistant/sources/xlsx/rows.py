@@ -124,9 +124,11 @@ class RowSplicer:
         self._xf: dict[tuple[int, Fill | None, bool], int] = {}
         self._templates: dict[tuple[int, int], tuple[list[bytes], list[tuple[int, bytes, bytes]]]] = {}
         self._letters: dict[bytes, int] = {}
-        self.wanted = ours + (1 if p.new_columns else 0)  # rows that must be found
+        self._heads = p.header_cells()  # header cells to (re)write, by row
+        self._head_rows = frozenset(self._heads) | ({p.header_row} if p.new_columns else set())
+        self.wanted = ours + len(self._head_rows)  # rows that must be found
         self.seen = 0
-        self.written = len(p.new_columns) + len(p.rows) * len(self.columns)
+        self.written = len(p.new_columns) + len(p.headers) + len(p.rows) * len(self.columns)
 
     # --- a piece of <sheetData> -------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ class RowSplicer:
         """`piece`: whole rows of <sheetData> and what lies between them; the same, patched."""
         out: list[bytes] = []
         pos = 0
-        slot, top, header = self._slot, len(self._slot), self.patch.header_row if self.patch.new_columns else -1
+        slot, top, heads = self._slot, len(self._slot), self._head_rows
         close_row, cell_start, cell_ref, column = self.close_row, self._cell_start, self._cell_ref, self._column
         templates, combo, style_ref = self._templates, self._combo, self._style_ref
         ours, first = self._ours, self.columns[0][0] if self.columns else 0
@@ -152,7 +154,7 @@ class RowSplicer:
             n = int(digits)
             i = slot[n] if n < top else -1
             if i < 0:
-                if n != header:
+                if n not in heads:
                     continue
                 row = self._header_row(attrs, inner, n)
             else:
@@ -214,10 +216,46 @@ class RowSplicer:
         return joined, cells
 
     def _header_row(self, attrs: bytes, inner: bytes, n: int) -> bytes:
-        """The header row with the headers of our new columns, styled as the last existing header."""
+        """A header row with the headers of our new columns, styled as the last existing header,
+        and the header cells the patch (re)writes."""
         p = self.patch
         found = _STYLES_IN_ROW.findall(inner)
-        style = int(found[-1]) if found else 0
+        last_style = int(found[-1]) if found else 0
+        if p.new_columns and n == p.header_row:
+            inner = self._new_headers(inner, n, last_style)
+        if n in self._heads:
+            inner = self._set_cells(inner, n, self._heads[n], last_style)
+        return self.open_row + _SPANS.sub(b"", attrs) + b">" + inner + self.close_row
+
+    def _set_cells(self, inner: bytes, n: int, edits: dict[int, str], new_style: int) -> bytes:
+        """`inner` with the cells of `edits` (column -> text) written: an existing cell replaced
+        in place, keeping its own style; a new one inserted in column order with `new_style`."""
+        existing = list(self._cell_ref.finditer(inner))
+        if len(existing) != len(self._any_cell.findall(inner)):
+            raise PackageError(f"cells without references in row {n}")
+        remaining = sorted(edits.items())
+
+        def made(col: int, text: str, style: int) -> bytes:
+            return cell(self.P, b"%s%d" % (col_letter(col).encode(), n), text, style)
+
+        out, pos = [], 0
+        for m in existing:
+            col = self._column(m.group(1))
+            gt = inner.index(b">", m.start())
+            end = gt + 1 if inner[gt - 1] == 0x2F else inner.index(self._end_cell, gt) + len(self._end_cell)
+            while remaining and remaining[0][0] < col:
+                out += [inner[pos: m.start()], made(*remaining.pop(0), new_style)]
+                pos = m.start()
+            if remaining and remaining[0][0] == col:
+                s = _STYLE.search(inner, m.start(), gt)
+                out += [inner[pos: m.start()], made(*remaining.pop(0), int(s.group(1)) if s else 0)]
+                pos = end
+        out.append(inner[pos:])
+        return b"".join(out) + b"".join(made(c, t, new_style) for c, t in remaining)
+
+    def _new_headers(self, inner: bytes, n: int, style: int) -> bytes:
+        """The header row's cells with the headers of our new columns (output columns)."""
+        p = self.patch
         cells = sorted((p.columns[h], cell(self.P, b"%s%d" % (col_letter(p.columns[h]).encode(), n), h, style))
                        for h in p.new_columns)
         ours = frozenset(c for c, _ in cells)
@@ -236,7 +274,7 @@ class RowSplicer:
             if col > cells[0][0]:
                 inner, joined = self._interleave(inner, n, cells, ours), b""
             break
-        return self.open_row + _SPANS.sub(b"", attrs) + b">" + inner + joined + self.close_row
+        return inner + joined
 
     def _column(self, letters: bytes) -> int:
         col = self._letters.get(letters)

@@ -172,12 +172,15 @@ def _dimension(root: etree._Element, p: SheetPatch) -> None:
         col, row = split_ref(last or first)
     except ValueError:
         return
-    max_col = max(col, *p.columns.values())
-    max_row = max(row, p.header_row, *p.rows) if p.rows else max(row, p.header_row)
+    heads = [split_ref(ref) for ref in p.headers]
+    max_col = max(col, *p.columns.values(), *(c for c, _ in heads))
+    max_row = max(row, p.header_row, *p.rows, *(r for _, r in heads))
     dim.set("ref", f"{first if last else 'A1'}:{col_letter(max_col)}{max_row}")
 
 
 def _highlight(root: etree._Element, p: SheetPatch, styles: Styles) -> None:
+    if p.keep_rules:
+        return
     for cf in root.findall(q("conditionalFormatting")):
         if any(f.text == MARKER_FORMULA for f in cf.iter(q("formula"))):
             root.remove(cf)
