@@ -63,7 +63,7 @@ def schema_infer(opts: Options, workbook: Path, sheet: str | None, header_row: i
     from assistant.schema.infer import infer_schema
 
     draft = infer_schema(workbook, sheet=sheet, header_row=header_row, register=register, lang=opts.lang,
-                         output=output, force=force)
+                         output=output, force=force, config_path=opts.config_path)
     notices(draft.notices)
     if output is None:
         say(draft.yaml_text().rstrip("\n"))

@@ -346,3 +346,38 @@ def _saved(folder: Path, text: str) -> Path:
     path = folder / "draft.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- a Google spreadsheet, named as the config names it ---------------------------------------------
+
+
+def test_a_google_sheet_named_in_the_config_gets_the_same_draft_and_checks_clean(tmp_path, sheets_server):
+    """WORKBOOK may be a [[workbooks]] name: a Google spreadsheet is read through the loopback API,
+    its date cells (day numbers there) read as dates by their format, numbers left as numbers."""
+    from tests.backends import GSheetsBackend
+
+    rows = [[v.date() if isinstance(v, dt.datetime) else v for v in row] for row in _register_rows()]
+    b = GSheetsBackend(tmp_path / "office", sheets_server)
+    b.create({"督办台账": [["凤凰镇督查督办台账（2026年）"], ["填报单位：凤凰镇党政办", None, "日期：2026年11月20日"],
+                          HEADERS, *rows]}, merges={"督办台账": ["A1:N1"]})
+    for schema in (b.root / "sheets_schema").glob("*.yaml"):
+        schema.unlink()  # the sheet has no schema yet
+    draft = b.root / "sheets_schema" / "tasks.yaml"
+    code, _, err = infer("凤凰镇", "--config", b.config, "--register", "tasks", "-o", draft)
+    assert code == 0, err
+    text = draft.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    assert (doc["sheet"], doc["header_row"], doc["key"]) == ("督办台账", 3, "编号")
+    types = {name: f["type"] for name, f in fields_of(text).items()}
+    assert types["交办日期"] == "date" and types["完成时限"] == "date"  # a date cell, and text people typed
+    assert types["份数"] == "integer" and types["金额(万元)"] == "number"  # numbers without a date format
+    assert types["联系电话"] == "phone" and types["是否督办"] == "boolean"
+    res = run_cli("check", "--config", b.config, "--today", TODAY, "--format", "json")
+    assert res.code == 0, res.err
+    assert res.json()["findings"] == []
+    assert sheets_server.counts["values.batchUpdate"] + sheets_server.counts["spreadsheets.batchUpdate"] == 0
+
+
+def test_a_name_neither_a_file_nor_a_workbook_of_the_config_is_exit_2(tmp_path, office):
+    code, _, err = infer("西山镇", "--config", office.config)
+    assert code == 2 and "西山镇" in err and "[[workbooks]]" in err

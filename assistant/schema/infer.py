@@ -10,6 +10,7 @@ The YAML text, with its comments, is written by assistant/schema/infer_yaml.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -22,7 +23,7 @@ import pandas as pd
 from assistant.errors import UsageError, WorkbookNotFound
 from assistant.fieldtypes import TYPES, Parsed
 from assistant.i18n import get_lang, tr, using
-from assistant.sources.base import Grid
+from assistant.sources.base import Grid, Source
 from assistant.suggest import did_you_mean
 from assistant.table import HEADER_SCAN_ROWS, content_rows
 from assistant.text import col_letter, display, norm_header
@@ -37,6 +38,7 @@ KEY_WORDS = ("编号", "序号", "文号", "号码", "编码", "代码", "工号
 # Header words of a percentage column whose cells hold plain numbers (进度(%) 60).
 PERCENT_WORDS = ("%", "百分", "比例", "率")
 _LABEL_VALUE = re.compile(r"^[^:：]{1,12}[:：]\s*\S")  # 填报单位：凤凰镇 (a subtitle, not a column name)
+SERIAL_DAY0 = dt.datetime(1899, 12, 30)  # day 0 of spreadsheets' serial numbers
 _LEADING_ZERO = re.compile(r"^0\d")  # 001: a code typed as text, whose zeros a number would lose
 
 
@@ -84,18 +86,18 @@ class InferredSchema:
 
 
 def infer_schema(path: Path, sheet: str | None = None, header_row: int | None = None, register: str | None = None,
-                 lang: str | None = None, output: Path | None = None, force: bool = False) -> InferredSchema:
-    """A schema draft of one sheet of the workbook at `path`; written to `output` when given (an
-    existing file only with `force`). Messages and comments in `lang` (default: the current one)."""
-    from assistant.sources.xlsx.source import XlsxSource
-
+                 lang: str | None = None, output: Path | None = None, force: bool = False,
+                 config_path: Path | None = None) -> InferredSchema:
+    """A schema draft of one sheet of the workbook at `path` (a file, or the name of a `[[workbooks]]`
+    entry of the config at `config_path`: a Google spreadsheet too); written to `output` when given
+    (an existing file only with `force`). Messages and comments in `lang` (default: the current one)."""
     lang = lang or get_lang()
     with using(lang):
         if register is not None and not REGISTER_ID.match(register):
             raise UsageError(tr("infer.bad_register", id=register), hint=tr("infer.bad_register_hint"))
         if output is not None and output.exists() and not force:  # before a long read, not after it
             raise UsageError(tr("infer.exists", path=output), hint=tr("infer.exists_hint"))
-        source = XlsxSource(Path(path).name, Path(path))
+        source = _source(Path(path), config_path)
         try:
             try:
                 names = source.sheet_names()
@@ -103,8 +105,11 @@ def infer_schema(path: Path, sheet: str | None = None, header_row: int | None = 
                 raise WorkbookNotFound(tr("source.file_missing", path=path), hint=tr("infer.file_missing_hint")) from None
             title, notices = _pick_sheet(names, sheet, source.location)
             grid = source.grids([title])[title]
+            date_cells = getattr(source, "date_cells", None)  # Google Sheets: dates come as day numbers
+            if date_cells is not None:
+                grid = _dated(grid, date_cells(title))
         finally:
-            source.close()
+            source.refresh()  # the Source protocol's way to let go of what was read
         draft = infer_from_grid(grid, title, source.location, header_row=header_row,
                                 register=register or _derived_id(title, names.index(title) + 1))
         draft.derived_id = register is None and not _ascii_id(title)
@@ -115,6 +120,33 @@ def infer_schema(path: Path, sheet: str | None = None, header_row: int | None = 
 
             put(output, draft.yaml_text().encode("utf-8"))
         return draft
+
+
+def _source(path: Path, config_path: Path | None) -> Source:
+    """The workbook file at `path`; where there is none, the config's `[[workbooks]]` entry of that
+    name (how a Google spreadsheet is named here: its credentials are in the config)."""
+    from assistant.sources.xlsx.source import XlsxSource
+
+    if not path.exists() and config_path is not None and config_path.is_file():
+        from assistant.config import load_config
+        from assistant.sources import open_source
+
+        config = load_config(config_path)
+        for wb in config.workbooks:
+            if wb.name == str(path):
+                return open_source(wb, config)
+    return XlsxSource(path.name, path)
+
+
+def _dated(grid: Grid, cells: dict[tuple[int, int], bool]) -> Grid:
+    """`grid` with the serial numbers of date-formatted cells as the dates (or date-times) they
+    show, as an xlsx read gives them; every other cell as it was."""
+    out = [list(row) for row in grid]
+    for (r, c), timed in cells.items():
+        if r < len(out) and c < len(out[r]) and isinstance(v := out[r][c], (int, float)) and not isinstance(v, bool):
+            stamp = SERIAL_DAY0 + dt.timedelta(seconds=round(float(v) * 86400))
+            out[r][c] = stamp if timed else stamp.date()
+    return out
 
 
 def _pick_sheet(names: list[str], wanted: str | None, location: str) -> tuple[str, list[str]]:

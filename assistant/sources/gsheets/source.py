@@ -159,6 +159,23 @@ class GSheetsSource:
             self.fingerprint = uuid.uuid4().hex
         return {s: fill_merges(self._grids[s], self._merges(s)) for s in sheets}
 
+    def date_cells(self, title: str) -> dict[tuple[int, int], bool]:
+        """The cells of sheet `title` formatted as dates: (row, column), 0-based -> whether the format
+        shows a time too. `grids` gives their values as serial numbers, which a reader with the
+        schema turns into dates by field type; one without it (`assistant schema infer`) asks here."""
+        fields = "sheets.data(startRow,startColumn,rowData.values.userEnteredFormat.numberFormat.type)"
+        reply = self._request("get", METADATA_URL, params={"ranges": quote(title), "fields": fields})
+        out: dict[tuple[int, int], bool] = {}
+        for sheet in reply.get("sheets", []):
+            for data in sheet.get("data", []):
+                r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
+                for i, row in enumerate(data.get("rowData", [])):
+                    for j, cell in enumerate(row.get("values", [])):
+                        kind = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type")
+                        if kind in ("DATE", "DATE_TIME"):
+                            out[(r0 + i, c0 + j)] = kind == "DATE_TIME"
+        return out
+
     def _merges(self, title: str) -> list[Merge]:
         """The sheet's merged ranges (GridRange: 0-based, end exclusive, an index of 0 left out)."""
         return [(m.get("startRowIndex", 0), m.get("startColumnIndex", 0),
