@@ -11,7 +11,6 @@ old one in the state folder's backups/schemas/.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -304,22 +303,9 @@ def _install(office: Office, old: Register, new_file: Path, result: MigrateResul
     if target.exists():  # every old version is kept (a few kilobytes each): no pruning
         folder = config.state_dir / "backups" / "schemas"
         folder.mkdir(parents=True, exist_ok=True)
-        result.kept_schema = _replace(folder / f"{target.stem}.{files.stamp(config.tz)}{target.suffix}",
+        result.kept_schema = files.replace_whole(folder / f"{target.stem}.{files.stamp(config.tz)}{target.suffix}",
                                       target.read_bytes())
-    result.installed = _replace(target, new_file.read_bytes())
-
-
-def _replace(target: Path, data: bytes) -> Path:
-    """`data` as `target`, whole or not at all: written and synced under a temporary name, renamed."""
-    tmp = files.temp_path(target.parent, target.stem)
-    files.write_synced(tmp, data, private=False)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    files.sync_folder(target.parent)
-    return target
+    result.installed = files.replace_whole(target, new_file.read_bytes())
 
 
 # --- what is printed ----------------------------------------------------------------------------------

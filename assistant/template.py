@@ -12,7 +12,6 @@ backed up. A workbook of the office's `[[workbooks]]` is never replaced by a bla
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +179,7 @@ def write_xlsx(lay: Layout, path: Path, *, force: bool, protected: dict[Path, st
     """The template at `path`. Refused (exit 2, nothing written): a name that is not .xlsx, an
     existing file without `force`, a workbook of the office (`protected`: resolved path -> its
     name), a file someone has open. A file replaced is backed up into `backups` first."""
+    from assistant.sources import files
     from assistant.sources.base import keep_backup
     from assistant.sources.xlsx.locks import locks_of
 
@@ -200,25 +200,11 @@ def write_xlsx(lay: Layout, path: Path, *, force: bool, protected: dict[Path, st
             if backups is not None:
                 backup = keep_backup(backups, path.stem, path.suffix, path.read_bytes(), keep_backups)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, data)
+        files.replace_whole(path, data)
     except OSError as exc:
         raise UsageError(tr("template.cannot_write", path=path, detail=exc.strerror or exc),
                          hint=tr("template.cannot_write_hint")) from None
     return Written(str(path), lay.register.sheet, lay.header_row, lay.rows, backup)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Written under a temporary name of ours beside `path`, synced, renamed over it: whoever opens
-    the folder sees the old file or the new one, never half of one."""
-    from assistant.sources import files
-
-    tmp = files.temp_path(path.parent, path.name)
-    files.write_synced(tmp, data, private=False)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --- the command ------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ opening the shared folder never sees half a file.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TextIO
 
@@ -68,13 +67,5 @@ def put(target: Path, data: bytes) -> Path:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Write under a temporary name beside `path` (one `files.sweep` recognises as ours), sync,
-    then rename over `path`: a reader sees the old file or the new one, never half of one. Report
-    files are for leaders to read, so not private to this account."""
-    tmp = files.temp_path(path.parent, path.name)
-    files.write_synced(tmp, data, private=False)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """`files.replace_whole`: report files are for leaders to read, so not private to this account."""
+    files.replace_whole(path, data)

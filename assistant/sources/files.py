@@ -85,6 +85,21 @@ def write_synced(path: Path, data: bytes, *, private: bool = True) -> None:
         os.fsync(fh.fileno())
 
 
+def replace_whole(path: Path, data: bytes, *, private: bool = False) -> Path:
+    """`data` as `path`, whole or not at all: written and synced under a temporary name of ours
+    beside it (one `sweep` recognises), then renamed over it, the rename made durable. Whoever
+    opens the folder sees the old file or the new one, never half of one."""
+    tmp = temp_path(path.parent, path.name)
+    write_synced(tmp, data, private=private)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
+    return path
+
+
 def sync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable. POSIX only: Windows has no handle on a folder to flush,
     and NTFS journals renames itself."""
