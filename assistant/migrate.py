@@ -5,8 +5,10 @@ Per workbook, from its live header (found as `check` finds it): header cells to 
 sheet: nothing is inserted or shifted, every other cell stays where it is), and the columns of
 removed fields, which stay as they are. A dry run by default; `apply` writes through the sources'
 write-back (lock files, backup, atomic replace, the plan applied only to the bytes it was made
-from) with a patch that holds header cells only, then installs the new schema file, keeping the
-old one in the state folder's backups/schemas/.
+from) with a patch that holds header cells only, plus the new columns' entry rules and number
+formats (assistant/schema/entry.py, as `assistant template` gives a blank sheet) over their empty
+cells, then installs the new schema file, keeping the old one in the state folder's
+backups/schemas/.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ class SheetPlan:
     @property
     def changes(self) -> bool:
         return bool(self.renames or self.added)
+
+    @property
+    def entry_rows(self) -> tuple[int, int]:
+        """The rows (1-based, inclusive) a new column's entry rule and number format cover."""
+        return self.header_row + 1, max(self.last_row, self.header_row) + ENTRY_MARGIN
 
 
 @dataclass
@@ -191,8 +198,8 @@ def sheet_patch(sheet: str, plan: SheetPlan) -> SheetPatch:
     columns' cells below the header, down to ENTRY_MARGIN rows past the sheet's last row, their
     entry rule and number format (no cell is written there)."""
     headers = {r.cell: r.new for r in plan.renames} | {n.cell: n.name for n in plan.added}
-    last = max(plan.last_row, plan.header_row) + ENTRY_MARGIN
-    entries = [ColumnEntry(split_ref(n.cell)[0], plan.header_row + 1, last, n.look.rule, n.look.number_format)
+    first, last = plan.entry_rows
+    entries = [ColumnEntry(split_ref(n.cell)[0], first, last, n.look.rule, n.look.number_format)
                for n in plan.added if n.look.rule is not None or n.look.number_format is not None]
     return SheetPatch(sheet=sheet, header_row=plan.header_row, columns={}, new_columns=[], rows=[], values={},
                       fills={}, style_column=0, key_column=plan.key_column, headers=headers, keep_rules=True,
@@ -359,7 +366,9 @@ def migrate_lines(result: MigrateResult) -> list[str]:
         assert p is not None
         lines.append("  " + tr("migrate.sheet", sheet=w.sheet, row=p.header_row))
         lines += ["  - " + tr("migrate.rename", cell=r.cell, old=r.old, new=r.new) for r in p.renames]
-        lines += ["  - " + tr("migrate.add", cell=n.cell, name=n.name) for n in p.added]
+        for n in p.added:
+            lines.append("  - " + tr("migrate.add", cell=n.cell, name=n.name))
+            lines += ["    " + x for x in _entry_lines(n, p)]
         lines += ["  - " + tr("migrate.kept", name=k) for k in p.kept]
         lines += ["  - " + tr("migrate.problem", problem=x) for x in p.problems]
         lines += ["  - " + x for x in p.notes]
@@ -376,6 +385,16 @@ def migrate_lines(result: MigrateResult) -> list[str]:
     else:
         lines.append(tr("migrate.not_installed"))
     return lines
+
+
+def _entry_lines(n: NewColumn, plan: SheetPlan) -> list[str]:
+    """What the cells of new column `n` get: its entry rule's kind and number format, and where."""
+    what = ([tr("migrate.entry." + n.look.rule.kind)] if n.look.rule is not None else []) + \
+        ([tr("migrate.entry.format", format=n.look.number_format)] if n.look.number_format is not None else [])
+    if not what:
+        return []
+    first, last = plan.entry_rows
+    return [tr("migrate.entry", first=first, last=last, what=tr("migrate.entry.sep").join(what))]
 
 
 def problem_lines(result: MigrateResult) -> list[str]:

@@ -62,9 +62,10 @@ class Office:
         self.book = root / "data" / "镇.xlsx"
         self.config = root / "assistant.toml"
 
-    def xlsx(self) -> Path:
+    def xlsx(self, wide: bool = False) -> Path:
         """The register as an office makes it in Excel: a merged title, a subtitle, formats; a
-        note typed at H5, right of the table; a formula in G4."""
+        note typed at H5, right of the table; a formula in G4; a drop-down of its own in E.
+        `wide`: one width set for columns F..Z at once."""
         self.book.parent.mkdir(exist_ok=True)
         wb = xlsxwriter.Workbook(str(self.book))
         ws = wb.add_worksheet("督办台账")
@@ -85,6 +86,8 @@ class Office:
         ws.write_formula("G4", "=LEN(B4)", None, 4)
         ws.write("H5", "备注：十二月前办结")
         ws.set_column(1, 1, 30)
+        if wide:
+            ws.set_column(5, 25, 15)
         ws.data_validation("E4:E200", {"validate": "list", "source": ["甲", "乙", "丙"]})  # the office's own
         wb.close()
         self.write_config('[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n')
@@ -532,6 +535,10 @@ def test_new_columns_get_their_entry_rules_and_formats(office):
     book = office.xlsx()
     office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
     before = cells(book)
+    dry = office.migrate()
+    assert dry.code == 0, dry.err
+    assert "新增列 K3“办理状态”" in dry.out and "第 4–1006 行设下拉选择" in dry.out
+    assert "第 4–1006 行设日期校验、格式 yyyy-mm-dd" in dry.out and "第 4–1006 行设填写提示、格式 @" in dry.out
     res = office.migrate("--apply")
     assert res.code == 0, res.out + res.err
     after = cells(book)
@@ -561,11 +568,22 @@ def test_new_columns_get_their_entry_rules_and_formats(office):
     assert second.code == 0 and "无需改动" in second.out and digest(book) == again, "a second run writes nothing"
 
 
+def test_a_new_column_inside_a_width_range_gets_its_own_format_and_keeps_the_width(office):
+    book = office.xlsx(wide=True)
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    assert office.migrate("--apply").code == 0
+    dims = openpyxl.load_workbook(book)["督办台账"].column_dimensions
+    spans = {k: (d.min, d.max, round(d.width, 2), d.number_format) for k, d in dims.items() if d.min and d.min >= 6}
+    assert spans == {"F": (6, 9, 15.71, "General"), "J": (10, 10, 15.71, "@"), "K": (11, 11, 15.71, "General"),
+                     "L": (12, 12, 15.71, "yyyy-mm-dd"), "M": (13, 26, 15.71, "General")}, spans
+
+
 def test_new_columns_prompts_follow_lang(office):
     book = office.xlsx()
     office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
     res = office.migrate("--apply", "--lang", "en")
     assert res.code == 0, res.out + res.err
+    assert "rows 4–1006 get a drop-down list" in res.out and "rows 4–1006 get a date check, the format yyyy-mm-dd" in res.out
     dvs = validations(book)
     assert dvs["K4:K1006"].error == "Choose a value from the drop-down list"
     assert "Example" in dvs["L4:L1006"].prompt

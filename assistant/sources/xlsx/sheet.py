@@ -3,7 +3,8 @@
 The worksheet part is inflated twice, a piece at a time, and never held whole: a first pass keeps
 only what lies outside <sheetData> (a few kilobytes: column widths, the dimension, merges,
 conditional formats), which is parsed with lxml and edited (our column widths, the dimension, our
-conditional-format block that highlights cells with errors, the <legacyDrawing> of our notes);
+conditional-format block that highlights cells with errors, the <legacyDrawing> of our notes,
+the data validations and default styles of columns `assistant migrate` adds);
 the second pass streams the rows through `RowSplicer` into the new package's member, between the
 edited beginning and end.
 """
@@ -206,6 +207,8 @@ def _entries(root: etree._Element, entries: list[ColumnEntry], styles: Styles) -
     """New columns' entry rules appended to <dataValidations> (made at its place in the schema when
     there is none; the sheet's own rules are kept), and their number formats as the columns'
     default style, which cells typed later take."""
+    if not entries:  # `flag`: nothing to load, nothing changed
+        return
     from openpyxl.xml.functions import tostring
 
     from assistant.schema.entry import openpyxl_validation
