@@ -62,10 +62,10 @@ class Office:
         self.book = root / "data" / "镇.xlsx"
         self.config = root / "assistant.toml"
 
-    def xlsx(self, wide: bool = False) -> Path:
+    def xlsx(self, wide: bool = False, rule_on: str | None = None) -> Path:
         """The register as an office makes it in Excel: a merged title, a subtitle, formats; a
         note typed at H5, right of the table; a formula in G4; a drop-down of its own in E.
-        `wide`: one width set for columns F..Z at once."""
+        `wide`: one width set for columns F..Z at once; `rule_on`: a range with another rule of its own."""
         self.book.parent.mkdir(exist_ok=True)
         wb = xlsxwriter.Workbook(str(self.book))
         ws = wb.add_worksheet("督办台账")
@@ -88,6 +88,8 @@ class Office:
         ws.set_column(1, 1, 30)
         if wide:
             ws.set_column(5, 25, 15)
+        if rule_on:
+            ws.data_validation(rule_on, {"validate": "integer", "criteria": ">", "value": 0})
         ws.data_validation("E4:E200", {"validate": "list", "source": ["甲", "乙", "丙"]})  # the office's own
         wb.close()
         self.write_config('[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n')
@@ -559,7 +561,6 @@ def test_new_columns_get_their_entry_rules_and_formats(office):
     ws = openpyxl.load_workbook(book)["督办台账"]
     assert ws.column_dimensions["L"].number_format == "yyyy-mm-dd"
     assert ws.column_dimensions["J"].number_format == "@", "a phone typed later stays text"
-    assert ws.column_dimensions["K"].number_format == "General"
     assert ws.column_dimensions["B"].width > 29, "the office's column width kept"
     assert ws["C4"].number_format == "yyyy-mm-dd" and ws["E4"].number_format == "General"
     again = digest(book)
@@ -576,6 +577,15 @@ def test_a_new_column_inside_a_width_range_gets_its_own_format_and_keeps_the_wid
     spans = {k: (d.min, d.max, round(d.width, 2), d.number_format) for k, d in dims.items() if d.min and d.min >= 6}
     assert spans == {"F": (6, 9, 15.71, "General"), "J": (10, 10, 15.71, "@"), "K": (11, 11, 15.71, "General"),
                      "L": (12, 12, 15.71, "yyyy-mm-dd"), "M": (13, 26, 15.71, "General")}, spans
+
+
+def test_a_rule_of_the_office_on_a_new_column_is_kept_alone(office):
+    book = office.xlsx(rule_on="K10:K20")
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    assert office.migrate("--apply").code == 0
+    dvs = validations(book)
+    assert set(dvs) == {"E4:E200", "J4:J1006", "K10:K20", "L4:L1006"}, "no second rule over the office's"
+    assert dvs["K10:K20"].type == "whole" and dvs["K10:K20"].formula1 == "0"
 
 
 def test_new_columns_prompts_follow_lang(office):

@@ -22,10 +22,11 @@ from assistant.sources.merges import Merge, refuse_merged_outputs
 from assistant.sources.xlsx.notes import Notes
 from assistant.sources.xlsx.rows import PackageError, RowSplicer
 from assistant.sources.xlsx.styles import NS, Styles, q
-from assistant.writeback import MARKER_FORMULA, ColumnEntry, SheetPatch, col_letter, split_ref
+from assistant.writeback import MARKER_FORMULA, ColumnEntry, SheetPatch, col_index, col_letter, split_ref
 
 CHUNK = 1 << 20  # inflated bytes handled at a time
 _PREFIX = 1 << 16  # the part's first bytes, where its XML declaration is
+_SQREF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
 _DEFAULT_WIDTH = "9.140625"  # Excel's default column width (8.43 characters), as Excel writes it
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
 _OPEN = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
@@ -213,10 +214,13 @@ def _entries(root: etree._Element, entries: list[ColumnEntry], styles: Styles) -
 
     from assistant.schema.entry import openpyxl_validation
 
+    theirs = _validated(root)
     made = []
     for e in entries:
         letter = col_letter(e.column)
-        if e.rule is not None:
+        mine = (e.column, e.first - 1, e.column, e.last - 1)
+        if e.rule is not None and not any(_overlap(mine, box) for box in theirs):
+            # (a rule of the office's already there wins: two rules on a cell are not Excel's way)
             # openpyxl's own serialisation (no namespace), re-parsed into the worksheet's namespace
             xml = tostring(openpyxl_validation(e.rule, f"{letter}{e.first}:{letter}{e.last}").to_tree())
             made.append(etree.fromstring(b'<w xmlns="' + NS.encode() + b'">' + xml + b"</w>", _PARSER)[0])
@@ -262,3 +266,32 @@ def _column_style(root: etree._Element, n: int, code: str, styles: Styles) -> No
         cover.set("max", str(n))
         own = cover
     own.set("style", str(styles.number_xf(int(own.get("style", "0")), code)))
+
+
+Box = tuple[int, int, int, int]  # 0-based first column, first row, last column, last row
+
+
+def _validated(root: etree._Element) -> list[Box]:
+    """The ranges the sheet's own data validations cover: <dataValidation sqref> and Excel's
+    extension ones (<x14:dataValidation><xm:sqref>, lists from other sheets)."""
+    refs: list[str] = [dv.get("sqref", "") for dv in root.iter(q("dataValidation"))]
+    refs += [el.text or "" for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname == "sqref"]
+    out: list[Box] = []
+    for token in " ".join(refs).split():
+        m = _SQREF.match(token.upper())
+        if m is None or not any(m.groups()):
+            out.append((0, 0, 1 << 20, 1 << 30))  # not understood: taken as covering everything
+            continue
+        c0, r0, c1, r1 = m.groups()
+        if ":" not in token:
+            c1, r1 = c0, r0
+        out.append((_col0(c0, 0), int(r0) - 1 if r0 else 0, _col0(c1, 1 << 20), int(r1) - 1 if r1 else 1 << 30))
+    return out
+
+
+def _col0(letters: str | None, missing: int) -> int:
+    return col_index(letters) if letters else missing
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
