@@ -139,7 +139,8 @@ def migrate(opts: Options, register: str, to: Path, apply: bool, workbook: str |
     from assistant.migrate import migrate as run_migrate
     from assistant.migrate import migrate_lines, problem_lines
 
-    result = run_migrate(opts.office(), register, to, apply=apply, workbook=workbook)
+    office = opts.office()
+    result = run_migrate(office, register, to, apply=apply, workbook=workbook, lang=opts.lang)
     for line in migrate_lines(result):
         say(line)
     for line in problem_lines(result):

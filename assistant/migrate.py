@@ -5,8 +5,10 @@ Per workbook, from its live header (found as `check` finds it): header cells to 
 sheet: nothing is inserted or shifted, every other cell stays where it is), and the columns of
 removed fields, which stay as they are. A dry run by default; `apply` writes through the sources'
 write-back (lock files, backup, atomic replace, the plan applied only to the bytes it was made
-from) with a patch that holds header cells only, then installs the new schema file, keeping the
-old one in the state folder's backups/schemas/.
+from) with a patch that holds header cells only, plus the new columns' entry rules and number
+formats (assistant/schema/entry.py, as `assistant template` gives a blank sheet) over their empty
+cells, then installs the new schema file, keeping the old one in the state folder's
+backups/schemas/.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import HeaderError, SchemaError, SourceError, UsageError
-from assistant.i18n import tr
+from assistant.i18n import get_lang, tr
 from assistant.office import Office
 from assistant.schema.diff import SchemaDiff, diff_lines, diff_registers
+from assistant.schema.entry import EntryRule, entry_rule, number_format
 from assistant.schema.loader import lint_files, office_schema_files
 from assistant.schema.model import Field, Register
 from assistant.sources import files, open_source
@@ -25,21 +28,27 @@ from assistant.sources.base import Grid, Source, match_sheet
 from assistant.suggest import did_you_mean
 from assistant.table import _is_blank, find_header_row, header_names
 from assistant.text import col_letter, norm_header
-from assistant.writeback import SheetPatch, split_ref
+from assistant.writeback import ColumnEntry, SheetPatch, split_ref
+
+# Rows below the sheet's last row that a new column's entry rule covers too: room for the rows
+# people add, as the 1000 rows `assistant template` gives a blank sheet.
+ENTRY_MARGIN = 1000
 
 
 @dataclass
 class ColumnLook:
-    """How a new column looks. For now only its header: styled like the last header cell of its
-    row (what the xlsx write-back does for every new header cell)."""
+    """How a new column looks: its header styled like the last header cell of its row (what the
+    write-back does for every new header cell), and for the cells people type into later, the
+    field's entry rule and number format, as `assistant template` gives them."""
 
+    rule: EntryRule | None = None
+    number_format: str | None = None
     header: str = "like_last_header"
 
 
-def new_column_look(f: Field) -> ColumnLook:
-    """Where the look of the new column of field `f` is decided: its header's style only. Data
-    validations and number formats for the column's cells (assistant/schema/entry.py) belong here."""
-    return ColumnLook()
+def new_column_look(f: Field, lang: str) -> ColumnLook:
+    """The look of the new column of field `f`, its prompts in `lang`."""
+    return ColumnLook(entry_rule(f, lang), number_format(f))
 
 
 @dataclass
@@ -65,10 +74,16 @@ class SheetPlan:
     problems: list[str] = field(default_factory=list)  # any: the workbook is refused
     notes: list[str] = field(default_factory=list)  # what the office must do itself (rename the sheet)
     key_column: int = 0
+    last_row: int = 0  # 1-based: the sheet's last row read (its used range)
 
     @property
     def changes(self) -> bool:
         return bool(self.renames or self.added)
+
+    @property
+    def entry_rows(self) -> tuple[int, int]:
+        """The rows (1-based, inclusive) a new column's entry rule and number format cover."""
+        return self.header_row + 1, max(self.last_row, self.header_row) + ENTRY_MARGIN
 
 
 @dataclass
@@ -114,8 +129,10 @@ def _text_row(grid: Grid, h: int, col: int, rows: int) -> int:
     return h - 1 if _is_blank(lower) or lower == upper else h
 
 
-def plan_sheet(grid: Grid, old: Register, new: Register) -> SheetPlan:
-    """What the header of `grid` needs to name `new`'s columns (HeaderError if there is none)."""
+def plan_sheet(grid: Grid, old: Register, new: Register, lang: str | None = None) -> SheetPlan:
+    """What the header of `grid` needs to name `new`'s columns (HeaderError if there is none); the
+    prompts of new columns in `lang` (the current language when None)."""
+    lang = lang or get_lang()
     if new.header_row is not None:
         h = new.header_row - 1
     else:
@@ -128,7 +145,7 @@ def plan_sheet(grid: Grid, old: Register, new: Register) -> SheetPlan:
     for c, v in enumerate(names):
         if not _is_blank(v):
             by_text.setdefault(norm_header(str(v)), []).append(c)
-    plan = SheetPlan(header_row=h + 1)
+    plan = SheetPlan(header_row=h + 1, last_row=len(grid))
     width = max(map(len, grid), default=0)  # the used range, merges included (see sources.merges)
 
     def cols(texts: list[str]) -> list[int]:
@@ -152,7 +169,7 @@ def plan_sheet(grid: Grid, old: Register, new: Register) -> SheetPlan:
             c = former[0]
             plan.renames.append(Rename(ref(c, _text_row(grid, h, c, new.header_rows)), str(names[c]).strip(), f.name))
         elif not own:
-            plan.added.append(NewColumn(ref(width, h), f.name, new_column_look(f)))
+            plan.added.append(NewColumn(ref(width, h), f.name, new_column_look(f, lang)))
             width += 1
     for role in ("status", "days", "findings"):  # the assistant's own columns renamed: their header follows
         was, now = getattr(old.outputs, role), getattr(new.outputs, role)
@@ -176,10 +193,16 @@ def plan_sheet(grid: Grid, old: Register, new: Register) -> SheetPlan:
 
 
 def sheet_patch(sheet: str, plan: SheetPlan) -> SheetPatch:
-    """A patch that writes header cells only (and leaves our colours alone)."""
+    """A patch that writes header cells only (and leaves our colours alone), and gives the new
+    columns' cells below the header, down to ENTRY_MARGIN rows past the sheet's last row, their
+    entry rule and number format (no cell is written there)."""
     headers = {r.cell: r.new for r in plan.renames} | {n.cell: n.name for n in plan.added}
+    first, last = plan.entry_rows
+    entries = [ColumnEntry(split_ref(n.cell)[0], first, last, n.look.rule, n.look.number_format)
+               for n in plan.added if n.look.rule is not None or n.look.number_format is not None]
     return SheetPatch(sheet=sheet, header_row=plan.header_row, columns={}, new_columns=[], rows=[], values={},
-                      fills={}, style_column=0, key_column=plan.key_column, headers=headers, keep_rules=True)
+                      fills={}, style_column=0, key_column=plan.key_column, headers=headers, keep_rules=True,
+                      entries=entries)
 
 
 # --- the office ---------------------------------------------------------------------------------------
@@ -211,7 +234,7 @@ def _targets(office: Office, register: str, workbook: str | None) -> list:
     return targets
 
 
-def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool) -> WorkbookPlan | None:
+def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool, lang: str) -> WorkbookPlan | None:
     """None when the workbook does not hold the register (and need not)."""
     wp = WorkbookPlan(source.name, source.location)
     found = source.read_sheets([old.sheet, new.sheet])
@@ -222,7 +245,7 @@ def _plan_workbook(source: Source, old: Register, new: Register, must_hold: bool
         return None
     wp.sheet, grid = hit
     wp.grid = grid
-    wp.plan = plan_sheet(grid, old, new)
+    wp.plan = plan_sheet(grid, old, new, lang)
     if norm_header(wp.sheet) != norm_header(new.sheet):  # a sheet's name is the office's to change
         wp.plan.notes.append(tr("migrate.sheet_name", sheet=wp.sheet, new=new.sheet))
     if wp.plan.problems:
@@ -264,8 +287,10 @@ def _verify(source: Source, wp: WorkbookPlan) -> None:
 
 
 def migrate(office: Office, register: str, new_file: Path, *, apply: bool = False,
-            workbook: str | None = None) -> MigrateResult:
-    """Plan (and with `apply`, carry out) the move of `register`'s workbooks to `new_file`."""
+            workbook: str | None = None, lang: str | None = None) -> MigrateResult:
+    """Plan (and with `apply`, carry out) the move of `register`'s workbooks to `new_file`; the
+    prompts of new columns in `lang` (the current language when None)."""
+    lang = lang or get_lang()
     old = office.register(register)
     new = _new_register(office, register, new_file)
     result = MigrateResult(register, new_file, diff_registers(old, new), [], apply)
@@ -273,7 +298,8 @@ def migrate(office: Office, register: str, new_file: Path, *, apply: bool = Fals
     for wb in _targets(office, register, workbook):
         source = open_source(wb, config)
         try:
-            wp = _plan_workbook(source, old, new, must_hold=bool(wb.registers) or workbook is not None)
+            wp = _plan_workbook(source, old, new, must_hold=bool(wb.registers) or workbook is not None,
+                                lang=lang)
             if wp is None:
                 continue
             result.workbooks.append(wp)
@@ -326,7 +352,9 @@ def migrate_lines(result: MigrateResult) -> list[str]:
         assert p is not None
         lines.append("  " + tr("migrate.sheet", sheet=w.sheet, row=p.header_row))
         lines += ["  - " + tr("migrate.rename", cell=r.cell, old=r.old, new=r.new) for r in p.renames]
-        lines += ["  - " + tr("migrate.add", cell=n.cell, name=n.name) for n in p.added]
+        for n in p.added:
+            lines.append("  - " + tr("migrate.add", cell=n.cell, name=n.name))
+            lines += ["    " + x for x in _entry_lines(n, p)]
         lines += ["  - " + tr("migrate.kept", name=k) for k in p.kept]
         lines += ["  - " + tr("migrate.problem", problem=x) for x in p.problems]
         lines += ["  - " + x for x in p.notes]
@@ -343,6 +371,16 @@ def migrate_lines(result: MigrateResult) -> list[str]:
     else:
         lines.append(tr("migrate.not_installed"))
     return lines
+
+
+def _entry_lines(n: NewColumn, plan: SheetPlan) -> list[str]:
+    """What the cells of new column `n` get: its entry rule's kind and number format, and where."""
+    what = ([tr("migrate.entry." + n.look.rule.kind)] if n.look.rule is not None else []) + \
+        ([tr("migrate.entry.format", format=n.look.number_format)] if n.look.number_format is not None else [])
+    if not what:
+        return []
+    first, last = plan.entry_rows
+    return [tr("migrate.entry", first=first, last=last, what=tr("migrate.entry.sep").join(what))]
 
 
 def problem_lines(result: MigrateResult) -> list[str]:

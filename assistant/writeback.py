@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.text import col_index, col_letter
+
+if TYPE_CHECKING:  # a plain dataclass; the sources turn it into their own validation
+    from assistant.schema.entry import EntryRule
 
 # Our conditional-format rules are recognised by this formula (always TRUE), so a later run replaces
 # them and never touches the conditional formats people made. The same in xlsx and in Sheets.
@@ -21,7 +25,7 @@ MARKER_FORMULA = 'N("office-assistant")=0'
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
-__all__ = ["MARKER_FORMULA", "Fill", "SheetPatch", "col_index", "col_letter", "split_ref"]
+__all__ = ["MARKER_FORMULA", "ColumnEntry", "Fill", "SheetPatch", "col_index", "col_letter", "split_ref"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,20 @@ class Fill:
 
     rgb: str
     font: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnEntry:
+    """What cells typed later into a new column get (`assistant migrate`): the field's entry rule
+    (a drop-down, a date, a prompt…) over rows `first`..`last` (1-based, inclusive) and the number
+    format of the column (None: General). The column has no data cells yet, so nothing typed is
+    restyled."""
+
+    column: int  # 0-based
+    first: int
+    last: int
+    rule: EntryRule | None
+    number_format: str | None
 
 
 @dataclass
@@ -64,6 +82,8 @@ class SheetPatch:
     # True: leave our conditional formats (the colours `flag` made) as they are; a patch that only
     # writes header cells must not clear them.
     keep_rules: bool = False
+    # New columns' entry rules and number formats (`assistant migrate`); empty for `flag`.
+    entries: list[ColumnEntry] = field(default_factory=list)
 
     def header_cells(self) -> dict[int, dict[int, str]]:
         """`headers` by sheet row (1-based), then 0-based column."""

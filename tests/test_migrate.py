@@ -62,9 +62,10 @@ class Office:
         self.book = root / "data" / "镇.xlsx"
         self.config = root / "assistant.toml"
 
-    def xlsx(self) -> Path:
+    def xlsx(self, wide: bool = False, rule_on: str | None = None) -> Path:
         """The register as an office makes it in Excel: a merged title, a subtitle, formats; a
-        note typed at H5, right of the table; a formula in G4."""
+        note typed at H5, right of the table; a formula in G4; a drop-down of its own in E.
+        `wide`: one width set for columns F..Z at once; `rule_on`: a range with another rule of its own."""
         self.book.parent.mkdir(exist_ok=True)
         wb = xlsxwriter.Workbook(str(self.book))
         ws = wb.add_worksheet("督办台账")
@@ -85,6 +86,11 @@ class Office:
         ws.write_formula("G4", "=LEN(B4)", None, 4)
         ws.write("H5", "备注：十二月前办结")
         ws.set_column(1, 1, 30)
+        if wide:
+            ws.set_column(5, 25, 15)
+        if rule_on:
+            ws.data_validation(rule_on, {"validate": "integer", "criteria": ">", "value": 0})
+        ws.data_validation("E4:E200", {"validate": "list", "source": ["甲", "乙", "丙"]})  # the office's own
         wb.close()
         self.write_config('[[workbooks]]\nname = "凤凰镇"\nsource = "data/镇.xlsx"\n')
         return self.book
@@ -317,10 +323,15 @@ def test_a_google_sheet_gets_the_header_cells_and_nothing_else(office, sheets_se
     assert [(r + [None] * 8)[:8] for r in after[3:]] == [(r + [None] * 8)[:8] for r in rows[3:]]
     assert after[:2] == rows[:2]
     kinds = [next(iter(r)) for r in sheets_server.requests_received]
-    assert set(kinds) <= {"updateCells", "appendDimension", "copyPaste"}, kinds
+    assert set(kinds) <= {"updateCells", "appendDimension", "copyPaste", "repeatCell", "setDataValidation"}, kinds
     assert sheets_server.format_at(sid, "督办台账", 2, 8) == bold == sheets_server.format_at(sid, "督办台账", 2, 9)
     assert sheets_server.format_at(sid, "督办台账", 2, 2) == bold, "the renamed cell keeps its look"
-    assert sheets_server.format_at(sid, "督办台账", 3, 8) is None
+    assert sheets_server.format_at(sid, "督办台账", 3, 8) is None, "a plain text field: no format, no rule"
+    assert sheets_server.data_validation(sid, "督办台账", 3, 8) is None
+    assert sheets_server.format_at(sid, "督办台账", 3, 9) == {"numberFormat": {"type": "TEXT", "pattern": "@"}}
+    assert "示例" in sheets_server.data_validation(sid, "督办台账", 3, 9)["inputMessage"], "the phone's prompt"
+    assert all(sheets_server.data_validation(sid, "督办台账", r, c) is None for r in range(5) for c in range(8)), \
+        "no rule on the office's own columns"
     written = [(r["updateCells"]["start"]["rowIndex"], r["updateCells"]["start"]["columnIndex"])
                for r in sheets_server.requests_received if "updateCells" in r]
     assert sorted(written) == [(2, 2), (2, 8), (2, 9)], "only the header cells"
@@ -507,3 +518,132 @@ def test_a_field_heading_two_columns_is_refused(office):
     res = office.migrate()
     assert res.code == 2
     assert "“完成时限”出现在多列（C、F）" in res.out
+
+
+# --- new columns' entry rules ----------------------------------------------------------------------
+
+RULED = NEW + """  - { name: 办理状态, enum: [未办, 在办, 办结], description: 当前进度 }
+  - { name: 办结日期, type: date }
+"""
+
+
+def validations(path: Path) -> dict[str, object]:
+    """The sheet's data validations by range, as openpyxl reads them."""
+    ws = openpyxl.load_workbook(path)["督办台账"]
+    return {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+
+
+def test_new_columns_get_their_entry_rules_and_formats(office):
+    book = office.xlsx()
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    before = cells(book)
+    dry = office.migrate()
+    assert dry.code == 0, dry.err
+    assert "新增列 K3“办理状态”" in dry.out and "第 4–1006 行设下拉选择" in dry.out
+    assert "第 4–1006 行设日期校验、格式 yyyy-mm-dd" in dry.out and "第 4–1006 行设填写提示、格式 @" in dry.out
+    res = office.migrate("--apply")
+    assert res.code == 0, res.out + res.err
+    after = cells(book)
+    assert (after["I3"], after["J3"], after["K3"], after["L3"]) == ("责任人", "联系电话", "办理状态", "办结日期")
+    assert {k for k in set(before) | set(after) if before.get(k) != after.get(k)} == {"C3", "I3", "J3", "K3", "L3"}
+    dvs = validations(book)
+    # the sheet's last row is 6: the rules reach 1000 rows further, from the row below the header
+    assert set(dvs) == {"E4:E200", "J4:J1006", "K4:K1006", "L4:L1006"}, "no rule for a plain text field (I)"
+    assert dvs["E4:E200"].type == "list" and dvs["E4:E200"].formula1 == '"甲,乙,丙"', "the office's own rule kept"
+    status = dvs["K4:K1006"]
+    assert status.type == "list" and status.formula1 == '"未办,在办,办结"'
+    assert status.promptTitle == "办理状态" and "当前进度" in status.prompt and status.showInputMessage
+    assert status.error == "请从下拉列表中选择" and status.showErrorMessage
+    day = dvs["L4:L1006"]
+    assert day.type == "date" and day.operator == "between" and day.formula1 == "1"
+    assert day.promptTitle == "办结日期" and "示例" in day.prompt
+    assert dvs["J4:J1006"].type is None and "示例" in dvs["J4:J1006"].prompt, "a phone: a prompt alone"
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    assert ws.column_dimensions["L"].number_format == "yyyy-mm-dd"
+    assert ws.column_dimensions["J"].number_format == "@", "a phone typed later stays text"
+    assert ws.column_dimensions["B"].width > 29, "the office's column width kept"
+    assert ws["C4"].number_format == "yyyy-mm-dd" and ws["E4"].number_format == "General"
+    again = digest(book)
+    second = run_cli("migrate", "tasks", "--to", office.root / "sheets_schema" / "tasks.yaml",
+                     "--config", office.config, "--apply")
+    assert second.code == 0 and "无需改动" in second.out and digest(book) == again, "a second run writes nothing"
+
+
+def test_a_new_column_inside_a_width_range_gets_its_own_format_and_keeps_the_width(office):
+    book = office.xlsx(wide=True)
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    assert office.migrate("--apply").code == 0
+    dims = openpyxl.load_workbook(book)["督办台账"].column_dimensions
+    spans = {k: (d.min, d.max, round(d.width, 2), d.number_format) for k, d in dims.items() if d.min and d.min >= 6}
+    assert spans == {"F": (6, 9, 15.71, "General"), "J": (10, 10, 15.71, "@"), "K": (11, 11, 15.71, "General"),
+                     "L": (12, 12, 15.71, "yyyy-mm-dd"), "M": (13, 26, 15.71, "General")}, spans
+
+
+def test_a_rule_of_the_office_on_a_new_column_is_kept_alone(office):
+    book = office.xlsx(rule_on="K10:K20")
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    assert office.migrate("--apply").code == 0
+    dvs = validations(book)
+    assert set(dvs) == {"E4:E200", "J4:J1006", "K10:K20", "L4:L1006"}, "no second rule over the office's"
+    assert dvs["K10:K20"].type == "whole" and dvs["K10:K20"].formula1 == "0"
+
+
+def test_new_columns_prompts_follow_lang(office):
+    book = office.xlsx()
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    res = office.migrate("--apply", "--lang", "en")
+    assert res.code == 0, res.out + res.err
+    assert "rows 4–1006 get a drop-down list" in res.out and "rows 4–1006 get a date check, the format yyyy-mm-dd" in res.out
+    dvs = validations(book)
+    assert dvs["K4:K1006"].error == "Choose a value from the drop-down list"
+    assert "Example" in dvs["L4:L1006"].prompt
+
+
+def test_libreoffice_keeps_the_new_columns_rules(office, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    book = office.xlsx()
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    assert office.migrate("--apply").code == 0
+    out = tmp_path / "lo"
+    cmd = [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(out), str(book)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    resaved = out / "镇.xlsx"
+    assert cells(resaved)["K3"] == "办理状态" and cells(resaved)["A4"] == "DB-001"
+    dvs = validations(resaved)  # LibreOffice read our rules: it writes them back
+    status = next(dv for ref, dv in dvs.items() if ref.startswith("K4"))
+    assert status.type == "list" and "未办" in status.formula1 and "当前进度" in (status.prompt or "")
+    assert any(ref.startswith("L4") and dv.type == "date" for ref, dv in dvs.items())
+    assert any(ref.startswith("E4") and dv.type == "list" for ref, dv in dvs.items())
+
+
+def test_a_google_sheet_gets_the_new_columns_rules(office, sheets_server, tmp_path):
+    rows = [["凤凰镇督办事项台账"], ["填报单位：党政办"], HEADER, ["DB-001", "修缮村道", 46356, "加急", "甲"]]
+    sid = sheets_server.add_spreadsheet("凤凰镇督查台账", {"督办台账": rows})
+    key = make_service_account(tmp_path, sheets_server)
+    office.write_config(f'[[workbooks]]\nname = "凤凰镇"\nsource = "gsheets:{sid}"\ncredentials = "{key.as_posix()}"\n'
+                        f'api_url = "{sheets_server.url}"\n')
+    office.new.write_text(textwrap.dedent(RULED), encoding="utf-8")
+    res = office.migrate("--apply", "--lang", "en")
+    assert res.code == 0, res.out + res.err
+    assert sheets_server.values(sid, "督办台账")[2][5:9] == ["责任人", "联系电话", "办理状态", "办结日期"]
+    sent = [r["setDataValidation"] for r in sheets_server.requests_received if "setDataValidation" in r]
+    assert sorted((v["range"]["startColumnIndex"], v["range"]["startRowIndex"], v["range"]["endRowIndex"])
+                  for v in sent) == [(6, 3, 1004), (7, 3, 1004), (8, 3, 1004)], "rows 4..1004: the last row + 1000"
+    status = sheets_server.data_validation(sid, "督办台账", 3, 7)
+    assert status["condition"] == {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in ("未办", "在办", "办结")]}
+    assert status["showCustomUi"] and "当前进度" in status["inputMessage"]
+    assert sheets_server.data_validation(sid, "督办台账", 1003, 7) == status, "down to the last row of the range"
+    day = sheets_server.data_validation(sid, "督办台账", 3, 8)
+    assert day["condition"]["type"] == "DATE_IS_VALID" and "Example" in day["inputMessage"]
+    assert sheets_server.format_at(sid, "督办台账", 3, 8)["numberFormat"]["type"] == "DATE"
+    assert sheets_server.data_validation(sid, "督办台账", 2, 7) is None, "not on the header"
+    assert sheets_server.data_validation(sid, "督办台账", 3, 5) is None, "a plain text field: none"
+    assert all(sheets_server.data_validation(sid, "督办台账", 3, c) is None for c in range(5))
+    n = len(sheets_server.requests_received)
+    again = run_cli("migrate", "tasks", "--to", office.root / "sheets_schema" / "tasks.yaml", "--config", office.config,
+                    "--apply")
+    assert again.code == 0 and len(sheets_server.requests_received) == n, "a second run sends nothing"

@@ -183,6 +183,12 @@ def _as_date(v: Any) -> dt.date:
 
 # --- Google Sheets --------------------------------------------------------------------------------
 
+def sheets_number_format(pattern: str) -> dict:
+    """A number format (as `number_format` gives it) as a Sheets NumberFormat."""
+    kind = {"yyyy-mm-dd": "DATE", "yyyy-mm-dd hh:mm": "DATE_TIME", "@": "TEXT"}.get(pattern, "NUMBER")
+    return {"type": kind, "pattern": pattern}
+
+
 def sheets_validation(rule: EntryRule, grid_range: dict) -> dict:
     """The rule as a spreadsheets.batchUpdate request: {"setDataValidation": {"range", "rule"}}.
     `strict` refuses what does not fit, as Excel's stop message does; a rule Sheets has no
@@ -241,4 +247,5 @@ def _sheets_dates(lo: Bound, hi: Bound) -> dict:
     return {"type": "DATE_IS_VALID"}
 
 
-__all__ = ["EntryRule", "entry_rule", "number_format", "openpyxl_validation", "owned_rule", "sheets_validation"]
+__all__ = ["EntryRule", "entry_rule", "number_format", "openpyxl_validation", "owned_rule", "sheets_number_format",
+           "sheets_validation"]

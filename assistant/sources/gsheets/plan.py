@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.i18n import tr
+from assistant.schema.entry import sheets_number_format, sheets_validation
 from assistant.sources.base import Grid
 from assistant.writeback import MARKER_FORMULA, Fill, SheetPatch, col_letter, split_ref
 
@@ -43,6 +44,7 @@ class SheetState:
     columns: int  # gridProperties.columnCount
     rules: list[dict]  # its conditional-format rules, in order (index = position)
     grid: Grid  # the values read
+    rows: int = 0  # gridProperties.rowCount
 
 
 def plain(value: Any) -> Any:
@@ -146,7 +148,22 @@ def look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     for name, note in patch.notes.items():
         if name not in patch.new_columns:
             out.append(_update(state.sheet_id, patch.header_row - 1, patch.columns[name], [[{"note": note}]], "note"))
-    return out + header_look_requests(patch, state)
+    return out + header_look_requests(patch, state) + entry_requests(patch, state)
+
+
+def entry_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
+    """New columns' entry rules (setDataValidation) and number formats over their cells below the
+    header; no value is written there."""
+    out: list[dict] = []
+    for e in patch.entries:
+        box = {"sheetId": state.sheet_id, "startRowIndex": e.first - 1, "endRowIndex": e.last,
+               "startColumnIndex": e.column, "endColumnIndex": e.column + 1}
+        if e.number_format is not None:
+            out.append({"repeatCell": {"range": box, "cell": {"userEnteredFormat": {
+                "numberFormat": sheets_number_format(e.number_format)}}, "fields": "userEnteredFormat.numberFormat"}})
+        if e.rule is not None:
+            out.append(sheets_validation(e.rule, box))
+    return out
 
 
 def header_look_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
@@ -173,12 +190,16 @@ def _cell_range(sheet_id: int, row0: int, col0: int) -> dict:
 
 
 def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
-    """Columns appended when ours lie beyond the grid, and the widths of the new columns."""
+    """Columns appended when ours lie beyond the grid, rows when a new column's entry rule does,
+    and the widths of the new columns."""
     out: list[dict] = []
     needed = max([*patch.columns.values(), *(split_ref(ref)[0] for ref in patch.headers)], default=-1) + 1
     if needed > state.columns:
         out.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "COLUMNS",
                                         "length": needed - state.columns}})
+    rows = max((e.last for e in patch.entries), default=0)
+    if rows > state.rows:
+        out.append({"appendDimension": {"sheetId": state.sheet_id, "dimension": "ROWS", "length": rows - state.rows}})
     for name in patch.new_columns:
         col = patch.columns[name]
         width = round(patch.widths.get(name, 10.0) * PIXELS_PER_CHAR + 5)

@@ -205,6 +205,7 @@ class GSheetsSource:
         props = sheet["properties"]
         return SheetState(sheet_id=props.get("sheetId", 0),
                           columns=props.get("gridProperties", {}).get("columnCount", 0),
+                          rows=props.get("gridProperties", {}).get("rowCount", 0),
                           rules=sheet.get("conditionalFormats", []), grid=self._grids[title])
 
     def apply(self, patches: list[SheetPatch], planned_from: str | None) -> ApplyReport:

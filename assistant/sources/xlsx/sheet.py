@@ -3,13 +3,15 @@
 The worksheet part is inflated twice, a piece at a time, and never held whole: a first pass keeps
 only what lies outside <sheetData> (a few kilobytes: column widths, the dimension, merges,
 conditional formats), which is parsed with lxml and edited (our column widths, the dimension, our
-conditional-format block that highlights cells with errors, the <legacyDrawing> of our notes);
+conditional-format block that highlights cells with errors, the <legacyDrawing> of our notes,
+the data validations and default styles of columns `assistant migrate` adds);
 the second pass streams the rows through `RowSplicer` into the new package's member, between the
 edited beginning and end.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from typing import IO
@@ -19,11 +21,13 @@ from lxml import etree
 from assistant.sources.merges import Merge, refuse_merged_outputs
 from assistant.sources.xlsx.notes import Notes
 from assistant.sources.xlsx.rows import PackageError, RowSplicer
-from assistant.sources.xlsx.styles import Styles, q
-from assistant.writeback import MARKER_FORMULA, SheetPatch, col_letter, split_ref
+from assistant.sources.xlsx.styles import NS, Styles, q
+from assistant.writeback import MARKER_FORMULA, ColumnEntry, SheetPatch, col_index, col_letter, split_ref
 
 CHUNK = 1 << 20  # inflated bytes handled at a time
 _PREFIX = 1 << 16  # the part's first bytes, where its XML declaration is
+_SQREF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
+_DEFAULT_WIDTH = "9.140625"  # Excel's default column width (8.43 characters), as Excel writes it
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
 _OPEN = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _DECLARATION = re.compile(rb"<\?xml\s[^?]*\?>\s*")
@@ -61,6 +65,7 @@ class Worksheet:
         _widen(root, patch)
         _dimension(root, patch)
         _highlight(root, patch, styles)
+        _entries(root, patch.entries, styles)
         if patch.notes:
             notes.put(part, root, {f"{col_letter(patch.columns[name])}{patch.header_row}": text
                                    for name, text in patch.notes.items()})
@@ -197,3 +202,96 @@ def _highlight(root: etree._Element, p: SheetPatch, styles: Styles) -> None:
         anchor.addprevious(cf)
     else:
         root.append(cf)
+
+
+def _entries(root: etree._Element, entries: list[ColumnEntry], styles: Styles) -> None:
+    """New columns' entry rules appended to <dataValidations> (made at its place in the schema when
+    there is none; the sheet's own rules are kept), and their number formats as the columns'
+    default style, which cells typed later take."""
+    if not entries:  # `flag`: nothing to load, nothing changed
+        return
+    from openpyxl.xml.functions import tostring
+
+    from assistant.schema.entry import openpyxl_validation
+
+    theirs = _validated(root)
+    made = []
+    for e in entries:
+        letter = col_letter(e.column)
+        mine = (e.column, e.first - 1, e.column, e.last - 1)
+        if e.rule is not None and not any(_overlap(mine, box) for box in theirs):
+            # (a rule of the office's already there wins: two rules on a cell are not Excel's way)
+            # openpyxl's own serialisation (no namespace), re-parsed into the worksheet's namespace
+            xml = tostring(openpyxl_validation(e.rule, f"{letter}{e.first}:{letter}{e.last}").to_tree())
+            made.append(etree.fromstring(b'<w xmlns="' + NS.encode() + b'">' + xml + b"</w>", _PARSER)[0])
+        if e.number_format is not None:
+            _column_style(root, e.column + 1, e.number_format, styles)
+    if not made:
+        return
+    dvs = root.find(q("dataValidations"))
+    if dvs is None:
+        dvs = etree.Element(q("dataValidations"))
+        anchor = next((root.find(q(n)) for n in _AFTER_CF[1:] if root.find(q(n)) is not None), None)
+        (anchor.addprevious(dvs) if anchor is not None else root.append(dvs))
+    for dv in made:
+        dvs.append(dv)
+    dvs.set("count", str(len(dvs.findall(q("dataValidation")))))
+
+
+def _column_style(root: etree._Element, n: int, code: str, styles: Styles) -> None:
+    """Column `n` (1-based) gets a default style with number format `code`: its own <col>, split
+    off a range that covers it (which keeps its width and style for the other columns)."""
+    cols = root.find(q("cols"))
+    if cols is None:
+        cols = etree.Element(q("cols"))
+        root.find(q("sheetData")).addprevious(cols)
+    cover = next((c for c in cols.iter(q("col")) if int(c.get("min", "0")) <= n <= int(c.get("max", "0"))), None)
+    if cover is None:
+        fmt = root.find(q("sheetFormatPr"))
+        width = fmt.get("defaultColWidth") if fmt is not None and fmt.get("defaultColWidth") else _DEFAULT_WIDTH
+        own = etree.Element(q("col"), min=str(n), max=str(n), width=width)
+        later = [c for c in cols.iter(q("col")) if int(c.get("min", "0")) > n]
+        (later[0].addprevious(own) if later else cols.append(own))
+    else:
+        lo, hi = int(cover.get("min", "0")), int(cover.get("max", "0"))
+        if lo < n:
+            left = copy.deepcopy(cover)
+            left.set("max", str(n - 1))
+            cover.addprevious(left)
+        if hi > n:
+            right = copy.deepcopy(cover)
+            right.set("min", str(n + 1))
+            cover.addnext(right)
+        cover.set("min", str(n))
+        cover.set("max", str(n))
+        own = cover
+    own.set("style", str(styles.number_xf(int(own.get("style", "0")), code)))
+
+
+Box = tuple[int, int, int, int]  # 0-based first column, first row, last column, last row
+
+
+def _validated(root: etree._Element) -> list[Box]:
+    """The ranges the sheet's own data validations cover: <dataValidation sqref> and Excel's
+    extension ones (<x14:dataValidation><xm:sqref>, lists from other sheets)."""
+    refs: list[str] = [dv.get("sqref", "") for dv in root.iter(q("dataValidation"))]
+    refs += [el.text or "" for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname == "sqref"]
+    out: list[Box] = []
+    for token in " ".join(refs).split():
+        m = _SQREF.match(token.upper())
+        if m is None or not any(m.groups()):
+            out.append((0, 0, 1 << 20, 1 << 30))  # not understood: taken as covering everything
+            continue
+        c0, r0, c1, r1 = m.groups()
+        if ":" not in token:
+            c1, r1 = c0, r0
+        out.append((_col0(c0, 0), int(r0) - 1 if r0 else 0, _col0(c1, 1 << 20), int(r1) - 1 if r1 else 1 << 30))
+    return out
+
+
+def _col0(letters: str | None, missing: int) -> int:
+    return col_index(letters) if letters else missing
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]

@@ -8,6 +8,10 @@ from assistant.writeback import Fill
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _AFTER_DXFS = ["tableStyles", "colors", "extLst"]
+_AFTER_NUMFMTS = ["fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", *_AFTER_DXFS]
+# Number formats every spreadsheet knows by id (ECMA-376 18.8.30); others are declared in <numFmts>.
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "@": 49}
+_FIRST_CUSTOM = 164
 
 
 def q(tag: str) -> str:
@@ -88,3 +92,29 @@ class Styles:
         pattern = etree.SubElement(f, q("patternFill"))
         etree.SubElement(pattern, q("bgColor"), rgb=fill.rgb)
         return self._find_or_add(self._section("dxfs", _AFTER_DXFS), dxf)
+
+    def number_format(self, code: str) -> int:
+        """The id of number format `code`: a built-in one, one declared already, or one added."""
+        if code in _BUILTIN_FORMATS:
+            return _BUILTIN_FORMATS[code]
+        fmts = self.root.find(q("numFmts"))
+        declared = list(fmts.iter(q("numFmt"))) if fmts is not None else []
+        for fmt in declared:
+            if fmt.get("formatCode") == code:
+                return int(fmt.get("numFmtId", "0"))
+        new_id = max([_FIRST_CUSTOM - 1, *(int(f.get("numFmtId", "0")) for f in declared)]) + 1
+        fmts = self._section("numFmts", _AFTER_NUMFMTS)
+        etree.SubElement(fmts, q("numFmt"), numFmtId=str(new_id), formatCode=code)
+        fmts.set("count", str(len(fmts)))
+        self.changed = True
+        return new_id
+
+    def number_xf(self, base: int, code: str) -> int:
+        """A cell format like `base` with number format `code` (a new column's default style)."""
+        xfs = self._section("cellXfs", ["cellStyles", "dxfs"])
+        source = xfs[base] if 0 <= base < len(xfs) else etree.Element(
+            q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0", xfId="0")
+        xf = etree.fromstring(etree.tostring(source))
+        xf.set("numFmtId", str(self.number_format(code)))
+        xf.set("applyNumberFormat", "1")
+        return self._find_or_add(xfs, xf)
