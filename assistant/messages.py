@@ -20,7 +20,6 @@ from assistant.messages_robots import ROBOTS
 from assistant.messages_schedule import CRON, SCHEDULER
 from assistant.messages_sources import LEDGER, SOURCES
 from assistant.messages_template import TEMPLATE
-from assistant.messages_wire import WIRE
 
 Catalog = dict[str, tuple[str, str]]
 
@@ -345,4 +344,4 @@ _SCHEMA: Catalog = {
 
 CATALOG: Catalog = assemble(_FINDINGS, _REPORT, _FLAG, SCHEDULER, _CLI, _CONFIG, _DEADLINES, _SCHEMA,
                             SOURCES, LEDGER, DIGEST, DELIVERY, CRON, GSHEETS, REPORTS, HISTORY, ROBOTS, CLI, HELP,
-                            DOC, TEMPLATE, INFER, MIGRATE, WIRE)
+                            DOC, TEMPLATE, INFER, MIGRATE)

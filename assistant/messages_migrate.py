@@ -85,4 +85,14 @@ MIGRATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.m
     "migrate.problem_failed": ("工作簿 {workbook} 未能迁移：{error}", "workbook {workbook} was not migrated: {error}"),
     "migrate.problem_refused": ("工作簿 {workbook} 未做修改：{problems}", "workbook {workbook} was left alone: {problems}"),
     "type.text_or_list": ("文字或文字列表", "text or a list of text"),
+    # a new column's entry rule and number format (assistant/schema/entry.py)
+    "migrate.entry": ("第 {first}–{last} 行设{what}", "rows {first}–{last} get {what}"),
+    "migrate.entry.sep": ("、", ", "),
+    "migrate.entry.list": ("下拉选择", "a drop-down list"),
+    "migrate.entry.date": ("日期校验", "a date check"),
+    "migrate.entry.whole": ("整数校验", "a whole-number check"),
+    "migrate.entry.decimal": ("数字校验", "a number check"),
+    "migrate.entry.length": ("字数校验", "a text-length check"),
+    "migrate.entry.any": ("填写提示", "an input prompt"),
+    "migrate.entry.format": ("格式 {format}", "the format {format}"),
 }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import SourceError, UsageError
 from assistant.i18n import tr
-from assistant.schema.entry import sheets_validation
+from assistant.schema.entry import sheets_number_format, sheets_validation
 from assistant.template import HEAD_FILL, OWNED_FILL, OWNED_HEAD_FILL, Layout, Written
 from assistant.text import norm_header
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from assistant.config import Config, WorkbookConfig
 
 PX_PER_CHAR = 8  # a column's width in pixels per character of `Column.width`
-_FORMATS = {"yyyy-mm-dd": "DATE", "yyyy-mm-dd hh:mm": "DATE_TIME", "@": "TEXT"}
 
 
 def add_sheet(lay: Layout, wb: WorkbookConfig, config: Config) -> Written:
@@ -74,9 +73,8 @@ def requests(lay: Layout, sheet_id: int) -> list[dict]:
     for i, col in enumerate(lay.columns):
         data = box(lay.first_data, lay.last_data, i, i + 1)
         if col.number_format is not None:
-            kind = _FORMATS.get(col.number_format, "NUMBER")
-            out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {"numberFormat": {
-                "type": kind, "pattern": col.number_format}}}, "fields": "userEnteredFormat.numberFormat"}})
+            out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {
+                "numberFormat": sheets_number_format(col.number_format)}}, "fields": "userEnteredFormat.numberFormat"}})
         if col.owned:
             out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {"backgroundColor": _rgb(OWNED_FILL)}},
                                        "fields": "userEnteredFormat.backgroundColor"}})
