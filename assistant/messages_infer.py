@@ -5,9 +5,9 @@ INFER: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.mes
     # --- what the command says ---
     "infer.first_sheet": ("未指定 --sheet，使用第一个工作表“{sheet}”（共 {n} 个：{sheets}）",
                           "no --sheet given: using the first sheet \u201c{sheet}\u201d (of {n}: {sheets})"),
-    "infer.file_missing_hint": ("检查文件名和所在文件夹（相对于当前文件夹）；文件名有空格时加引号。Google 表格用 assistant.toml 里 [[workbooks]] 的 name 指定",
+    "infer.file_missing_hint": ("检查文件名和所在文件夹（相对于当前文件夹）；文件名有空格时加引号。Google 表格用配置文件里 [[workbooks]] 的 name 指定",
                                 "check the file's name and folder (relative to the current folder); quote a name with spaces. "
-                                "Name a Google spreadsheet by its name in [[workbooks]] of assistant.toml"),
+                                "Name a Google spreadsheet by its [[workbooks]] name in the config"),
     "infer.unknown_sheet": ("工作簿 {path} 里没有工作表“{sheet}”（现有：{sheets}）",
                             "workbook {path} has no sheet \u201c{sheet}\u201d (it has: {sheets})"),
     "infer.unknown_sheet_hint": ("用 --sheet 指定上面列出的一个工作表", "give one of the sheets listed above with --sheet"),

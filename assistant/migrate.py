@@ -20,7 +20,14 @@ from assistant.errors import HeaderError, SchemaError, SourceError, UsageError
 from assistant.i18n import get_lang, tr
 from assistant.office import Office
 from assistant.schema.diff import SchemaDiff, diff_lines, diff_registers
-from assistant.schema.entry import EntryRule, entry_rule, number_format
+from assistant.schema.entry import (
+    EntryRule,
+    entry_rule,
+    number_format,
+    openpyxl_validation,
+    sheets_number_format,
+    sheets_validation,
+)
 from assistant.schema.loader import lint_files, office_schema_files
 from assistant.schema.model import Field, Register
 from assistant.sources import files, open_source
@@ -198,11 +205,25 @@ def sheet_patch(sheet: str, plan: SheetPlan) -> SheetPatch:
     entry rule and number format (no cell is written there)."""
     headers = {r.cell: r.new for r in plan.renames} | {n.cell: n.name for n in plan.added}
     first, last = plan.entry_rows
-    entries = [ColumnEntry(split_ref(n.cell)[0], first, last, n.look.rule, n.look.number_format)
-               for n in plan.added if n.look.rule is not None or n.look.number_format is not None]
+    entries = [_entry(split_ref(n.cell)[0], first, last, n.look) for n in plan.added
+               if n.look.rule is not None or n.look.number_format is not None]
     return SheetPatch(sheet=sheet, header_row=plan.header_row, columns={}, new_columns=[], rows=[], values={},
                       fills={}, style_column=0, key_column=plan.key_column, headers=headers, keep_rules=True,
                       entries=entries)
+
+
+def _entry(column: int, first: int, last: int, look: ColumnLook) -> ColumnEntry:
+    """A new column's entry rule and number format in the terms of xlsx and of Sheets."""
+    from openpyxl.xml.functions import tostring
+
+    rule, code = look.rule, look.number_format
+    letter = col_letter(column)
+    box = {"startRowIndex": first - 1, "endRowIndex": last, "startColumnIndex": column, "endColumnIndex": column + 1}
+    return ColumnEntry(
+        column, first, last,
+        xlsx_rule=tostring(openpyxl_validation(rule, f"{letter}{first}:{letter}{last}").to_tree()) if rule else None,
+        sheets_rule=sheets_validation(rule, box)["setDataValidation"]["rule"] if rule else None,
+        number_format=code, sheets_format=sheets_number_format(code) if code else None)
 
 
 # --- the office ---------------------------------------------------------------------------------------

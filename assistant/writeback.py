@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from assistant.text import col_index, col_letter
-
-if TYPE_CHECKING:  # a plain dataclass; the sources turn it into their own validation
-    from assistant.schema.entry import EntryRule
 
 # Our conditional-format rules are recognised by this formula (always TRUE), so a later run replaces
 # them and never touches the conditional formats people made. The same in xlsx and in Sheets.
@@ -41,13 +37,16 @@ class ColumnEntry:
     """What cells typed later into a new column get (`assistant migrate`): the field's entry rule
     (a drop-down, a date, a prompt…) over rows `first`..`last` (1-based, inclusive) and the number
     format of the column (None: General). The column has no data cells yet, so nothing typed is
-    restyled."""
+    restyled. Made by the domain (assistant/schema/entry.py) in each source's own terms, so the
+    sources only place them."""
 
     column: int  # 0-based
     first: int
     last: int
-    rule: EntryRule | None
-    number_format: str | None
+    xlsx_rule: bytes | None  # a <dataValidation> element for the range, in no namespace
+    sheets_rule: dict | None  # a Sheets DataValidationRule for the range
+    number_format: str | None  # as an xlsx number format code
+    sheets_format: dict | None  # the same as a Sheets NumberFormat
 
 
 @dataclass

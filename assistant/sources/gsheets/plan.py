@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.i18n import tr
-from assistant.schema.entry import sheets_number_format, sheets_validation
 from assistant.sources.base import Grid
 from assistant.writeback import MARKER_FORMULA, Fill, SheetPatch, col_letter, split_ref
 
@@ -158,11 +157,11 @@ def entry_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
     for e in patch.entries:
         box = {"sheetId": state.sheet_id, "startRowIndex": e.first - 1, "endRowIndex": e.last,
                "startColumnIndex": e.column, "endColumnIndex": e.column + 1}
-        if e.number_format is not None:
-            out.append({"repeatCell": {"range": box, "cell": {"userEnteredFormat": {
-                "numberFormat": sheets_number_format(e.number_format)}}, "fields": "userEnteredFormat.numberFormat"}})
-        if e.rule is not None:
-            out.append(sheets_validation(e.rule, box))
+        if e.sheets_format is not None:
+            out.append({"repeatCell": {"range": box, "cell": {"userEnteredFormat": {"numberFormat": e.sheets_format}},
+                                       "fields": "userEnteredFormat.numberFormat"}})
+        if e.sheets_rule is not None:
+            out.append({"setDataValidation": {"range": box, "rule": e.sheets_rule}})
     return out
 
 

@@ -210,20 +210,14 @@ def _entries(root: etree._Element, entries: list[ColumnEntry], styles: Styles) -
     default style, which cells typed later take."""
     if not entries:  # `flag`: nothing to load, nothing changed
         return
-    from openpyxl.xml.functions import tostring
-
-    from assistant.schema.entry import openpyxl_validation
-
     theirs = _validated(root)
     made = []
     for e in entries:
-        letter = col_letter(e.column)
         mine = (e.column, e.first - 1, e.column, e.last - 1)
-        if e.rule is not None and not any(_overlap(mine, box) for box in theirs):
+        if e.xlsx_rule is not None and not any(_overlap(mine, box) for box in theirs):
             # (a rule of the office's already there wins: two rules on a cell are not Excel's way)
-            # openpyxl's own serialisation (no namespace), re-parsed into the worksheet's namespace
-            xml = tostring(openpyxl_validation(e.rule, f"{letter}{e.first}:{letter}{e.last}").to_tree())
-            made.append(etree.fromstring(b'<w xmlns="' + NS.encode() + b'">' + xml + b"</w>", _PARSER)[0])
+            # the rule (no namespace) re-parsed into the worksheet's namespace
+            made.append(etree.fromstring(b'<w xmlns="' + NS.encode() + b'">' + e.xlsx_rule + b"</w>", _PARSER)[0])
         if e.number_format is not None:
             _column_style(root, e.column + 1, e.number_format, styles)
     if not made:
