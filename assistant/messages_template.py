@@ -28,6 +28,7 @@ TEMPLATE: dict[str, tuple[str, str]] = {  # assembled into CATALOG by assistant.
     "template.added": ("已在工作簿“{workbook}”中新建工作表“{sheet}”（表头在第 {row} 行，已为 {rows} 行设置填写规则）",
                        "Added the sheet \u201c{sheet}\u201d to workbook \u201c{workbook}\u201d (header on row {row}, entry "
                        "rules on {rows} rows)"),
+    "template.choices_sheet": ("下拉选项", "Choices"),  # the hidden sheet of long drop-down lists
     "template.backup": ("原文件已备份到 {path}", "The file it replaced was backed up to {path}"),
     "template.exists": ("文件 {path} 已存在，未覆盖", "{path} already exists; not overwritten"),
     "template.exists_hint": ("换一个文件名，或加 --force 覆盖（原文件会先备份）",

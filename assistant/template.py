@@ -22,7 +22,14 @@ from rich.cells import cell_len
 from assistant.errors import SchemaError, SchemaProblem, UsageError
 from assistant.fieldtypes import TYPES
 from assistant.i18n import tr
-from assistant.schema.entry import EntryRule, entry_rule, number_format, openpyxl_validation, owned_rule
+from assistant.schema.entry import (
+    EntryRule,
+    entry_rule,
+    fits_inline,
+    number_format,
+    openpyxl_validation,
+    owned_rule,
+)
 from assistant.schema.model import Field, Register
 from assistant.suggest import did_you_mean
 from assistant.text import col_letter
@@ -130,6 +137,7 @@ def workbook_bytes(lay: Layout) -> bytes:
     wb.properties.title = reg.title
     wb.properties.creator = "office-assistant"
     last_col = col_letter(len(lay.columns) - 1)
+    choices = _Choices(wb, reg.sheet)
     thin = Side(style="thin", color="A6A6A6")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     if lay.title_row is not None:
@@ -153,12 +161,39 @@ def workbook_bytes(lay: Layout) -> bytes:
         _data_cells(ws, lay, i, col, PatternFill("solid", fgColor=OWNED_FILL) if col.owned else None)
         if col.rule is not None:
             top = lay.header_top if col.owned else lay.first_data  # ours: the header says so too
-            ws.add_data_validation(openpyxl_validation(col.rule, f"{letter}{top}:{letter}{lay.last_data}"))
+            at = choices.place(col.rule.choices) if col.rule.kind == "list" and not fits_inline(col.rule) else None
+            ws.add_data_validation(openpyxl_validation(col.rule, f"{letter}{top}:{letter}{lay.last_data}", at))
     ws.freeze_panes = f"A{lay.first_data}"
     ws.print_title_rows = f"{lay.header_top}:{lay.header_row}"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+class _Choices:
+    """A hidden sheet holding the drop-down choices Excel cannot hold inline (a comma in one, or
+    more than 255 characters in all: a township's 30 villages), one column per list, made when
+    the first such list needs it."""
+
+    def __init__(self, wb: Any, register_sheet: str):
+        self.wb, self.taken = wb, register_sheet
+        self.sheet: Any = None
+        self.lists = 0
+
+    def place(self, values: tuple[str, ...]) -> str:
+        from assistant.reports.render_xlsx import put_cell
+
+        if self.sheet is None:
+            title = tr("template.choices_sheet")
+            self.sheet = self.wb.create_sheet(title if title != self.taken else title + "_")
+            self.sheet.sheet_state = "hidden"
+        column = self.lists
+        self.lists += 1
+        for r, value in enumerate(values, start=1):
+            put_cell(self.sheet.cell(r, column + 1), value)  # text stays text, "=…" too
+        letter = col_letter(column)
+        name = self.sheet.title.replace("'", "''")
+        return f"'{name}'!${letter}$1:${letter}${len(values)}"
 
 
 def _data_cells(ws: Any, lay: Layout, i: int, col: Column, fill: Any) -> None:

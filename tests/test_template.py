@@ -362,6 +362,58 @@ def test_libreoffice_opens_it_with_its_rules(works, tmp_path):
     assert ws[f"{COL['交办日期']}4"].number_format.lower().startswith("yyyy")
 
 
+
+VILLAGES = """
+register: villages
+title: 村组台账
+fields:
+  - name: 村民小组
+    required: true
+    enum: [{}]
+  - name: 片区
+    enum: ["东片,上街", "西片", "=南片"]
+  - name: 户数
+    type: integer
+""".format(", ".join(f"凤凰镇第{i}村民小组" for i in range(1, 31)))
+
+
+def test_long_or_comma_lists_take_their_choices_from_a_hidden_sheet(office, tmp_path):
+    """30 villages are more than Excel's 255 characters inline, and a comma splits an inline
+    choice: those drop-downs read their choices from a hidden sheet, written as text ("=南片" is
+    no formula); the sheet is no register, so check still reads the template clean, and
+    LibreOffice keeps the drop-down."""
+    office.schema("villages", VILLAGES)
+    path = office.root / "out" / "村组.xlsx"
+    office.write_config(workbooks='[[workbooks]]\nname = "凤凰镇"\nsource = "data/凤凰镇.xlsx"\n')
+    res = template(office, "villages", "-o", path, "--rows", "20")
+    assert res.code == 0, res.err
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["村组台账", "下拉选项"]
+    hidden = wb["下拉选项"]
+    assert hidden.sheet_state == "hidden"
+    assert [hidden.cell(r, 1).value for r in range(1, 31)] == [f"凤凰镇第{i}村民小组" for i in range(1, 31)]
+    assert [hidden.cell(r, 2).value for r in (1, 2, 3)] == ["东片,上街", "西片", "=南片"]
+    assert hidden.cell(3, 2).data_type == "s"  # text, never a formula
+    dvs = validations(wb["村组台账"])
+    assert (dvs["A3:A22"].type, dvs["A3:A22"].formula1) == ("list", "'下拉选项'!$A$1:$A$30")
+    assert (dvs["B3:B22"].type, dvs["B3:B22"].formula1) == ("list", "'下拉选项'!$B$1:$B$3")
+    assert dvs["C3:C22"].type == "whole"  # other rules as before
+    office.write_config(workbooks=f'[[workbooks]]\nname = "凤凰镇"\nsource = "{path.as_posix()}"\nregisters = ["villages"]\n')
+    res = run_cli("check", "--config", office.config, "--today", TODAY, "--format", "json")
+    assert res.code == 0 and res.json()["findings"] == [], res.out + res.err
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; install it (apt-get install libreoffice-calc) "
+                    "to check that the template opens")
+    out, profile = tmp_path / "lo", (tmp_path / "lo-profile").as_uri()
+    proc = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                           "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    again = validations(openpyxl.load_workbook(out / "村组.xlsx")["村组台账"])
+    assert again["A3:A22"].type == "list" and "$A$1:$A$30" in again["A3:A22"].formula1
+
+
 # --- Google Sheets ----------------------------------------------------------------------------------
 
 TASKS_SHEET = "督查督办台账"

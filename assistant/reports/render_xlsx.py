@@ -71,7 +71,7 @@ def workbook_bytes(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _put(cell: Cell, value: Any) -> Cell:
+def put_cell(cell: Cell, value: Any) -> Cell:
     """A value in a cell; text always as text (openpyxl would store "=…" as a formula)."""
     if isinstance(value, str):
         cell.value = clean(value)
@@ -96,7 +96,7 @@ def _fit_height(ws: Worksheet, row: int, lines: int) -> None:
 # --- the summary sheet ---------------------------------------------------------------------------
 
 def _summary(ws: Worksheet, report: Report) -> None:
-    _put(ws.cell(1, 1), report.title).font = TITLE
+    put_cell(ws.cell(1, 1), report.title).font = TITLE
     rows: list[tuple[str, Any]] = [
         (tr("report_xlsx.office"), report.office),
         (tr("report_xlsx.period"), report.period.label()),
@@ -106,8 +106,8 @@ def _summary(ws: Worksheet, report: Report) -> None:
     r = 3
     for label, value in rows:
         if label:
-            _put(ws.cell(r, 1), label).font = BOLD
-        cell = _put(ws.cell(r, 2), value)
+            put_cell(ws.cell(r, 1), label).font = BOLD
+        cell = put_cell(ws.cell(r, 2), value)
         if not isinstance(value, str):
             cell.number_format = FORMATS["date"]
             cell.alignment = Alignment(horizontal="left")
@@ -116,10 +116,10 @@ def _summary(ws: Worksheet, report: Report) -> None:
         r += 1
     for section in (b for b in report.blocks if isinstance(b, Section)):
         r += 1
-        _put(ws.cell(r, 1), section.title).font = BOLD
+        put_cell(ws.cell(r, 1), section.title).font = BOLD
         r += 1
         for paragraph in section.paragraphs:
-            _wrap_text(ws, _put(ws.cell(r, 2), paragraph), paragraph)
+            _wrap_text(ws, put_cell(ws.cell(r, 2), paragraph), paragraph)
             r += 1
     labels = [width(label) for label, _ in rows] + [6]
     ws.column_dimensions["A"].width = min(max(labels) + 2, 20)
@@ -147,14 +147,14 @@ class _Placed:
 
 
 def _table(ws: Worksheet, table: Table) -> _Placed:
-    _put(ws.cell(TITLE_ROW, 1), table.title).font = Font(bold=True, size=12)
+    put_cell(ws.cell(TITLE_ROW, 1), table.title).font = Font(bold=True, size=12)
     if not table.rows:
-        _put(ws.cell(HEADER_ROW, 1), table.empty or "—")
+        put_cell(ws.cell(HEADER_ROW, 1), table.empty or "—")
         _note(ws, table, HEADER_ROW + 2)
         ws.column_dimensions["A"].width = min(max(width(table.empty or ""), 10) + 2, MAX_WIDTH)
         return _Placed(ws, table, HEADER_ROW)
     for c, column in enumerate(table.columns, start=1):
-        cell = _put(ws.cell(HEADER_ROW, c), column.label)
+        cell = put_cell(ws.cell(HEADER_ROW, c), column.label)
         cell.font, cell.fill = BOLD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center",
                                    horizontal="left" if column.kind == "text" else "center")
@@ -192,7 +192,7 @@ def _value(cell: Cell, value: Any, kind: str) -> Cell:
         typed = str(value)  # a figure that is not one ("n/a") is shown as written
     elif kind in ("int", "delta") and float(value).is_integer():
         typed = int(value)
-    _put(cell, typed)
+    put_cell(cell, typed)
     if not isinstance(typed, str) and kind in FORMATS:
         cell.number_format = FORMATS[kind]
     return cell
@@ -222,7 +222,7 @@ def _note(ws: Worksheet, table: Table, row: int) -> None:
     """The note under the table, wrapped across the table's width (a chart stands to its right)."""
     if not table.note:
         return
-    cell = _put(ws.cell(row, 1), table.note)
+    cell = put_cell(ws.cell(row, 1), table.note)
     cell.font = Font(italic=True)
     last = max(len(table.columns), 1) if table.rows else 1
     if last > 1:

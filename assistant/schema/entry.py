@@ -122,18 +122,29 @@ def number_format(field: Field) -> str | None:
 
 # --- xlsx -----------------------------------------------------------------------------------------
 
-def openpyxl_validation(rule: EntryRule, ref: str) -> DataValidation:
-    """The rule as an openpyxl DataValidation over `ref` ("C3:C1002")."""
+def fits_inline(rule: EntryRule) -> bool:
+    """Whether Excel can hold the rule's choices in the validation itself: no comma or quote in
+    any of them (a comma would split a choice), at most 255 characters in all."""
+    inline = ",".join(rule.choices)
+    return not any("," in c or '"' in c for c in rule.choices) and len(inline) + 2 <= MAX_LIST
+
+
+def openpyxl_validation(rule: EntryRule, ref: str, choices_at: str | None = None) -> DataValidation:
+    """The rule as an openpyxl DataValidation over `ref` ("C3:C1002"). A list that does not fit
+    inline takes its choices from the cells `choices_at` ("'下拉选项'!$A$1:$A$40") when given;
+    else it is left to the prompt, and the check decides."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=rule.title, prompt=rule.prompt,
                         sqref=ref)
     kind = rule.kind
     if kind == "list":
-        inline = ",".join(rule.choices)
-        if any("," in c or '"' in c for c in rule.choices) or len(inline) + 2 > MAX_LIST:
-            return dv  # an inline list cannot hold these: the prompt alone, the check decides
-        dv.type, dv.formula1 = "list", f'"{inline}"'
+        if fits_inline(rule):
+            dv.type, dv.formula1 = "list", '"' + ",".join(rule.choices) + '"'
+        elif choices_at is not None:
+            dv.type, dv.formula1 = "list", choices_at
+        else:
+            return dv
     elif kind in ("whole", "decimal", "length"):
         dv.type = "textLength" if kind == "length" else kind
         _operator(dv, _number(rule.minimum), _number(rule.maximum), kind)
