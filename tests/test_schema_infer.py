@@ -381,3 +381,28 @@ def test_a_google_sheet_named_in_the_config_gets_the_same_draft_and_checks_clean
 def test_a_name_neither_a_file_nor_a_workbook_of_the_config_is_exit_2(tmp_path, office):
     code, _, err = infer("西山镇", "--config", office.config)
     assert code == 2 and "西山镇" in err and "[[workbooks]]" in err
+
+
+def test_a_two_row_header_without_merges_becomes_header_rows_2(tmp_path):
+    """The same layout drawn without merges (as often typed): the names under the group label are
+    in the lower row, the others only in the upper one. The draft says header_rows: 2, and check
+    reads it with no finding."""
+    rows = [["凤凰镇重点工作推进台账"], ["序号", "事项名称", "责任单位", "时间节点", None, "备注"],
+            [None, None, None, "交办日期", "完成时限", None]]
+    rows += [[i, f"事项{i}", "党政办", dt.date(2026, 10, i), dt.date(2026, 11, i), None] for i in range(1, 7)]
+    path = write_xlsx(tmp_path / "重点.xlsx", {"重点工作": rows})
+    code, out, err = infer(path)
+    assert code == 0, err
+    doc = yaml.safe_load(out)
+    assert (doc["header_row"], doc["header_rows"]) == (3, 2)
+    assert list(fields_of(out)) == ["序号", "事项名称", "责任单位", "交办日期", "完成时限", "备注"]
+    assert fields_of(out)["交办日期"]["type"] == "date" and fields_of(out)["序号"]["type"] == "integer"
+    assert check_with(tmp_path, path, {"works": out}) == []
+
+
+def test_a_first_data_row_of_short_texts_is_not_taken_for_a_second_header_row(tmp_path):
+    rows = [["姓名", "单位", "职务"], ["张三", "党政办", "主任"], ["李四", "应急办", "科员"], ["王五", "党建办", "科员"]]
+    path = write_xlsx(tmp_path / "名册.xlsx", {"名册": rows})
+    code, out, err = infer(path)
+    assert code == 0, err
+    assert "header_rows" not in yaml.safe_load(out) and yaml.safe_load(out).get("header_row", 1) == 1

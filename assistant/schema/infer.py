@@ -67,7 +67,7 @@ class InferredSchema:
     title: str
     sheet: str
     workbook: str  # the file's name (never its folder)
-    header_row: int  # 1-based
+    header_row: int  # 1-based (the lower row of a two-row header)
     rows: int  # data rows below the header
     fields: list[InferredField]
     key: str | None = None
@@ -76,6 +76,7 @@ class InferredSchema:
     duplicates: list[str] = field(default_factory=list)  # columns left out: a header seen before
     notices: list[str] = field(default_factory=list)
     lang: str = "zh"
+    header_rows: int = 1  # 2: names under a group label in the row below the others (unmerged)
 
     def yaml_text(self) -> str:
         """The draft as YAML with a comment per field, in the reader's language."""
@@ -225,6 +226,24 @@ def _merged_down(upper: list, lower: list) -> bool:
     return any(_filled(a) and a == b for a, b in zip(upper, lower))
 
 
+def _sub_header(upper: list, lower: list) -> bool:
+    """Whether `lower` is the second row of a header drawn without merges: a group label in `upper`
+    (时间节点) with the names of its columns below it and beside it (交办日期, 完成时限), the other
+    columns named in `upper` only. Its cells are short distinct texts, and one at least stands under
+    a blank of `upper`, right of a label: a data row fills the columns the header names."""
+    cells = [(c, v) for c, v in enumerate(lower) if _filled(v)]
+    named = sum(_filled(v) for v in upper)
+    if len(cells) < 2 or len(cells) > named:
+        return False
+    if not all(isinstance(v, str) and len(v.strip()) <= MAX_HEADER_TEXT and not _LABEL_VALUE.match(v.strip())
+               for _, v in cells):
+        return False
+    if len({norm_header(v) for _, v in cells}) < len(cells):
+        return False
+    under_blank = [c for c, _ in cells if c >= len(upper) or not _filled(upper[c])]
+    return bool(under_blank) and all(any(_filled(v) for v in upper[:c]) for c in under_blank)
+
+
 # --- the columns --------------------------------------------------------------------------------
 
 def _enough(readable: int, filled: int) -> bool:
@@ -351,6 +370,12 @@ def infer_from_grid(grid: Grid, sheet: str, workbook: str, header_row: int | Non
             raise UsageError(tr("infer.no_header", sheet=sheet, rows=HEADER_SCAN_ROWS), hint=tr("infer.no_header_hint"))
         h = found
     header = grid[h]
+    two_rows = header_row is None and h + 1 < len(grid) and _sub_header(grid[h], grid[h + 1])
+    if two_rows:  # as check reads header_rows: 2: the lower row's name, else the one above it
+        lower = grid[h + 1]
+        header = [lower[c] if c < len(lower) and _filled(lower[c]) else (header[c] if c < len(header) else None)
+                  for c in range(max(len(header), len(lower)))]
+        h += 1
     named: dict[int, str] = {}
     seen: set[str] = set()
     no_header: list[str] = []
@@ -376,7 +401,8 @@ def infer_from_grid(grid: Grid, sheet: str, workbook: str, header_row: int | Non
                for c, name in named.items()}
     fields = [infer_column(columns[name], name, c, rows) for c, name in named.items()]
     draft = InferredSchema(register=register, title=sheet, sheet=sheet, workbook=workbook, header_row=h + 1,
-                           rows=len(rows), fields=fields, no_header=no_header, duplicates=duplicates)
+                           rows=len(rows), fields=fields, no_header=no_header, duplicates=duplicates,
+                           header_rows=2 if two_rows else 1)
     draft.key = _pick_key(fields, columns)
     if not rows:
         draft.notices.append(tr("infer.no_rows", sheet=sheet, row=h + 1))

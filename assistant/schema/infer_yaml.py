@@ -75,6 +75,8 @@ def render(draft: InferredSchema) -> str:
     lines += [f"register: {draft.register}", f"title: {scalar(draft.title)}", f"sheet: {scalar(draft.sheet)}"]
     if draft.header_row != 1:
         lines.append(f"header_row: {draft.header_row}")
+    if draft.header_rows == 2:
+        lines.append("header_rows: 2")
     if draft.key is not None:
         lines.append(f"key: {scalar(draft.key)}")
     lines.append("fields:")
