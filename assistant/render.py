@@ -159,10 +159,10 @@ def items_workbook(items: list[Item]) -> bytes:
     control characters and at most Excel's 32,767 characters a cell."""
     # Here: a page or a mail without an attachment need not load openpyxl.
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font
 
     from assistant.reports.formats import as_date, cell_text
-    from assistant.reports.render_xlsx import FORMATS, fit_column
+    from assistant.reports.render_xlsx import FORMATS, HEAD_FILL, fit_column
 
     wb = Workbook()
     ws = wb.active
@@ -171,7 +171,7 @@ def items_workbook(items: list[Item]) -> bytes:
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.fill = HEAD_FILL
     shown: list[list[str]] = [[] for _ in ATTACHMENT_COLUMNS]  # each column's cells as a reader sees them
     for it in items:
         ws.append([None] * len(headers))

@@ -8,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from assistant.reports.render_xlsx import HEAD_FILL
 from assistant.sample_pack import PACK, ROSTER, ROSTER_HEADERS, ROSTER_WIDTHS
 
 TASK_HEADERS = ["编号", "事项来源", "事项内容", "责任单位", "责任人", "分管领导", "交办日期", "完成时限",
@@ -40,7 +41,6 @@ def _tasks(today: dt.date) -> list[list]:
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _sheet(ws, title: str, subtitle: str | None, headers: list[str], rows: list[list], widths: list[int]) -> None:
@@ -54,7 +54,7 @@ def _sheet(ws, title: str, subtitle: str | None, headers: list[str], rows: list[
     ws.append(headers)
     hr = ws.max_row
     for c in ws[hr]:
-        c.font, c.fill, c.border = Font(bold=True), _HEAD_FILL, _BORDER
+        c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, _BORDER
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         ws.append(row)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len
-
+from assistant.annotate import COLUMN_WIDTHS
 from assistant.errors import SchemaError, SchemaProblem, UsageError
 from assistant.fieldtypes import TYPES
 from assistant.i18n import tr
+from assistant.reports.cells import width
 from assistant.schema.entry import (
     EntryRule,
     entry_rule,
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 DEFAULT_ROWS = 1000
 MIN_WIDTH, MAX_WIDTH = 8, 40  # column widths in characters (a CJK character counts two)
-HEAD_FILL = "DDEBF7"  # light blue, as the reports' headers
 OWNED_HEAD_FILL = "BFBFBF"  # grey: the assistant's columns
 OWNED_FILL = "F2F2F2"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -96,9 +95,9 @@ def layout(reg: Register, lang: str, rows: int = DEFAULT_ROWS) -> Layout:
     header_top = header_row - depth + 1
     columns = [Column(f.name, f, rule := entry_rule(f, lang), number_format(f), _width(f, rule))
                for f in reg.fields]
-    columns += [Column(name, None, owned_rule(name, lang), None,
-                       MAX_WIDTH if name == reg.outputs.findings else _width(None, None, name))
-                for name in reg.outputs.columns()]
+    # the assistant's columns as wide as `flag` makes them (its findings wrap at that width), or as their header
+    columns += [Column(name, None, owned_rule(name, lang), None, max(int(COLUMN_WIDTHS[role]), _width(None, None, name)))
+                for role in ("status", "days", "findings") if (name := getattr(reg.outputs, role))]
     return Layout(reg, 1 if header_top > 1 else None, header_top, header_row, rows, columns)
 
 
@@ -109,7 +108,7 @@ def _width(f: Field | None, rule: EntryRule | None, header: str = "") -> int:
     if f is not None and f.type != "string":
         texts.append(TYPES[f.type].example)
     long_text = f is not None and f.options.get("max_length", 0) >= 50
-    return MAX_WIDTH if long_text else max(MIN_WIDTH, min(MAX_WIDTH, max(cell_len(t) for t in texts) + 2))
+    return MAX_WIDTH if long_text else max(MIN_WIDTH, min(MAX_WIDTH, max(width(t) for t in texts) + 2))
 
 
 def check_sheet_name(reg: Register) -> None:
@@ -127,6 +126,8 @@ def workbook_bytes(lay: Layout) -> bytes:
     """The template as the bytes of an .xlsx file (openpyxl; no formulas in any cell)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from assistant.reports.render_xlsx import HEAD_COLOUR
 
     reg = lay.register
     check_sheet_name(reg)
@@ -149,7 +150,7 @@ def workbook_bytes(lay: Layout) -> bytes:
         ws.row_dimensions[lay.title_row].height = 24
     for i, col in enumerate(lay.columns):
         letter = col_letter(i)
-        fill = PatternFill("solid", fgColor=OWNED_HEAD_FILL if col.owned else HEAD_FILL)
+        fill = PatternFill("solid", fgColor=OWNED_HEAD_FILL if col.owned else HEAD_COLOUR)
         for r in range(lay.header_top, lay.header_row + 1):  # both rows styled, also under a merge
             cell = ws.cell(r, i + 1)
             cell.font, cell.fill, cell.border = Font(bold=True), fill, box

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import SourceError, UsageError
 from assistant.i18n import tr
+from assistant.reports.render_xlsx import HEAD_COLOUR
 from assistant.schema.entry import sheets_number_format, sheets_validation
-from assistant.template import HEAD_FILL, OWNED_FILL, OWNED_HEAD_FILL, Layout, Written
+from assistant.sources.gsheets.plan import sheets_colour
+from assistant.template import OWNED_FILL, OWNED_HEAD_FILL, Layout, Written
 from assistant.text import norm_header
 
 if TYPE_CHECKING:
@@ -76,7 +78,7 @@ def requests(lay: Layout, sheet_id: int) -> list[dict]:
             out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {
                 "numberFormat": sheets_number_format(col.number_format)}}, "fields": "userEnteredFormat.numberFormat"}})
         if col.owned:
-            out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {"backgroundColor": _rgb(OWNED_FILL)}},
+            out.append({"repeatCell": {"range": data, "cell": {"userEnteredFormat": {"backgroundColor": sheets_colour(OWNED_FILL)}},
                                        "fields": "userEnteredFormat.backgroundColor"}})
         if col.rule is not None:
             out.append(sheets_validation(col.rule, box(lay.header_top if col.owned else lay.first_data,
@@ -96,12 +98,9 @@ def _cells(sheet_id: int, row: int, cells: list[dict]) -> dict:
 
 def _header_cell(text: str | None, owned: bool) -> dict:
     cell: dict[str, Any] = {"userEnteredFormat": {
-        "backgroundColor": _rgb(OWNED_HEAD_FILL if owned else HEAD_FILL), "textFormat": {"bold": True},
+        "backgroundColor": sheets_colour(OWNED_HEAD_FILL if owned else HEAD_COLOUR), "textFormat": {"bold": True},
         "horizontalAlignment": "CENTER", "verticalAlignment": "MIDDLE", "wrapStrategy": "WRAP"}}
     if text is not None:
         cell["userEnteredValue"] = {"stringValue": text}
     return cell
 
-
-def _rgb(hex6: str) -> dict:
-    return {k: round(int(hex6[i:i + 2], 16) / 255, 4) for k, i in (("red", 0), ("green", 2), ("blue", 4))}

@@ -138,7 +138,8 @@ def test_number_formats_and_widths(works):
     width = {h: ws.column_dimensions[c].width for h, c in COL.items()}
     assert width["身份证号"] == len("11010519491231002X") + 2  # the example fits
     assert width["剩余工作日"] == 2 * 5 + 2  # CJK counts double
-    assert width["事项内容"] == 40 and width["校验提示"] == 40  # long text: the widest column
+    assert width["事项内容"] == 40  # long text: the widest column
+    assert width["校验提示"] == 48 and width["预警状态"] == 10  # as wide as flag makes them
     assert width["编号"] == 8
 
 

@@ -5,7 +5,7 @@
     html   stdout, or the file -o (one page), or the folder -o: index.html + a page per township
     xlsx   the file -o (default: <report>-<period>.xlsx in the current folder)
 
-Files are written to a temporary name and then renamed into place (`replace_file`): a leader
+Files are written to a temporary name and then renamed into place (`files.replace_whole`): a leader
 opening the shared folder never sees half a file.
 """
 
@@ -55,17 +55,14 @@ def _text_or_file(text: str, output: Path | None, out: TextIO) -> list[Path]:
 
 
 def put(target: Path, data: bytes) -> Path:
-    """`data` at `target`, appearing whole (`replace_file`); a place that cannot be written is a
+    """`data` at `target`, appearing whole (`files.replace_whole`; report files are for leaders
+    to read, so not private to this account); a place that cannot be written is a
     UsageError naming it (exit 2)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, data)
+        files.replace_whole(target, data)
     except OSError as exc:
         raise UsageError(tr("reports.cannot_write", path=target, detail=exc.strerror or exc),
                          hint=tr("reports.cannot_write_hint")) from None
     return target
 
-
-def replace_file(path: Path, data: bytes) -> None:
-    """`files.replace_whole`: report files are for leaders to read, so not private to this account."""
-    files.replace_whole(path, data)

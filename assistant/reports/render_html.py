@@ -29,7 +29,6 @@ from assistant.render import environment
 from assistant.reports.filenames import INDEX, page_names
 from assistant.reports.formats import NUMERIC, cell_text
 from assistant.reports.model import Chart, Column, Report, Section, Table
-from assistant.reports.output import replace_file
 from assistant.reports.svg import chart_svg, text_width
 from assistant.sources import files
 from assistant.text import clean
@@ -106,11 +105,11 @@ def publish(report: Report, folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         files.sweep([folder], [files.ours(p.name) for p, _ in pages])  # what a killed run left
         for path, html in pages:
-            replace_file(path, html.encode("utf-8"))
+            files.replace_whole(path, html.encode("utf-8"))
         written = {p.name for p, _ in pages}
         manifest = folder / MANIFEST
         before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
-        replace_file(manifest, "".join(f"{name}\n" for name in sorted(written)).encode("utf-8"))
+        files.replace_whole(manifest, "".join(f"{name}\n" for name in sorted(written)).encode("utf-8"))
         for name in before - written:
             if name == Path(name).name:  # a bare name of ours, never a path out of the folder
                 (folder / name).unlink(missing_ok=True)

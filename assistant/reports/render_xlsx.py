@@ -32,7 +32,8 @@ from assistant.text import clean
 FORMATS = {"int": "#,##0", "delta": "+0;-0;0", "rate": "0.0%", "number": "0.0", "date": "yyyy-mm-dd"}
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEAD_COLOUR = "DDEBF7"  # light blue: the header rows of every sheet we make (reports, samples, templates)
+HEAD_FILL = PatternFill("solid", fgColor=HEAD_COLOUR)
 FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "light red fill"
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")

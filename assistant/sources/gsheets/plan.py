@@ -211,14 +211,16 @@ def grid_requests(patch: SheetPatch, state: SheetState) -> list[dict]:
 # --- conditional formats ----------------------------------------------------------------------------
 
 
-def _colour(argb: str) -> dict:
-    return {"red": int(argb[2:4], 16) / 255, "green": int(argb[4:6], 16) / 255, "blue": int(argb[6:8], 16) / 255}
+def sheets_colour(hex_colour: str) -> dict:
+    """A colour written RRGGBB or AARRGGBB (as openpyxl and our fills write it) as a Sheets Color."""
+    rgb = hex_colour[-6:]
+    return {"red": int(rgb[0:2], 16) / 255, "green": int(rgb[2:4], 16) / 255, "blue": int(rgb[4:6], 16) / 255}
 
 
 def _rule(ranges: list[dict], condition: str, fill: Fill) -> dict:
-    fmt: dict[str, Any] = {"backgroundColor": _colour(fill.rgb)}
+    fmt: dict[str, Any] = {"backgroundColor": sheets_colour(fill.rgb)}
     if fill.font:
-        fmt["textFormat"] = {"foregroundColor": _colour(fill.font)}
+        fmt["textFormat"] = {"foregroundColor": sheets_colour(fill.font)}
     return {"ranges": ranges, "booleanRule": {
         "condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": f"=AND({MARKER_FORMULA},{condition})"
                                                             if condition else f"={MARKER_FORMULA}"}]},
